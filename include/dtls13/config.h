@@ -1,0 +1,116 @@
+/* libdtls13 - shared configuration.
+ *
+ * A dtls13_config holds everything that is the same for many connections:
+ * the local certificate and key, the algorithms offered and accepted, the
+ * SRTP profiles, the MTU and timers, and the callbacks. It is reference
+ * counted: every dtls13_conn created from it holds a reference, so the
+ * creator may call dtls13_config_free() at any time. Once a connection has
+ * been created from it, treat it as immutable (setters then fail with
+ * DTLS13_ERR_BAD_STATE). A config may be shared by connections running on
+ * different threads. */
+#ifndef DTLS13_CONFIG_H
+#define DTLS13_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dtls13/constants.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dtls13_config dtls13_config;
+
+/** Default initial retransmission timeout (RFC 9147 5.8.2, DTLS-SRTP). */
+#define DTLS13_DEFAULT_INITIAL_TIMEOUT_MS 400u
+/** Default path MTU: bytes of UDP payload per datagram. */
+#define DTLS13_DEFAULT_MTU 1200u
+
+/** Key log callback: one NSS key log line without the trailing newline,
+ *  e.g. "CLIENT_HANDSHAKE_TRAFFIC_SECRET <client_random hex> <secret hex>".
+ *  Wireshark reads these lines to decrypt DTLS 1.3 captures. */
+typedef void (*dtls13_keylog_fn)(void *user, const char *line);
+
+/** Log levels for the diagnostic log callback. */
+typedef enum dtls13_log_level {
+    DTLS13_LOG_ERROR = 0,
+    DTLS13_LOG_WARN = 1,
+    DTLS13_LOG_INFO = 2,
+    DTLS13_LOG_DEBUG = 3,
+} dtls13_log_level;
+
+/** Diagnostic log callback; never receives secrets. */
+typedef void (*dtls13_log_fn)(void *user, dtls13_log_level level, const char *message);
+
+/** Certificate verification callback, called with the peer's end-entity
+ *  certificate (DER) once its CertificateVerify signature has been checked.
+ *  Return 0 to accept; any other value fails the handshake with
+ *  bad_certificate. When a connection has an expected fingerprint
+ *  (dtls13_conn_set_peer_fingerprint) the fingerprint is checked first. */
+typedef int (*dtls13_verify_fn)(void *user, const uint8_t *cert_der, size_t cert_len);
+
+/** Creates a config with the defaults: all three cipher suites
+ *  (AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305), groups x25519 then
+ *  secp256r1, signature schemes ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256,
+ *  ed25519, SRTP profiles AEAD_AES_128_GCM, AES128_CM_SHA1_80,
+ *  AEAD_AES_256_GCM, AES128_CM_SHA1_32, MTU 1200, initial timeout 400 ms,
+ *  client authentication required, no certificate (set one before use).
+ *  Returns NULL when out of memory. */
+dtls13_config *dtls13_config_new(void);
+
+/** Drops the caller's reference; the config is freed when the last
+ *  connection using it is freed. NULL is ignored. */
+void dtls13_config_free(dtls13_config *cfg);
+
+/** Generates a WebRTC-style self-signed ECDSA P-256 certificate and key
+ *  (random serial, common name cn or "WebRTC" when NULL, valid from one day
+ *  ago for 30 days) and makes it the local certificate. */
+int dtls13_config_generate_certificate(dtls13_config *cfg, const char *common_name);
+
+/** Loads the local certificate and private key from PEM files
+ *  (ECDSA P-256, RSA or Ed25519 keys). Fails with DTLS13_ERR_IO when a file
+ *  cannot be read and DTLS13_ERR_CERTIFICATE when it cannot be parsed or the
+ *  key does not match the certificate. */
+int dtls13_config_load_pem(dtls13_config *cfg, const char *cert_path, const char *key_path);
+
+/** Writes the SDP fingerprint of the local certificate, e.g.
+ *  "sha-256 AB:CD:...", NUL-terminated, into out. 128 bytes suffice for
+ *  sha-256, 200 for sha-512. */
+int dtls13_config_fingerprint(const dtls13_config *cfg, dtls13_hash hash, char *out, size_t out_len);
+
+/** Sets the cipher suites, in preference order (1 to 8 entries). */
+int dtls13_config_set_cipher_suites(dtls13_config *cfg, const uint16_t *suites, size_t count);
+/** Sets the key exchange groups, in preference order (1 to 8). The client
+ *  sends a key share for the first one. */
+int dtls13_config_set_groups(dtls13_config *cfg, const uint16_t *groups, size_t count);
+/** Sets the signature schemes offered and accepted, in preference order. */
+int dtls13_config_set_signature_schemes(dtls13_config *cfg, const uint16_t *schemes, size_t count);
+/** Sets the DTLS-SRTP profiles (use_srtp), in preference order; count 0
+ *  disables use_srtp. mki may be NULL (mki_len 0) or up to 255 bytes. */
+int dtls13_config_set_srtp_profiles(dtls13_config *cfg, const uint16_t *profiles, size_t count,
+                                    const uint8_t *mki, size_t mki_len);
+/** Sets the path MTU in bytes of UDP payload (256 to 65507). */
+int dtls13_config_set_mtu(dtls13_config *cfg, size_t mtu);
+/** Sets the initial retransmission timeout (10 ms to 60 s). */
+int dtls13_config_set_initial_timeout_ms(dtls13_config *cfg, uint32_t timeout_ms);
+/** Server only: whether to request and require a client certificate
+ *  (default true, as WebRTC requires). */
+int dtls13_config_set_require_client_auth(dtls13_config *cfg, bool require);
+/** Treats the draft-ietf-tls-dtls13-43 code point 0x7f2b as DTLS 1.3 in
+ *  supported_versions (offered by a client, accepted by a server). Off by
+ *  default; for NSS 3.87 interop only. */
+int dtls13_config_set_accept_draft43(dtls13_config *cfg, bool enable);
+
+/** Installs the key log callback (NULL disables it). */
+int dtls13_config_set_keylog_callback(dtls13_config *cfg, dtls13_keylog_fn fn, void *user);
+/** Installs the diagnostic log callback (NULL disables it). */
+int dtls13_config_set_log_callback(dtls13_config *cfg, dtls13_log_fn fn, void *user);
+/** Installs the certificate verification callback (NULL disables it). */
+int dtls13_config_set_verify_callback(dtls13_config *cfg, dtls13_verify_fn fn, void *user);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,173 @@
+/* Internal crypto layer: the only code that touches libcrypto.
+ *
+ * Nothing here includes OpenSSL headers; OpenSSL types stay behind opaque
+ * structs. All functions return 0 on success and a negative dtls13_err on
+ * failure unless documented otherwise. Secrets are zeroized on free. */
+#ifndef D13_CRYPTO_H
+#define D13_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dtls13/constants.h"
+#include "dtls13/errors.h"
+
+#define D13_MAX_HASH_LEN 64 /* SHA-512 */
+#define D13_MAX_KEY_LEN 32
+#define D13_AEAD_IV_LEN 12
+#define D13_AEAD_TAG_LEN 16
+
+/* ---- utilities ---- */
+
+/** Fills buf with cryptographically secure random bytes. */
+int d13_random(uint8_t *buf, size_t len);
+/** Zeroizes memory (not optimized away). NULL is ignored. */
+void d13_cleanse(void *p, size_t len);
+/** Constant-time comparison; returns true when equal. */
+bool d13_ct_equal(const uint8_t *a, const uint8_t *b, size_t len);
+
+/* ---- hashes ---- */
+
+typedef enum d13_hash_alg {
+    D13_HASH_SHA256 = 0,
+    D13_HASH_SHA384 = 1,
+    D13_HASH_SHA512 = 2,
+} d13_hash_alg;
+
+/** Output length in bytes (32, 48, 64). */
+size_t d13_hash_len(d13_hash_alg alg);
+/** Hash algorithm of a TLS 1.3 cipher suite (SHA-384 for 0x1302, else SHA-256). */
+d13_hash_alg d13_suite_hash(uint16_t suite);
+
+/** Running hash, for the handshake transcript. */
+typedef struct d13_hash_ctx d13_hash_ctx;
+d13_hash_ctx *d13_hash_new(d13_hash_alg alg);
+int d13_hash_update(d13_hash_ctx *ctx, const uint8_t *data, size_t len);
+/** Writes the digest of everything hashed so far without finishing ctx. */
+int d13_hash_peek(const d13_hash_ctx *ctx, uint8_t *out);
+d13_hash_alg d13_hash_ctx_alg(const d13_hash_ctx *ctx);
+void d13_hash_free(d13_hash_ctx *ctx);
+/** One-shot digest. */
+int d13_hash(d13_hash_alg alg, const uint8_t *data, size_t len, uint8_t *out);
+/** One-shot HMAC. out receives d13_hash_len(alg) bytes. */
+int d13_hmac(d13_hash_alg alg, const uint8_t *key, size_t key_len, const uint8_t *data, size_t len,
+             uint8_t *out);
+
+/* ---- HKDF (RFC 5869) and HKDF-Expand-Label (RFC 8446 7.1, RFC 9147 5.9) ---- */
+
+/** PRK = HKDF-Extract(salt, ikm); out receives d13_hash_len(alg) bytes.
+ *  salt may be NULL/0 (treated as HashLen zeros), ikm may be NULL/0 (zeros). */
+int d13_hkdf_extract(d13_hash_alg alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+                     size_t ikm_len, uint8_t *out);
+/** OKM = HKDF-Expand(prk, info, out_len). */
+int d13_hkdf_expand(d13_hash_alg alg, const uint8_t *prk, size_t prk_len, const uint8_t *info,
+                    size_t info_len, uint8_t *out, size_t out_len);
+/** HKDF-Expand-Label(secret, label, context, out_len) where the label on
+ *  the wire is prefix || label. prefix is "dtls13" for DTLS 1.3 (RFC 9147
+ *  5.9) or "tls13 " for TLS 1.3 (used by the RFC 8448 known-answer tests). */
+int d13_hkdf_expand_label(d13_hash_alg alg, const char *prefix, const uint8_t *secret,
+                          size_t secret_len, const char *label, const uint8_t *context,
+                          size_t context_len, uint8_t *out, size_t out_len);
+
+/* ---- AEAD record protection ---- */
+
+typedef enum d13_aead_alg {
+    D13_AEAD_AES_128_GCM = 0,
+    D13_AEAD_AES_256_GCM = 1,
+    D13_AEAD_CHACHA20_POLY1305 = 2,
+} d13_aead_alg;
+
+/** AEAD of a TLS 1.3 cipher suite; returns -1 for unknown suites. */
+int d13_suite_aead(uint16_t suite, d13_aead_alg *out);
+/** Key length (16 or 32). */
+size_t d13_aead_key_len(d13_aead_alg alg);
+
+/** A keyed AEAD with its static IV; the per-record nonce is
+ *  iv XOR left-padded 64-bit sequence number (RFC 8446 5.3). */
+typedef struct d13_aead d13_aead;
+d13_aead *d13_aead_new(d13_aead_alg alg, const uint8_t *key, const uint8_t iv[D13_AEAD_IV_LEN]);
+void d13_aead_free(d13_aead *aead);
+/** Encrypts len bytes of in into out (out may equal in) and appends the
+ *  16-byte tag: out must hold len + 16 bytes. No allocation. */
+int d13_aead_seal(d13_aead *aead, uint64_t seq, const uint8_t *aad, size_t aad_len,
+                  const uint8_t *in, size_t len, uint8_t *out);
+/** Decrypts in (len bytes including the tag) into out (len - 16 bytes; out
+ *  may equal in). Returns DTLS13_ERR_DECODE when len < 16 and
+ *  DTLS13_ERR_CRYPTO when authentication fails. No allocation. */
+int d13_aead_open(d13_aead *aead, uint64_t seq, const uint8_t *aad, size_t aad_len,
+                  const uint8_t *in, size_t len, uint8_t *out);
+
+/** Record number encryption mask (RFC 9147 4.2.3): AES-ECB of the 16-byte
+ *  sample for the AES suites; ChaCha20 keystream with counter = first 4
+ *  sample bytes (little endian) and nonce = last 12 for ChaCha20. */
+typedef struct d13_sn_mask d13_sn_mask;
+d13_sn_mask *d13_sn_mask_new(d13_aead_alg alg, const uint8_t *sn_key);
+void d13_sn_mask_free(d13_sn_mask *m);
+/** mask receives 16 bytes computed from the 16-byte ciphertext sample. */
+int d13_sn_mask_compute(d13_sn_mask *m, const uint8_t sample[16], uint8_t mask[16]);
+
+/* ---- ECDHE ---- */
+
+/** An ephemeral key pair for x25519 or secp256r1. */
+typedef struct d13_kex d13_kex;
+/** Whether the group is implemented (x25519, secp256r1). */
+bool d13_kex_group_supported(uint16_t group);
+/** Public key length on the wire: 32 for x25519, 65 (uncompressed) for P-256, 0 if unknown. */
+size_t d13_kex_public_len(uint16_t group);
+d13_kex *d13_kex_generate(uint16_t group);
+uint16_t d13_kex_group(const d13_kex *kex);
+/** Writes the public key (d13_kex_public_len bytes). */
+int d13_kex_public(const d13_kex *kex, uint8_t *out, size_t cap, size_t *out_len);
+/** Computes the shared secret with the peer's public key, validating it
+ *  (length, point on curve, non-zero x25519 result). Returns
+ *  DTLS13_ERR_DECODE for an invalid peer key. */
+int d13_kex_derive(const d13_kex *kex, const uint8_t *peer, size_t peer_len, uint8_t *secret,
+                   size_t cap, size_t *secret_len);
+void d13_kex_free(d13_kex *kex);
+
+/* ---- signatures ---- */
+
+typedef struct d13_pkey d13_pkey;
+/** Public key from DER SubjectPublicKeyInfo. */
+d13_pkey *d13_pkey_from_spki(const uint8_t *spki, size_t len);
+void d13_pkey_free(d13_pkey *key);
+/** Whether key can make/verify signatures with scheme (key type and curve match). */
+bool d13_pkey_supports_scheme(const d13_pkey *key, uint16_t scheme);
+/** Signs msg with scheme (ECDSA signature DER-encoded as TLS wants;
+ *  RSA-PSS with salt length = hash length; Ed25519 pure). */
+int d13_sign(const d13_pkey *key, uint16_t scheme, const uint8_t *msg, size_t msg_len, uint8_t *sig,
+             size_t cap, size_t *sig_len);
+/** Verifies; returns 0 when valid, DTLS13_ERR_CRYPTO when not. */
+int d13_verify(const d13_pkey *key, uint16_t scheme, const uint8_t *msg, size_t msg_len,
+               const uint8_t *sig, size_t sig_len);
+
+/* ---- certificates ---- */
+
+/** A local certificate (DER) with its private key. */
+typedef struct d13_cert d13_cert;
+/** Self-signed ECDSA P-256 certificate, WebRTC style: random 64-bit serial,
+ *  subject = issuer = CN=common_name, notBefore now - 1 day, notAfter now + 30 days,
+ *  signed with ecdsa-with-SHA256. */
+d13_cert *d13_cert_generate_self_signed(const char *common_name);
+/** Loads a PEM certificate and matching PEM private key. Returns NULL and
+ *  sets *err (DTLS13_ERR_IO or DTLS13_ERR_CERTIFICATE) on failure. */
+d13_cert *d13_cert_load_pem(const char *cert_path, const char *key_path, int *err);
+void d13_cert_free(d13_cert *cert);
+const uint8_t *d13_cert_der(const d13_cert *cert, size_t *len);
+const d13_pkey *d13_cert_key(const d13_cert *cert);
+
+/** SDP fingerprint of a DER certificate: "sha-256 AB:CD:..." (upper-case
+ *  hex, colon separated; "sha-384", "sha-512" likewise), NUL-terminated. */
+int d13_fingerprint_format(d13_hash_alg alg, const uint8_t *der, size_t der_len, char *out,
+                           size_t out_len);
+/** Parses an SDP fingerprint ("sha-256 ab:cd:..", case-insensitive, also
+ *  "sha-1") into *alg_out (0 sha-256, 1 sha-384, 2 sha-512, 3 sha-1) and
+ *  the digest bytes. Returns DTLS13_ERR_INVALID_ARG when malformed. */
+int d13_fingerprint_parse(const char *text, int *alg_out, uint8_t *digest, size_t cap,
+                          size_t *digest_len);
+/** Whether der matches a parsed fingerprint (constant-time compare). */
+bool d13_fingerprint_matches(int alg, const uint8_t *digest, size_t digest_len, const uint8_t *der,
+                             size_t der_len);
+
+#endif
