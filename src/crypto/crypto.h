@@ -57,7 +57,8 @@ int d13_hmac(d13_hash_alg alg, const uint8_t *key, size_t key_len, const uint8_t
 /* ---- HKDF (RFC 5869) and HKDF-Expand-Label (RFC 8446 7.1, RFC 9147 5.9) ---- */
 
 /** PRK = HKDF-Extract(salt, ikm); out receives d13_hash_len(alg) bytes.
- *  salt may be NULL/0 (treated as HashLen zeros), ikm may be NULL/0 (zeros). */
+ *  salt may be NULL/0 (treated as HashLen zeros), ikm may be NULL/0 (also
+ *  treated as HashLen zeros, the "0" of the TLS 1.3 key schedule). */
 int d13_hkdf_extract(d13_hash_alg alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
                      size_t ikm_len, uint8_t *out);
 /** OKM = HKDF-Expand(prk, info, out_len). */
