@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages libdtls13 needs to build and test.
+# Idempotent: only missing packages are installed, and `apt-get update`
+# runs only when something has to be installed. Works as root, or through
+# sudo when run as another user.
+set -euo pipefail
+
+PACKAGES=(
+    build-essential   # gcc, make, libc headers
+    gcc
+    clang             # fuzz targets (libFuzzer) and a second compiler
+    meson
+    ninja-build
+    pkg-config
+    python3           # CLI tests and build helpers
+    libssl-dev        # OpenSSL 3 libcrypto (primitives only)
+    libnss3-dev       # NSS interop peer
+    libnss3-tools
+    libnspr4-dev
+    libsrtp2-dev      # SRTP media path
+    libnice-dev       # ICE transport
+)
+
+say() { printf '[install-deps] %s\n' "$*"; }
+
+is_installed() {
+    local status
+    status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)
+    [[ "$status" == "install ok installed" ]]
+}
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    say "dpkg-query not found: this script supports Debian 12 (bookworm) only." >&2
+    exit 1
+fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    if ! is_installed "$pkg"; then
+        missing+=("$pkg")
+    fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+    say "all ${#PACKAGES[@]} required packages are already installed."
+    exit 0
+fi
+
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO=(sudo)
+    else
+        say "missing packages: ${missing[*]}" >&2
+        say "not root and sudo is not available; install them as root." >&2
+        exit 1
+    fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+say "missing packages: ${missing[*]}"
+say "updating the package index (apt-get update)..."
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+say "installing ${#missing[@]} package(s)..."
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+say "done."
