@@ -57,11 +57,22 @@ typedef struct d13_record_view {
  *  (connection ID, not negotiated) or a first byte that is neither a known
  *  plaintext content type nor 0b001xxxxx are D13_DROP_BAD_HEADER; as the
  *  record boundary is then unknown, the caller drops the rest of the
- *  datagram. Returns D13_DROP_NONE or the reason. */
+ *  datagram. Returns D13_DROP_NONE or the reason.
+ *
+ *  Details: the DTLSPlaintext-format first bytes are 20..24 and 26
+ *  (tls12_cid, 25, carries a connection ID and is dropped); which of them
+ *  are acceptable in the current state (for DTLS 1.3: alert, handshake,
+ *  ack) is the caller's decision. A DTLSPlaintext fragment may be at most
+ *  2^14 bytes in epoch 0 and 2^14 + 2048 otherwise (DTLS 1.2 records); a
+ *  unified-header record at most D13_MAX_CIPHERTEXT bytes; longer records
+ *  or ones that overrun the datagram are D13_DROP_BAD_HEADER. The
+ *  16-byte minimum ciphertext of record number encryption is enforced by
+ *  d13_record_open, not here, so that the following records survive. */
 d13_drop_reason d13_record_next(d13_reader *datagram, d13_record_view *out);
 
 /** Writes a DTLSPlaintext record (epoch 0, record version 0xfefd or the
- *  given legacy_version). */
+ *  given legacy_version; 0 selects 0xfefd). Returns false when len exceeds
+ *  2^14, seq exceeds 2^48 - 1 or w overflows. */
 bool d13_plaintext_write(d13_writer *w, uint8_t content_type, uint16_t legacy_version,
                          uint64_t seq, const uint8_t *data, size_t len);
 
@@ -95,7 +106,12 @@ typedef struct d13_epoch_keys {
 } d13_epoch_keys;
 
 /** Derives key, iv and sn_key from traffic_secret with HKDF-Expand-Label
- *  ("dtls13" prefix; labels "key", "iv", "sn") and installs them as epoch. */
+ *  ("dtls13" prefix; labels "key", "iv", "sn") and installs them as epoch.
+ *  key and sn_key have the suite's key length, iv 12 bytes; secret_len
+ *  must be the suite's hash length. k must be zero-initialized, cleared or
+ *  previously initialized (keys already installed are freed first); on
+ *  failure k is left cleared. Returns 0, DTLS13_ERR_UNSUPPORTED for an
+ *  unknown suite, DTLS13_ERR_INVALID_ARG or a crypto error. */
 int d13_epoch_keys_init(d13_epoch_keys *k, uint16_t suite, const uint8_t *traffic_secret,
                         size_t secret_len, uint64_t epoch);
 /** Frees and zeroizes; the struct may be reused. */
@@ -104,15 +120,46 @@ void d13_epoch_keys_clear(d13_epoch_keys *k);
 /** Protects one record: unified header 0b00101100 | (epoch & 3) (S=1, L=1),
  *  16-bit sequence number, 16-bit length, then AEAD(TLSInnerPlaintext =
  *  data || content_type || pad zeros) with AAD = the unmasked header, then
- *  masks the sequence number. Uses and increments k->next_seq. */
+ *  masks the sequence number. Uses and increments k->next_seq.
+ *  Appends D13_RECORD_OVERHEAD + len + pad bytes to out. data must not
+ *  overlap out. content_type must be non-zero and len + 1 + pad at most
+ *  2^14 + 1 (DTLS13_ERR_INVALID_ARG); DTLS13_ERR_BAD_STATE when no keys
+ *  are installed or next_seq reached 2^48; DTLS13_ERR_BUFFER_TOO_SMALL
+ *  when out lacks room. On failure out and k are unchanged. */
 int d13_record_seal(d13_epoch_keys *k, uint8_t content_type, const uint8_t *data, size_t len,
                     size_t pad, d13_writer *out);
+
+/** Header form for d13_record_seal_ex. All-false (zero-initialized) is the
+ *  form d13_record_seal writes. */
+typedef struct d13_seal_options {
+    bool seq8;        /* S=0: 8-bit sequence number instead of 16-bit */
+    bool omit_length; /* L=0: no length field; the record must end the datagram */
+} d13_seal_options;
+
+/** d13_record_seal with a chosen header form (opts NULL = default form).
+ *  The header is 1 + (seq8 ? 1 : 2) + (omit_length ? 0 : 2) bytes and is
+ *  the AAD with the unmasked sequence number, as on the receive side. */
+int d13_record_seal_ex(d13_epoch_keys *k, uint8_t content_type, const uint8_t *data, size_t len,
+                       size_t pad, const d13_seal_options *opts, d13_writer *out);
 
 /** Opens a unified-header record with keys k (whose epoch low bits match):
  *  unmasks and reconstructs the sequence number against k->window, checks
  *  the replay window, decrypts into out (cap >= payload_len), strips the
  *  padding, and on success updates the window. On success returns
- *  D13_DROP_NONE and sets *content_type, *out_len and *seq. */
+ *  D13_DROP_NONE and sets *content_type, *out_len and *seq.
+ *
+ *  Choosing k is the caller's job: it passes the keys of the (current or
+ *  most recent past) epoch whose low two bits equal rec->epoch_bits (RFC
+ *  9147 4.2.2). When k has no keys or its epoch bits differ from the
+ *  record's, the result is D13_DROP_UNKNOWN_EPOCH. Other reasons:
+ *  D13_DROP_BAD_HEADER for a plaintext view, an inconsistent header, a
+ *  ciphertext shorter than 16 bytes (RFC 9147 4.2.3), one whose
+ *  TLSInnerPlaintext would exceed 2^14 + 1 bytes, or cap < payload_len - 16;
+ *  D13_DROP_REPLAY for a duplicate or a record left of the window
+ *  (checked before decryption); D13_DROP_BAD_TAG when authentication
+ *  fails (k->auth_failures is incremented) or the plaintext holds no
+ *  non-zero content type. The window changes only on success; out holds
+ *  nothing useful (it is zeroized) on failure. */
 d13_drop_reason d13_record_open(d13_epoch_keys *k, const d13_record_view *rec, uint8_t *out,
                                 size_t cap, size_t *out_len, uint8_t *content_type, uint64_t *seq);
 
