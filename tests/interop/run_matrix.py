@@ -1,0 +1,515 @@
+#!/usr/bin/env python3
+"""DTLS 1.3 interop matrix: libdtls13's `dtls13` tool against NSS (nss_peer).
+
+    run_matrix.py --dtls13 PATH --nss-peer PATH [--filter TEXT] [--capture DIR]
+                  [--keep DIR] [--no-relay] [--verbose]
+    run_matrix.py --self-test --nss-peer PATH     (nss_peer on both sides)
+
+Cases: {ours client -> NSS server, NSS client -> ours server}
+       x {TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384,
+          TLS_CHACHA20_POLY1305_SHA256} x {x25519, secp256r1},
+each direct and once through tests/interop/udp_relay.py (faults off), plus
+HelloRetryRequest cases and NSS-defaults cases. Every case uses use_srtp,
+mutual certificate authentication with fingerprint checks, data both ways
+(the client sends, the server echoes), close_notify from the client, and
+compares the EXTRACTOR-dtls_srtp keying material exported by both sides.
+
+Prints one line per case and a final "N passed, N failed" line; exits 1 if
+any case failed. In --self-test mode the "ours" side is played by nss_peer
+too, which proves the harness, the relay and the certificates.
+"""
+import argparse
+import base64
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RELAY = os.path.join(HERE, 'udp_relay.py')
+
+CIPHERS = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384',
+           'TLS_CHACHA20_POLY1305_SHA256']
+GROUPS = ['x25519', 'secp256r1']
+SRTP = 'SRTP_AES128_CM_SHA1_80'
+EXPORT_LABEL = 'EXTRACTOR-dtls_srtp'
+EXPORT_LEN = 60  # 2 * (16-byte key + 14-byte salt) for SRTP_AES128_CM_SHA1_80
+PEER_TIMEOUT_MS = 8000
+PROC_TIMEOUT_S = 15
+MESSAGE = 'ping from the client "{case}"'
+
+
+def run(cmd, **kw):
+    """Runs a setup command, raising with its output on failure."""
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         timeout=60, **kw)
+    if res.returncode != 0:
+        raise RuntimeError('%s failed:\n%s' % (' '.join(cmd),
+                                               res.stdout.decode(errors='replace')))
+    return res.stdout
+
+
+def pem_fingerprint(pem_path):
+    """'sha-256 AA:BB:..' of the first certificate in a PEM file."""
+    with open(pem_path) as f:
+        text = f.read()
+    body = text.split('-----BEGIN CERTIFICATE-----')[1].split('-----END CERTIFICATE-----')[0]
+    digest = hashlib.sha256(base64.b64decode(''.join(body.split()))).hexdigest().upper()
+    return 'sha-256 ' + ':'.join(digest[i:i + 2] for i in range(0, 64, 2))
+
+
+def normalize_fp(fp):
+    """Hex digits of a fingerprint in lower case, without prefix or colons."""
+    fp = (fp or '').strip()
+    if fp.lower().startswith('sha-256'):
+        fp = fp[7:]
+    return ''.join(c for c in fp.lower() if c in '0123456789abcdef')
+
+
+class Identities:
+    """Certificates for both sides: "ours" (PEM, also imported into an NSS
+    database for --self-test) and "nss" (created in an NSS database)."""
+
+    def __init__(self, work):
+        self.work = work
+        self.ours_cert = os.path.join(work, 'ours-cert.pem')
+        self.ours_key = os.path.join(work, 'ours-key.pem')
+        self.ours_db = os.path.join(work, 'ours-db')
+        self.nss_db = os.path.join(work, 'nss-db')
+        self.nss_pem = os.path.join(work, 'nss-cert.pem')
+        self._make_ours()
+        self._make_nss()
+        self.ours_fp = pem_fingerprint(self.ours_cert)
+        self.nss_fp = pem_fingerprint(self.nss_pem)
+
+    def _make_ours(self):
+        run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt',
+             'ec_paramgen_curve:P-256', '-nodes', '-days', '30', '-subj',
+             '/CN=libdtls13-interop', '-keyout', self.ours_key, '-out',
+             self.ours_cert])
+        p12 = os.path.join(self.work, 'ours.p12')
+        run(['openssl', 'pkcs12', '-export', '-in', self.ours_cert, '-inkey',
+             self.ours_key, '-name', 'ours', '-passout', 'pass:', '-out', p12])
+        os.mkdir(self.ours_db)
+        run(['certutil', '-N', '-d', 'sql:' + self.ours_db, '--empty-password'])
+        run(['pk12util', '-i', p12, '-d', 'sql:' + self.ours_db, '-W', '', '-K', ''])
+
+    def _make_nss(self):
+        os.mkdir(self.nss_db)
+        run(['certutil', '-N', '-d', 'sql:' + self.nss_db, '--empty-password'])
+        noise = os.path.join(self.work, 'noise')
+        with open(noise, 'wb') as f:
+            f.write(os.urandom(64))
+        run(['certutil', '-S', '-x', '-d', 'sql:' + self.nss_db, '-n', 'nss',
+             '-s', 'CN=nss-interop', '-k', 'ec', '-q', 'nistp256', '-t', 'u,u,u',
+             '-v', '1', '-Z', 'SHA256', '-z', noise])
+        with open(self.nss_pem, 'wb') as f:
+            f.write(run(['certutil', '-L', '-d', 'sql:' + self.nss_db, '-n', 'nss', '-a']))
+
+
+class Side:
+    """How one endpoint of a case is configured (tool-independent)."""
+
+    def __init__(self, ciphers=None, groups=None):
+        self.ciphers = ciphers  # None: the implementation's defaults
+        self.groups = groups    # list of names, or None: defaults
+        self.tickets = False    # NSS server only: send NewSessionTicket
+
+
+def nss_argv(args, ids, role, side, addr, as_ours, case_name):
+    """argv for nss_peer playing the NSS side, or "ours" in --self-test."""
+    argv = [args.nss_peer, role, '--addr', addr,
+            '--db', ids.ours_db if as_ours else ids.nss_db,
+            '--nickname', 'ours' if as_ours else 'nss',
+            '--srtp', SRTP, '--export', '%s:%d' % (EXPORT_LABEL, EXPORT_LEN),
+            '--peer-fingerprint', ids.nss_fp if as_ours else ids.ours_fp,
+            '--timeout-ms', str(PEER_TIMEOUT_MS)]
+    if side.ciphers:
+        if len(side.ciphers) != 1:
+            raise ValueError('nss_peer takes one cipher suite')
+        argv += ['--cipher', side.ciphers[0]]
+    if side.groups:
+        argv += ['--groups', ','.join(side.groups)]
+    if side.tickets:
+        argv += ['--tickets']
+    if role == 'server':
+        argv += ['--echo', '--require-client-auth']
+    else:
+        argv += ['--send', MESSAGE.format(case=case_name)]
+    return argv
+
+
+def ours_argv(args, ids, role, side, addr, case_name):
+    """argv for libdtls13's dtls13 tool."""
+    argv = [args.dtls13, role, '--listen' if role == 'server' else '--connect', addr,
+            '--cert', ids.ours_cert, '--key', ids.ours_key,
+            '--peer-fingerprint', ids.nss_fp, '--srtp', SRTP,
+            '--export', '%s:%d' % (EXPORT_LABEL, EXPORT_LEN), '--json', '--draft43']
+    if side.ciphers:
+        argv += ['--ciphers', ','.join(side.ciphers)]
+    if side.groups:
+        argv += ['--groups', ','.join(side.groups)]
+    if role == 'server':
+        argv += ['--echo', '--once']
+    else:
+        argv += ['--send', MESSAGE.format(case=case_name)]
+    return argv
+
+
+def free_udp_port():
+    """A UDP port that was free a moment ago on 127.0.0.1."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def udp_port_bound(port):
+    """True once some process has bound UDP port on this host (Linux)."""
+    suffix = ':%04X' % port
+    for table in ('/proc/net/udp', '/proc/net/udp6'):
+        try:
+            with open(table) as f:
+                for line in f:
+                    fields = line.split()
+                    if len(fields) > 1 and fields[1].endswith(suffix):
+                        return True
+        except OSError:
+            pass
+    return False
+
+
+def wait_bound(port, proc, limit_s=5.0):
+    end = time.monotonic() + limit_s
+    while time.monotonic() < end:
+        if udp_port_bound(port):
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.01)
+    return False
+
+
+class Proc:
+    """A child process whose stdout lines are JSON events."""
+
+    def __init__(self, name, argv, logdir):
+        self.name = name
+        self.argv = argv
+        self.out_path = os.path.join(logdir, name + '.out')
+        self.err_path = os.path.join(logdir, name + '.err')
+        self._out = open(self.out_path, 'wb')
+        self._err = open(self.err_path, 'wb')
+        self.p = subprocess.Popen(argv, stdout=self._out, stderr=self._err,
+                                  stdin=subprocess.DEVNULL)
+        self.rc = None
+
+    def wait(self, timeout):
+        try:
+            self.rc = self.p.wait(timeout=max(0.1, timeout))
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+            self.rc = 'timeout'
+        return self.rc
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.terminate()
+            try:
+                self.p.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        if self.rc is None:
+            self.rc = self.p.returncode
+
+    def close(self):
+        self._out.close()
+        self._err.close()
+
+    def events(self):
+        evs = []
+        with open(self.out_path, 'rb') as f:
+            for line in f.read().decode(errors='replace').splitlines():
+                line = line.strip()
+                if line.startswith('{'):
+                    try:
+                        evs.append(json.loads(line))
+                    except ValueError:
+                        evs.append({'event': 'unparsable', 'line': line})
+        return evs
+
+    def tail(self, n=12):
+        text = ''
+        for path in (self.out_path, self.err_path):
+            with open(path, 'rb') as f:
+                lines = f.read().decode(errors='replace').splitlines()[-n:]
+            text += ''.join('      %s %s| %s\n' % (self.name, os.path.basename(path)[-3:], l)
+                            for l in lines)
+        return text
+
+
+class Case:
+    """One matrix entry."""
+
+    def __init__(self, name, ours_role, ours, nss, expect_cipher, expect_group,
+                 relay=False):
+        self.name = name
+        self.ours_role = ours_role   # 'client' or 'server'
+        self.ours = ours             # Side for our engine
+        self.nss = nss               # Side for NSS
+        self.expect_cipher = expect_cipher
+        self.expect_group = expect_group
+        self.relay = relay
+
+
+def build_cases(no_relay):
+    cases = []
+    for role in ('client', 'server'):
+        for cipher in CIPHERS:
+            for group in GROUPS:
+                for relay in ((False,) if no_relay else (False, True)):
+                    name = '%s %s %s %s' % (
+                        'ours-client>nss-server' if role == 'client' else 'nss-client>ours-server',
+                        cipher, group, 'relay' if relay else 'direct')
+                    cases.append(Case(name, role, Side([cipher], [group]),
+                                      Side([cipher], [group]), cipher, group, relay))
+    # HelloRetryRequest: NSS's key_share is x25519; our server only takes P-256.
+    cases.append(Case('nss-client>ours-server hrr x25519-share->secp256r1', 'server',
+                      Side(None, ['secp256r1']), Side(None, ['x25519', 'secp256r1']),
+                      None, 'secp256r1'))
+    # HelloRetryRequest: our client's first share is x25519; NSS only takes P-256.
+    cases.append(Case('ours-client>nss-server hrr x25519-share->secp256r1', 'client',
+                      Side(None, ['x25519', 'secp256r1']), Side(None, ['secp256r1']),
+                      None, 'secp256r1'))
+    # Everything at defaults: NSS offers ffdhe, record_size_limit, EMS, etc.
+    cases.append(Case('nss-client>ours-server nss-defaults', 'server',
+                      Side(), Side(), None, None))
+    cases.append(Case('ours-client>nss-server nss-defaults', 'client',
+                      Side(), Side(), None, None))
+    # NSS server with session tickets on: our client gets a NewSessionTicket.
+    tickets = Side()
+    tickets.tickets = True
+    cases.append(Case('ours-client>nss-server nss-sends-NewSessionTicket', 'client',
+                      Side(), tickets, None, None))
+    return cases
+
+
+def first(events, kind):
+    for e in events:
+        if e.get('event') == kind:
+            return e
+    return None
+
+
+def check_case(case, ours, nss, ids, relay_proc):
+    """Returns a list of problems (empty when the case passed)."""
+    problems = []
+    for p in (ours, nss):
+        if p.rc != 0:
+            problems.append('%s exit %s' % (p.name, p.rc))
+    ev = {p.name: p.events() for p in (ours, nss)}
+    hs = {n: first(e, 'handshake') for n, e in ev.items()}
+    for n, h in hs.items():
+        err = first(ev[n], 'error')
+        if err is not None:
+            problems.append('%s error %s' % (n, json.dumps(err, separators=(',', ':'))))
+        if h is None:
+            problems.append('%s: no handshake event' % n)
+    if any(h is None for h in hs.values()):
+        return problems
+    h_ours, h_nss = hs[ours.name], hs[nss.name]
+    for n, h in hs.items():
+        if h.get('version') != 'DTLS1.3':
+            problems.append('%s version %r' % (n, h.get('version')))
+        if case.expect_cipher and h.get('cipher') != case.expect_cipher:
+            problems.append('%s cipher %r, expected %s' % (n, h.get('cipher'), case.expect_cipher))
+        if case.expect_group and h.get('group') != case.expect_group:
+            problems.append('%s group %r, expected %s' % (n, h.get('group'), case.expect_group))
+        if h.get('srtp_profile') != SRTP:
+            problems.append('%s srtp_profile %r' % (n, h.get('srtp_profile')))
+        if len(h.get('exported') or '') != 2 * EXPORT_LEN:
+            problems.append('%s exported %r' % (n, h.get('exported')))
+    for key in ('cipher', 'group', 'srtp_profile'):
+        if h_ours.get(key) != h_nss.get(key):
+            problems.append('%s differs: ours %r, nss %r' % (key, h_ours.get(key), h_nss.get(key)))
+    if (h_ours.get('exported') or '').lower() != (h_nss.get('exported') or '-').lower():
+        problems.append('exported keying material differs')
+    if normalize_fp(h_ours.get('peer_fingerprint')) != normalize_fp(ids.nss_fp):
+        problems.append('ours saw peer_fingerprint %r' % h_ours.get('peer_fingerprint'))
+    if normalize_fp(h_nss.get('peer_fingerprint')) != normalize_fp(ids.ours_fp):
+        problems.append('nss saw peer_fingerprint %r' % h_nss.get('peer_fingerprint'))
+    message = MESSAGE.format(case=case.name)
+    client, server = (ours, nss) if case.ours_role == 'client' else (nss, ours)
+    got_server = [e.get('text') for e in ev[server.name] if e.get('event') == 'data']
+    got_client = [e.get('text') for e in ev[client.name] if e.get('event') == 'data']
+    if message not in got_server:
+        problems.append('server did not receive the message (got %r)' % got_server)
+    if message not in got_client:
+        problems.append('client did not receive the echo (got %r)' % got_client)
+    if server is nss and first(ev[nss.name], 'close_notify') is None:
+        problems.append('NSS server saw no close_notify')
+    if relay_proc is not None:
+        summary = first(relay_proc.events(), 'relay_summary')
+        if summary is None:
+            problems.append('relay printed no summary')
+        else:
+            case.relay_note = 'relay c2s=%d s2c=%d' % (summary['c2s']['out'], summary['s2c']['out'])
+    return problems
+
+
+def start_capture(args, case_index, ports, logdir):
+    if not args.capture or shutil.which('tshark') is None:
+        return None
+    os.makedirs(args.capture, exist_ok=True)
+    path = os.path.join(args.capture, 'case%02d.pcapng' % case_index)
+    filt = ' or '.join('udp port %d' % p for p in ports)
+    err = open(os.path.join(logdir, 'tshark.err'), 'wb')
+    p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', filt, '-w', path],
+                         stdout=subprocess.DEVNULL, stderr=err)
+    end = time.monotonic() + 10
+    while time.monotonic() < end:  # wait for "Capturing on 'Loopback'"
+        time.sleep(0.05)
+        with open(err.name, 'rb') as f:
+            if b'Capturing on' in f.read():
+                break
+    time.sleep(0.2)
+    return (p, err, path)
+
+
+def stop_capture(cap):
+    if cap is None:
+        return None
+    p, err, path = cap
+    time.sleep(0.2)
+    p.terminate()
+    try:
+        p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    err.close()
+    return path
+
+
+def run_case(args, ids, case, index, logroot):
+    logdir = os.path.join(logroot, 'case%02d' % index)
+    os.makedirs(logdir)
+    server_port = free_udp_port()
+    server_addr = '127.0.0.1:%d' % server_port
+    server_side, client_side = ((case.nss, case.ours) if case.ours_role == 'client'
+                                else (case.ours, case.nss))
+
+    def argv_for(role, side, addr):
+        is_ours = (role == case.ours_role)
+        if is_ours and not args.self_test:
+            return ours_argv(args, ids, role, side, addr, case.name)
+        return nss_argv(args, ids, role, side, addr, is_ours, case.name)
+
+    procs = []
+    relay_proc = None
+    cap = None
+    started = time.monotonic()
+    try:
+        relay_port = free_udp_port() if case.relay else None
+        cap = start_capture(args, index, [server_port] + ([relay_port] if relay_port else []),
+                            logdir)
+        server = Proc('ours' if case.ours_role == 'server' else 'nss',
+                      argv_for('server', server_side, server_addr), logdir)
+        procs.append(server)
+        if not wait_bound(server_port, server.p):
+            server.stop()
+            return ['server did not bind %s' % server_addr], procs, None, cap
+        connect_addr = server_addr
+        if case.relay:
+            relay_proc = Proc('relay', [sys.executable, RELAY, '--listen',
+                                        '127.0.0.1:%d' % relay_port, '--server', server_addr],
+                              logdir)
+            if not wait_bound(relay_port, relay_proc.p):
+                return ['relay did not bind'], procs, relay_proc, cap
+            connect_addr = '127.0.0.1:%d' % relay_port
+        client = Proc('ours' if case.ours_role == 'client' else 'nss',
+                      argv_for('client', client_side, connect_addr), logdir)
+        procs.append(client)
+        client.wait(started + PROC_TIMEOUT_S - time.monotonic())
+        server.wait(started + PROC_TIMEOUT_S - time.monotonic())
+    finally:
+        for p in procs:
+            p.stop()
+        if relay_proc is not None:
+            relay_proc.stop()
+        for p in procs + ([relay_proc] if relay_proc else []):
+            p.close()
+        cap_path = stop_capture(cap)
+    ours = next(p for p in procs if p.name == 'ours')
+    nss = next(p for p in procs if p.name == 'nss')
+    problems = check_case(case, ours, nss, ids, relay_proc)
+    case.elapsed_ms = int((time.monotonic() - started) * 1000)
+    case.capture = cap_path
+    return problems, procs, relay_proc, cap_path
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--dtls13', help="path of libdtls13's dtls13 tool")
+    ap.add_argument('--nss-peer', required=True, help='path of nss_peer')
+    ap.add_argument('--self-test', action='store_true',
+                    help='play "ours" with nss_peer too (no dtls13 needed)')
+    ap.add_argument('--filter', action='append', default=[],
+                    help='run only cases whose name contains all of these texts')
+    ap.add_argument('--no-relay', action='store_true', help='skip the relay runs')
+    ap.add_argument('--capture', metavar='DIR', help='write a tshark capture per case')
+    ap.add_argument('--keep', metavar='DIR', help='keep certificates and logs here')
+    ap.add_argument('--verbose', action='store_true', help='show logs of passing cases too')
+    args = ap.parse_args()
+    if not args.self_test and not args.dtls13:
+        ap.error('--dtls13 is required unless --self-test')
+    for tool in ('certutil', 'pk12util', 'openssl'):
+        if shutil.which(tool) is None:
+            print('SKIP: %s not installed' % tool)
+            return 77
+
+    work = args.keep or tempfile.mkdtemp(prefix='dtls13-interop-')
+    os.makedirs(work, exist_ok=True)
+    try:
+        ids = Identities(work)
+        cases = [c for c in build_cases(args.no_relay)
+                 if all(f in c.name for f in args.filter)]
+        passed = failed = 0
+        logroot = os.path.join(work, 'logs')
+        os.makedirs(logroot, exist_ok=True)
+        mode = 'self-test (nss_peer plays ours)' if args.self_test else args.dtls13
+        print('interop matrix: ours=%s nss_peer=%s, %d cases' % (mode, args.nss_peer, len(cases)))
+        for i, case in enumerate(cases):
+            case.relay_note = ''
+            problems, procs, relay_proc, cap = run_case(args, ids, case, i, logroot)
+            extra = ' [%s]' % case.relay_note if case.relay_note else ''
+            if cap:
+                extra += ' capture=%s' % cap
+            if problems:
+                failed += 1
+                print('FAIL %-70s %s' % (case.name, '; '.join(problems)), flush=True)
+            else:
+                passed += 1
+                print('PASS %-70s %5d ms%s' % (case.name, case.elapsed_ms, extra), flush=True)
+            if problems or args.verbose:
+                for p in procs + ([relay_proc] if relay_proc else []):
+                    print('    %s: %s' % (p.name, shlex.join(p.argv)))
+                    sys.stdout.write(p.tail())
+        print('%d passed, %d failed' % (passed, failed))
+        return 1 if failed else 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
