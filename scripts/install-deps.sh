@@ -13,6 +13,7 @@ PACKAGES=(
     ninja-build
     pkg-config
     python3           # CLI tests and build helpers
+    openssl           # CLI tests create PEM certificates with it
     libssl-dev        # OpenSSL 3 libcrypto (primitives only)
     libnss3-dev       # NSS interop peer
     libnss3-tools

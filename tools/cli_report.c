@@ -1,0 +1,194 @@
+/* Printing the dtls13 tool's events. */
+#include "cli_report.h"
+
+#include <string.h>
+
+#include "cli_json.h"
+
+void cli_report_fingerprint(const cli_report *r, const char *fingerprint)
+{
+    if (r->json) {
+        cli_json j;
+        cli_json_begin(&j, "fingerprint");
+        cli_json_string(&j, "fingerprint", fingerprint);
+        cli_json_end(&j, r->out);
+    } else {
+        fprintf(r->out, "local fingerprint: %s\n", fingerprint);
+        fflush(r->out);
+    }
+}
+
+void cli_report_listening(const cli_report *r, const char *address, unsigned port)
+{
+    if (r->json) {
+        cli_json j;
+        cli_json_begin(&j, "listening");
+        cli_json_string(&j, "address", address);
+        cli_json_uint(&j, "port", port);
+        cli_json_end(&j, r->out);
+    } else {
+        fprintf(r->out, "listening on %s (port %u)\n", address, port);
+        fflush(r->out);
+    }
+}
+
+void cli_report_association(const cli_report *r, const char *role, const char *peer)
+{
+    if (r->json) {
+        cli_json j;
+        cli_json_begin(&j, "association");
+        cli_json_string(&j, "role", role);
+        cli_json_string(&j, "peer", peer);
+        cli_json_end(&j, r->out);
+    } else {
+        fprintf(r->out, "%s: handshake with %s\n", role, peer);
+        fflush(r->out);
+    }
+}
+
+size_t cli_srtp_keying_material_len(uint16_t profile)
+{
+    switch (profile) {
+    case DTLS13_SRTP_AES128_CM_SHA1_80:
+    case DTLS13_SRTP_AES128_CM_SHA1_32: return 2 * (16 + 14);
+    case DTLS13_SRTP_AEAD_AES_128_GCM: return 2 * (16 + 12);
+    case DTLS13_SRTP_AEAD_AES_256_GCM: return 2 * (32 + 12);
+    default: return 0;
+    }
+}
+
+/* Name or a "0x...." placeholder for unknown code points. */
+static const char *name_or_hex(const char *name, uint16_t code, char *buf, size_t cap)
+{
+    if (name != NULL) return name;
+    snprintf(buf, cap, "0x%04x", code);
+    return buf;
+}
+
+bool cli_report_handshake(const cli_report *r, const cli_options *opts, const dtls13_conn *conn)
+{
+    char fp[200] = "";
+    char version_buf[8], cipher_buf[8], group_buf[8], sig_buf[8];
+    uint8_t exported[CLI_MAX_EXPORT];
+    size_t export_len = 0;
+    const char *label = NULL;
+    uint16_t profile = dtls13_conn_srtp_profile(conn);
+
+    if (opts->export_set) {
+        label = opts->export_label;
+        export_len = opts->export_len;
+    } else if (profile != 0) {
+        label = "EXTRACTOR-dtls_srtp";
+        export_len = cli_srtp_keying_material_len(profile);
+    }
+    if (label != NULL && export_len > 0) {
+        int rc = dtls13_conn_export_keying_material(conn, label, NULL, 0, exported, export_len);
+        if (rc < 0) {
+            char reason[160];
+            snprintf(reason, sizeof reason, "exporting keying material failed: %s", dtls13_strerror(rc));
+            cli_report_error(r, NULL, reason);
+            return false;
+        }
+    } else {
+        label = NULL;
+    }
+    if (dtls13_conn_peer_fingerprint(conn, DTLS13_HASH_SHA256, fp, sizeof fp) < 0) fp[0] = '\0';
+
+    dtls13_stats stats;
+    dtls13_conn_stats(conn, &stats);
+    uint16_t version = dtls13_conn_version(conn), cipher = dtls13_conn_cipher_suite(conn);
+    uint16_t group = dtls13_conn_group(conn), sig = dtls13_conn_peer_signature_scheme(conn);
+    const char *version_name = name_or_hex(dtls13_version_name(version), version, version_buf, sizeof version_buf);
+    const char *cipher_name = name_or_hex(dtls13_cipher_suite_name(cipher), cipher, cipher_buf, sizeof cipher_buf);
+    const char *group_name = name_or_hex(dtls13_group_name(group), group, group_buf, sizeof group_buf);
+    const char *sig_name = name_or_hex(dtls13_signature_scheme_name(sig), sig, sig_buf, sizeof sig_buf);
+    const char *profile_name = profile != 0 ? dtls13_srtp_profile_name(profile) : NULL;
+
+    if (r->json) {
+        cli_json j;
+        cli_json_begin(&j, "handshake");
+        cli_json_string(&j, "role", dtls13_conn_role(conn) == DTLS13_ROLE_SERVER ? "server" : "client");
+        cli_json_string(&j, "version", version_name);
+        cli_json_string(&j, "cipher", cipher_name);
+        cli_json_string(&j, "group", group_name);
+        cli_json_string(&j, "peer_signature_scheme", sig_name);
+        cli_json_string(&j, "srtp_profile", profile_name);
+        cli_json_bool(&j, "hello_retry", dtls13_conn_used_hello_retry(conn));
+        cli_json_string(&j, "peer_fingerprint", fp[0] != '\0' ? fp : NULL);
+        cli_json_string(&j, "export_label", label);
+        if (label != NULL) {
+            cli_json_hex(&j, "exported", exported, export_len);
+        } else {
+            cli_json_null(&j, "exported");
+        }
+        cli_json_uint(&j, "handshake_ms", stats.handshake_ms);
+        cli_json_end(&j, r->out);
+    } else {
+        fprintf(r->out, "handshake complete in %llu ms: %s %s %s, peer signed with %s%s\n",
+                (unsigned long long)stats.handshake_ms, version_name, cipher_name, group_name, sig_name,
+                dtls13_conn_used_hello_retry(conn) ? " (after HelloRetryRequest)" : "");
+        fprintf(r->out, "  srtp profile: %s\n", profile_name != NULL ? profile_name : "(none)");
+        fprintf(r->out, "  peer fingerprint: %s\n", fp[0] != '\0' ? fp : "(none)");
+        if (label != NULL) {
+            fprintf(r->out, "  exported (%s, %zu bytes): ", label, export_len);
+            for (size_t i = 0; i < export_len; i++) fprintf(r->out, "%02x", exported[i]);
+            fputc('\n', r->out);
+        }
+        fflush(r->out);
+    }
+    memset(exported, 0, sizeof exported);
+    return true;
+}
+
+void cli_report_data(const cli_report *r, const uint8_t *data, size_t len)
+{
+    if (r->json) {
+        cli_json j;
+        cli_json_begin(&j, "data");
+        cli_json_text(&j, "text", data, len);
+        cli_json_uint(&j, "length", len);
+        cli_json_end(&j, r->out);
+    } else {
+        fwrite(data, 1, len, r->out);
+        if (len == 0 || data[len - 1] != '\n') fputc('\n', r->out);
+        fflush(r->out);
+    }
+}
+
+void cli_report_error(const cli_report *r, const char *alert, const char *reason)
+{
+    if (r->json) {
+        cli_json j;
+        cli_json_begin(&j, "error");
+        cli_json_string(&j, "alert", alert);
+        cli_json_string(&j, "reason", reason);
+        cli_json_end(&j, r->out);
+    } else if (alert != NULL) {
+        fprintf(r->err, "dtls13: error: %s (alert %s)\n", reason, alert);
+    } else {
+        fprintf(r->err, "dtls13: error: %s\n", reason);
+    }
+}
+
+void cli_report_closed(const cli_report *r, const char *by, const dtls13_conn *conn)
+{
+    dtls13_stats s;
+    dtls13_conn_stats(conn, &s);
+    uint64_t dropped = s.dropped_bad_header + s.dropped_bad_tag + s.dropped_unknown_epoch + s.dropped_replay +
+                       s.dropped_unexpected;
+    if (r->json) {
+        cli_json j;
+        cli_json_begin(&j, "closed");
+        cli_json_string(&j, "by", by);
+        cli_json_uint(&j, "records_in", s.records_in);
+        cli_json_uint(&j, "records_out", s.records_out);
+        cli_json_uint(&j, "retransmissions", s.retransmissions);
+        cli_json_uint(&j, "dropped", dropped);
+        cli_json_end(&j, r->out);
+    } else {
+        fprintf(r->out, "closed by %s (%llu records in, %llu out, %llu retransmissions, %llu dropped)\n", by,
+                (unsigned long long)s.records_in, (unsigned long long)s.records_out,
+                (unsigned long long)s.retransmissions, (unsigned long long)dropped);
+        fflush(r->out);
+    }
+}

@@ -1,0 +1,42 @@
+/* What the dtls13 tool prints: JSON lines (--json) or plain text. */
+#ifndef DTLS13_CLI_REPORT_H
+#define DTLS13_CLI_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli_options.h"
+#include "dtls13/dtls13.h"
+
+/** Where and how to print. Events go to out; in text mode errors go to err. */
+typedef struct cli_report {
+    bool json;
+    FILE *out;
+    FILE *err;
+} cli_report;
+
+/** The local certificate's fingerprint: {"event":"fingerprint","fingerprint":"sha-256 ..."}. */
+void cli_report_fingerprint(const cli_report *r, const char *fingerprint);
+/** The server is ready: {"event":"listening","port":N}. */
+void cli_report_listening(const cli_report *r, const char *address, unsigned port);
+/** A new association with peer (server) or towards peer (client) started. */
+void cli_report_association(const cli_report *r, const char *role, const char *peer);
+/** The handshake completed: version, cipher, group, SRTP profile, peer
+ *  fingerprint, exported keying material (opts->export or the DTLS-SRTP
+ *  keys when negotiated), handshake time. Returns false when the export
+ *  failed (the failure is reported as an error). */
+bool cli_report_handshake(const cli_report *r, const cli_options *opts, const dtls13_conn *conn);
+/** Received application data: {"event":"data","text":"..."}. */
+void cli_report_data(const cli_report *r, const uint8_t *data, size_t len);
+/** A failure: {"event":"error","alert":name|null,"reason":"..."}. */
+void cli_report_error(const cli_report *r, const char *alert, const char *reason);
+/** The association closed normally: {"event":"closed","by":"peer"|"local"} with statistics. */
+void cli_report_closed(const cli_report *r, const char *by, const dtls13_conn *conn);
+
+/** Length of the DTLS-SRTP keying material of an SRTP profile
+ *  (2 * (key + salt)), or 0 for unknown profiles. */
+size_t cli_srtp_keying_material_len(uint16_t profile);
+
+#endif
