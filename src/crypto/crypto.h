@@ -117,6 +117,10 @@ bool d13_kex_group_supported(uint16_t group);
 /** Public key length on the wire: 32 for x25519, 65 (uncompressed) for P-256, 0 if unknown. */
 size_t d13_kex_public_len(uint16_t group);
 d13_kex *d13_kex_generate(uint16_t group);
+/** (Added for known-answer tests.) An x25519 key pair from a given 32-byte
+ *  private key (RFC 7748 scalar, clamped by libcrypto); NULL for any other
+ *  group or length. */
+d13_kex *d13_kex_from_private(uint16_t group, const uint8_t *priv, size_t len);
 uint16_t d13_kex_group(const d13_kex *kex);
 /** Writes the public key (d13_kex_public_len bytes). */
 int d13_kex_public(const d13_kex *kex, uint8_t *out, size_t cap, size_t *out_len);

@@ -10,4 +10,13 @@
 /** The EVP digest for a hash algorithm, or NULL when unknown. */
 const EVP_MD *d13_evp_md(d13_hash_alg alg);
 
+/** A public or private key; the wrapper owns one reference to pkey. */
+struct d13_pkey {
+    EVP_PKEY *pkey;
+};
+
+/** Whether an EVP key is of a type this library signs with: EC on P-256,
+ *  RSA (rsaEncryption) of at least 2048 bits, or Ed25519. */
+bool d13_evp_key_usable(const EVP_PKEY *pkey);
+
 #endif

@@ -1,0 +1,163 @@
+/* Local certificates: WebRTC-style self-signed ECDSA P-256 certificates and
+ * PEM certificate + key files. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "crypto/crypto.h"
+#include "crypto/crypto_internal.h"
+
+#define DAY_SECONDS (24L * 60 * 60)
+
+struct d13_cert {
+    uint8_t *der;
+    size_t der_len;
+    d13_pkey key; /* owns the private key */
+};
+
+/* Wraps an X509 and its key (taking ownership of pkey) into a d13_cert. */
+static d13_cert *cert_from_x509(X509 *x509, EVP_PKEY *pkey)
+{
+    unsigned char *der = NULL;
+    int der_len = i2d_X509(x509, &der);
+    if (der_len <= 0) {
+        EVP_PKEY_free(pkey);
+        return NULL;
+    }
+    d13_cert *cert = calloc(1, sizeof(*cert));
+    uint8_t *copy = malloc((size_t)der_len);
+    if (cert == NULL || copy == NULL) {
+        free(cert);
+        free(copy);
+        OPENSSL_free(der);
+        EVP_PKEY_free(pkey);
+        return NULL;
+    }
+    memcpy(copy, der, (size_t)der_len);
+    OPENSSL_free(der);
+    cert->der = copy;
+    cert->der_len = (size_t)der_len;
+    cert->key.pkey = pkey;
+    return cert;
+}
+
+/* Sets a random positive 64-bit serial number. */
+static bool set_random_serial(X509 *x509)
+{
+    uint8_t bytes[8];
+    if (d13_random(bytes, sizeof(bytes)) != 0) return false;
+    bytes[0] &= 0x7f; /* at most 63 significant bits: positive and 8 bytes in DER */
+    bytes[0] |= 0x40; /* never zero, always 8 bytes long */
+    BIGNUM *bn = BN_bin2bn(bytes, sizeof(bytes), NULL);
+    bool ok = bn != NULL && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x509)) != NULL;
+    BN_free(bn);
+    return ok;
+}
+
+d13_cert *d13_cert_generate_self_signed(const char *common_name)
+{
+    if (common_name == NULL || common_name[0] == '\0' || strlen(common_name) > 64) return NULL;
+    EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    X509 *x509 = X509_new();
+    X509_NAME *name = X509_NAME_new();
+    bool ok = pkey != NULL && x509 != NULL && name != NULL &&
+              X509_set_version(x509, X509_VERSION_3) == 1 && set_random_serial(x509) &&
+              X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                                         (const unsigned char *)common_name, -1, -1, 0) == 1 &&
+              X509_set_subject_name(x509, name) == 1 && X509_set_issuer_name(x509, name) == 1 &&
+              X509_gmtime_adj(X509_getm_notBefore(x509), -DAY_SECONDS) != NULL &&
+              X509_gmtime_adj(X509_getm_notAfter(x509), 30 * DAY_SECONDS) != NULL &&
+              X509_set_pubkey(x509, pkey) == 1 && X509_sign(x509, pkey, EVP_sha256()) > 0;
+    X509_NAME_free(name);
+    d13_cert *cert = NULL;
+    if (ok) {
+        cert = cert_from_x509(x509, pkey);
+    } else {
+        EVP_PKEY_free(pkey);
+        ERR_clear_error();
+    }
+    X509_free(x509);
+    return cert;
+}
+
+/* Refuses to prompt for a passphrase: encrypted keys are not supported. */
+static int no_password(char *buf, int size, int rwflag, void *user)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)user;
+    return 0;
+}
+
+d13_cert *d13_cert_load_pem(const char *cert_path, const char *key_path, int *err)
+{
+    int dummy;
+    if (err == NULL) err = &dummy;
+    *err = DTLS13_ERR_INVALID_ARG;
+    if (cert_path == NULL || key_path == NULL) return NULL;
+
+    FILE *cert_file = fopen(cert_path, "rb");
+    if (cert_file == NULL) {
+        *err = DTLS13_ERR_IO;
+        return NULL;
+    }
+    FILE *key_file = fopen(key_path, "rb");
+    if (key_file == NULL) {
+        fclose(cert_file);
+        *err = DTLS13_ERR_IO;
+        return NULL;
+    }
+    X509 *x509 = PEM_read_X509(cert_file, NULL, no_password, NULL);
+    EVP_PKEY *pkey = PEM_read_PrivateKey(key_file, NULL, no_password, NULL);
+    bool read_failed = ferror(cert_file) || ferror(key_file);
+    fclose(cert_file);
+    fclose(key_file);
+
+    d13_cert *cert = NULL;
+    if (read_failed) {
+        *err = DTLS13_ERR_IO;
+    } else if (x509 == NULL || pkey == NULL || !d13_evp_key_usable(pkey) ||
+               X509_check_private_key(x509, pkey) != 1) {
+        *err = DTLS13_ERR_CERTIFICATE;
+    } else {
+        cert = cert_from_x509(x509, pkey);
+        pkey = NULL; /* owned by cert now, or freed */
+        *err = cert != NULL ? 0 : DTLS13_ERR_NO_MEMORY;
+    }
+    EVP_PKEY_free(pkey);
+    X509_free(x509);
+    ERR_clear_error();
+    return cert;
+}
+
+void d13_cert_free(d13_cert *cert)
+{
+    if (cert == NULL) return;
+    EVP_PKEY_free(cert->key.pkey);
+    free(cert->der);
+    free(cert);
+}
+
+const uint8_t *d13_cert_der(const d13_cert *cert, size_t *len)
+{
+    if (cert == NULL) {
+        if (len != NULL) *len = 0;
+        return NULL;
+    }
+    if (len != NULL) *len = cert->der_len;
+    return cert->der;
+}
+
+const d13_pkey *d13_cert_key(const d13_cert *cert)
+{
+    return cert != NULL ? &cert->key : NULL;
+}

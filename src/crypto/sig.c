@@ -1,0 +1,152 @@
+/* Signatures for TLS 1.3 CertificateVerify: ecdsa_secp256r1_sha256,
+ * rsa_pss_rsae_sha256 and ed25519. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "crypto/crypto.h"
+#include "crypto/crypto_internal.h"
+
+#define RSA_MIN_BITS 2048
+#define PSS_SALT_LEN 32
+
+/* Whether pkey is an EC key on P-256. */
+static bool is_p256(const EVP_PKEY *pkey)
+{
+    if (!EVP_PKEY_is_a(pkey, "EC")) return false;
+    char name[64];
+    size_t len = 0;
+    if (EVP_PKEY_get_group_name(pkey, name, sizeof(name), &len) != 1) return false;
+    return strcasecmp(name, "prime256v1") == 0 || strcasecmp(name, "P-256") == 0 ||
+           strcasecmp(name, "secp256r1") == 0;
+}
+
+/* Whether pkey is an rsaEncryption key big enough for rsa_pss_rsae_*. */
+static bool is_rsae(const EVP_PKEY *pkey)
+{
+    return EVP_PKEY_is_a(pkey, "RSA") && EVP_PKEY_get_bits(pkey) >= RSA_MIN_BITS;
+}
+
+bool d13_evp_key_usable(const EVP_PKEY *pkey)
+{
+    return pkey != NULL && (is_p256(pkey) || is_rsae(pkey) || EVP_PKEY_is_a(pkey, "ED25519"));
+}
+
+d13_pkey *d13_pkey_from_spki(const uint8_t *spki, size_t len)
+{
+    if (spki == NULL || len == 0 || len > LONG_MAX) return NULL;
+    const unsigned char *p = spki;
+    EVP_PKEY *pkey = d2i_PUBKEY(NULL, &p, (long)len);
+    if (pkey == NULL || p != spki + len) { /* trailing bytes are not allowed */
+        EVP_PKEY_free(pkey);
+        ERR_clear_error();
+        return NULL;
+    }
+    d13_pkey *key = calloc(1, sizeof(*key));
+    if (key == NULL) {
+        EVP_PKEY_free(pkey);
+        return NULL;
+    }
+    key->pkey = pkey;
+    return key;
+}
+
+void d13_pkey_free(d13_pkey *key)
+{
+    if (key == NULL) return;
+    EVP_PKEY_free(key->pkey);
+    free(key);
+}
+
+bool d13_pkey_supports_scheme(const d13_pkey *key, uint16_t scheme)
+{
+    if (key == NULL || key->pkey == NULL) return false;
+    switch (scheme) {
+    case DTLS13_SIG_ECDSA_SECP256R1_SHA256: return is_p256(key->pkey);
+    case DTLS13_SIG_RSA_PSS_RSAE_SHA256: return is_rsae(key->pkey);
+    case DTLS13_SIG_ED25519: return EVP_PKEY_is_a(key->pkey, "ED25519");
+    default: return false;
+    }
+}
+
+/* Prepares mctx for signing (sign = true) or verifying with scheme. */
+static int sig_init(EVP_MD_CTX *mctx, const d13_pkey *key, uint16_t scheme, bool sign)
+{
+    const char *md = scheme == DTLS13_SIG_ED25519 ? NULL : "SHA256";
+    EVP_PKEY_CTX *pctx = NULL;
+    int ok = sign ? EVP_DigestSignInit_ex(mctx, &pctx, md, NULL, NULL, key->pkey, NULL)
+                  : EVP_DigestVerifyInit_ex(mctx, &pctx, md, NULL, NULL, key->pkey, NULL);
+    if (ok != 1) return DTLS13_ERR_CRYPTO;
+    if (scheme == DTLS13_SIG_RSA_PSS_RSAE_SHA256) {
+        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+            EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, PSS_SALT_LEN) != 1 ||
+            EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, "SHA256", NULL) != 1)
+            return DTLS13_ERR_CRYPTO;
+    }
+    return 0;
+}
+
+int d13_sign(const d13_pkey *key, uint16_t scheme, const uint8_t *msg, size_t msg_len, uint8_t *sig,
+             size_t cap, size_t *sig_len)
+{
+    if (key == NULL || sig == NULL || sig_len == NULL || (msg == NULL && msg_len > 0))
+        return DTLS13_ERR_INVALID_ARG;
+    if (!d13_pkey_supports_scheme(key, scheme)) return DTLS13_ERR_INVALID_ARG;
+    static const uint8_t empty[1] = {0};
+    if (msg == NULL) msg = empty;
+    EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+    if (mctx == NULL) return DTLS13_ERR_NO_MEMORY;
+    uint8_t *tmp = NULL;
+    size_t max_len = 0;
+    int rc = sig_init(mctx, key, scheme, true);
+    int size = EVP_PKEY_get_size(key->pkey);
+    if (size <= 0) rc = DTLS13_ERR_CRYPTO;
+    max_len = (size_t)size;
+    if (rc == 0) {
+        /* ECDSA signatures are often shorter than the maximum: sign into a
+         * scratch buffer when the caller's is smaller than that maximum. */
+        uint8_t *dst = sig;
+        if (cap < max_len) {
+            tmp = malloc(max_len);
+            if (tmp == NULL) rc = DTLS13_ERR_NO_MEMORY;
+            dst = tmp;
+        }
+        size_t len = max_len;
+        if (rc == 0 && EVP_DigestSign(mctx, dst, &len, msg, msg_len) != 1) rc = DTLS13_ERR_CRYPTO;
+        if (rc == 0 && dst == tmp) {
+            if (len > cap)
+                rc = DTLS13_ERR_BUFFER_TOO_SMALL;
+            else
+                memcpy(sig, tmp, len);
+        }
+        if (rc == 0) *sig_len = len;
+    }
+    free(tmp);
+    EVP_MD_CTX_free(mctx);
+    if (rc != 0) ERR_clear_error();
+    return rc;
+}
+
+int d13_verify(const d13_pkey *key, uint16_t scheme, const uint8_t *msg, size_t msg_len,
+               const uint8_t *sig, size_t sig_len)
+{
+    if (key == NULL || (msg == NULL && msg_len > 0)) return DTLS13_ERR_INVALID_ARG;
+    if (!d13_pkey_supports_scheme(key, scheme)) return DTLS13_ERR_INVALID_ARG;
+    if (sig == NULL || sig_len == 0) return DTLS13_ERR_CRYPTO;
+    static const uint8_t empty[1] = {0};
+    if (msg == NULL) msg = empty;
+    EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+    if (mctx == NULL) return DTLS13_ERR_NO_MEMORY;
+    int rc = sig_init(mctx, key, scheme, false);
+    if (rc == 0 && EVP_DigestVerify(mctx, sig, sig_len, msg, msg_len) != 1) rc = DTLS13_ERR_CRYPTO;
+    EVP_MD_CTX_free(mctx);
+    if (rc != 0) ERR_clear_error();
+    return rc;
+}
