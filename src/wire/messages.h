@@ -92,7 +92,8 @@ typedef struct d13_hs_header {
 
 /** Reads a 12-byte handshake header and the fragment it announces from a
  *  record's plaintext. Requires fragment_offset + fragment_length <= length
- *  and length < 2^24. Returns 0 or an alert. */
+ *  and length < 2^24. Returns 0 or an alert (decode_error); on error the
+ *  reader is left failed, so a loop over several messages stops. */
 int d13_hs_header_read(d13_reader *r, d13_hs_header *h, d13_bytes *fragment);
 /** Writes a 12-byte handshake header. */
 bool d13_hs_header_write(d13_writer *w, const d13_hs_header *h);
@@ -155,23 +156,26 @@ typedef struct d13_extensions {
     size_t num_sig_algs;
     uint16_t sig_algs_cert[D13_MAX_LIST];
     size_t num_sig_algs_cert;
-    /* use_srtp (RFC 5764 4.1.1): list in a ClientHello, exactly one in the server's */
+    /* use_srtp (RFC 5764 4.1.1): SRTPProtectionProfiles profiles<2..2^16-1>
+     * then opaque srtp_mki<0..255>. A list in a ClientHello; exactly one
+     * profile in EncryptedExtensions (else illegal_parameter). */
     uint16_t srtp_profiles[D13_MAX_LIST];
     size_t num_srtp_profiles;
     d13_bytes srtp_mki;
     /* cookie */
     d13_bytes cookie;
-    /* record_size_limit */
+    /* record_size_limit (RFC 8449; values below 64 are illegal_parameter) */
     uint16_t record_size_limit;
     /* psk_key_exchange_modes (raw list) */
     d13_bytes psk_modes;
-    /* connection_id */
+    /* connection_id (RFC 9147 9: ClientHello and ServerHello) */
     d13_bytes connection_id;
     bool lists_truncated; /* some list held more than the kept entries */
 } d13_extensions;
 
 /** Decodes an extension block (the content of the extensions<..> vector,
- *  without its 2-byte length) found in message context ctx. Rejects:
+ *  without its 2-byte length) found in message context ctx. Zeroes *out
+ *  first; on error its content is unspecified. Rejects:
  *  duplicates (illegal_parameter), known extensions not allowed in ctx
  *  (illegal_parameter), malformed bodies (decode_error), pre_shared_key not
  *  last in a ClientHello (illegal_parameter), duplicate key_share groups
@@ -180,8 +184,33 @@ typedef struct d13_extensions {
  *  and NewSessionTicket, and rejected with unsupported_extension in
  *  ServerHello, HelloRetryRequest and EncryptedExtensions. */
 int d13_extensions_decode(const uint8_t *p, size_t len, d13_ext_context ctx, d13_extensions *out);
-/** Encodes the present extensions for ctx, including the 2-byte block length. */
+/** Encodes the present extensions for ctx, including the 2-byte block length.
+ *  Present extensions not allowed in ctx are skipped. Fixed order:
+ *  supported_versions, supported_groups, key_share, signature_algorithms,
+ *  signature_algorithms_cert, use_srtp, cookie, record_size_limit,
+ *  psk_key_exchange_modes, connection_id, server_name (EncryptedExtensions
+ *  only, empty), early_data (empty; not in NewSessionTicket). So a
+ *  ServerHello gets supported_versions, key_share (server_share) and
+ *  connection_id; a HelloRetryRequest supported_versions, key_share
+ *  (hrr_selected_group) and cookie. pre_shared_key and alpn, and server_name
+ *  in a ClientHello, are never written (the struct does not hold their
+ *  content). Lists longer than their capacity make the writer fail. */
 bool d13_extensions_encode(d13_writer *w, d13_ext_context ctx, const d13_extensions *ext);
+
+/** Reads an extensions<..> vector (2-byte length, then the block) from r
+ *  and decodes it as d13_extensions_decode does. Returns 0 or an alert
+ *  (decode_error when the vector is truncated). */
+int d13_extensions_read(d13_reader *r, d13_ext_context ctx, d13_extensions *out);
+
+/** True when type is one of the extensions this layer knows (the D13_EXT_*
+ *  above); any other type is "unknown" to d13_extensions_decode. */
+bool d13_extension_known(uint16_t type);
+/** True when the known extension type may appear in a message of context
+ *  ctx (RFC 8446 4.2 table; RFC 5764, RFC 7301, RFC 8449, RFC 9147 9; the
+ *  TLS 1.2 extensions ec_point_formats, extended_master_secret,
+ *  renegotiation_info and padding only in a ClientHello). False for unknown
+ *  types. */
+bool d13_extension_allowed(uint16_t type, d13_ext_context ctx);
 
 typedef struct d13_client_hello {
     uint16_t legacy_version;
@@ -193,12 +222,20 @@ typedef struct d13_client_hello {
     bool suites_truncated;
     d13_bytes compression_methods; /* 1..255 bytes */
     d13_extensions ext;
-    /** Offset of the extensions block within the body: the part a stateless
-     *  cookie check or PSK binder needs. */
+    /** Offset of the extensions block (its 2-byte length) within the body:
+     *  the part a stateless cookie check or PSK binder needs. */
     size_t extensions_offset;
 } d13_client_hello;
 
+/** Decodes a ClientHello body (RFC 9147 5.3). The extensions block is
+ *  required (decode_error when missing, as in RFC 8446). When
+ *  supported_versions offers DTLS 1.3 (0xfefc or draft 0x7f2b), a non-empty
+ *  legacy_cookie or compression methods other than exactly {0} are
+ *  illegal_parameter (RFC 9147 5.3, RFC 8446 4.1.2). Trailing bytes are a
+ *  decode_error. */
 int d13_client_hello_decode(const uint8_t *body, size_t len, d13_client_hello *out);
+/** Encodes a ClientHello body; an empty compression_methods is written as
+ *  the single null method {0}. */
 bool d13_client_hello_encode(d13_writer *w, const d13_client_hello *m);
 
 /** ServerHello; is_hrr is set when random is the HelloRetryRequest value
@@ -216,6 +253,9 @@ typedef struct d13_server_hello {
 /** The special ServerHello.random of a HelloRetryRequest. */
 extern const uint8_t d13_hrr_random[32];
 
+/** Decodes a ServerHello or HelloRetryRequest body. legacy_session_id_echo
+ *  longer than 32 bytes is a decode_error, a non-zero compression method
+ *  illegal_parameter; a missing extensions block is a decode_error. */
 int d13_server_hello_decode(const uint8_t *body, size_t len, d13_server_hello *out);
 /** Encodes a ServerHello, or a HelloRetryRequest when m->is_hrr (then the
  *  random written is d13_hrr_random regardless of m->random). */
