@@ -48,7 +48,7 @@ int d13_record_seal_ex(d13_epoch_keys *k, uint8_t content_type, const uint8_t *d
     if (opts == NULL) opts = &default_options;
     if (!k->installed || k->aead == NULL || k->sn_mask == NULL) return DTLS13_ERR_BAD_STATE;
     if (k->next_seq >= MAX_RECORD_SEQ) return DTLS13_ERR_BAD_STATE;
-    if (len > MAX_INNER_PLAINTEXT || pad > MAX_INNER_PLAINTEXT - len - 1)
+    if (len >= MAX_INNER_PLAINTEXT || pad > MAX_INNER_PLAINTEXT - len - 1)
         return DTLS13_ERR_INVALID_ARG;
     if (d13_writer_failed(out)) return DTLS13_ERR_BUFFER_TOO_SMALL;
 
