@@ -1,0 +1,232 @@
+/* Public configuration API (include/dtls13/config.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "dtls13/config.h"
+#include "dtls13/errors.h"
+#include "handshake/config_internal.h"
+
+static const uint16_t default_suites[] = {DTLS13_TLS_AES_128_GCM_SHA256, DTLS13_TLS_AES_256_GCM_SHA384,
+                                          DTLS13_TLS_CHACHA20_POLY1305_SHA256};
+static const uint16_t default_groups[] = {DTLS13_GROUP_X25519, DTLS13_GROUP_SECP256R1};
+static const uint16_t default_sigs[] = {DTLS13_SIG_ECDSA_SECP256R1_SHA256, DTLS13_SIG_RSA_PSS_RSAE_SHA256,
+                                        DTLS13_SIG_ED25519};
+static const uint16_t default_srtp[] = {DTLS13_SRTP_AEAD_AES_128_GCM, DTLS13_SRTP_AES128_CM_SHA1_80,
+                                        DTLS13_SRTP_AEAD_AES_256_GCM, DTLS13_SRTP_AES128_CM_SHA1_32};
+
+bool d13_list_contains(const uint16_t *list, size_t n, uint16_t v)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (list[i] == v) return true;
+    }
+    return false;
+}
+
+dtls13_config *dtls13_config_new(void)
+{
+    dtls13_config *cfg = calloc(1, sizeof(*cfg));
+    if (!cfg) return NULL;
+    atomic_init(&cfg->refs, 1);
+    atomic_init(&cfg->in_use, false);
+    memcpy(cfg->suites, default_suites, sizeof(default_suites));
+    cfg->num_suites = sizeof(default_suites) / sizeof(default_suites[0]);
+    memcpy(cfg->groups, default_groups, sizeof(default_groups));
+    cfg->num_groups = sizeof(default_groups) / sizeof(default_groups[0]);
+    memcpy(cfg->sig_schemes, default_sigs, sizeof(default_sigs));
+    cfg->num_sig_schemes = sizeof(default_sigs) / sizeof(default_sigs[0]);
+    memcpy(cfg->srtp_profiles, default_srtp, sizeof(default_srtp));
+    cfg->num_srtp_profiles = sizeof(default_srtp) / sizeof(default_srtp[0]);
+    cfg->mtu = DTLS13_DEFAULT_MTU;
+    cfg->initial_timeout_ms = DTLS13_DEFAULT_INITIAL_TIMEOUT_MS;
+    cfg->require_client_auth = true;
+    return cfg;
+}
+
+void d13_config_retain(dtls13_config *cfg)
+{
+    atomic_fetch_add(&cfg->refs, 1);
+    atomic_store(&cfg->in_use, true);
+}
+
+void d13_config_release(dtls13_config *cfg)
+{
+    if (!cfg) return;
+    if (atomic_fetch_sub(&cfg->refs, 1) != 1) return;
+    d13_cert_free(cfg->cert);
+    d13_cleanse(cfg, sizeof(*cfg));
+    free(cfg);
+}
+
+void dtls13_config_free(dtls13_config *cfg)
+{
+    d13_config_release(cfg);
+}
+
+/* Setters refuse once a connection uses the config. */
+static int check_mutable(const dtls13_config *cfg)
+{
+    if (!cfg) return DTLS13_ERR_INVALID_ARG;
+    if (atomic_load(&((dtls13_config *)cfg)->in_use)) return DTLS13_ERR_BAD_STATE;
+    return DTLS13_OK;
+}
+
+int dtls13_config_generate_certificate(dtls13_config *cfg, const char *common_name)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    d13_cert *cert = d13_cert_generate_self_signed(common_name ? common_name : "WebRTC");
+    if (!cert) return DTLS13_ERR_CERTIFICATE;
+    d13_cert_free(cfg->cert);
+    cfg->cert = cert;
+    return DTLS13_OK;
+}
+
+int dtls13_config_load_pem(dtls13_config *cfg, const char *cert_path, const char *key_path)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    if (!cert_path || !key_path) return DTLS13_ERR_INVALID_ARG;
+    int err = DTLS13_ERR_CERTIFICATE;
+    d13_cert *cert = d13_cert_load_pem(cert_path, key_path, &err);
+    if (!cert) return err;
+    d13_cert_free(cfg->cert);
+    cfg->cert = cert;
+    return DTLS13_OK;
+}
+
+int dtls13_config_fingerprint(const dtls13_config *cfg, dtls13_hash hash, char *out, size_t out_len)
+{
+    if (!cfg || !out || hash > DTLS13_HASH_SHA512) return DTLS13_ERR_INVALID_ARG;
+    if (!cfg->cert) return DTLS13_ERR_BAD_STATE;
+    size_t der_len = 0;
+    const uint8_t *der = d13_cert_der(cfg->cert, &der_len);
+    return d13_fingerprint_format((d13_hash_alg)hash, der, der_len, out, out_len);
+}
+
+/* Copies a code point list after checking each entry with known(). */
+static int set_list(dtls13_config *cfg, uint16_t *dst, size_t *dst_n, const uint16_t *src, size_t n,
+                    size_t min, bool (*known)(uint16_t))
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    if (n < min || n > D13_MAX_ALGS || (n && !src)) return DTLS13_ERR_INVALID_ARG;
+    for (size_t i = 0; i < n; i++) {
+        if (!known(src[i])) return DTLS13_ERR_UNSUPPORTED;
+        for (size_t j = 0; j < i; j++) {
+            if (src[j] == src[i]) return DTLS13_ERR_INVALID_ARG;
+        }
+    }
+    if (n) memcpy(dst, src, n * sizeof(*src));
+    *dst_n = n;
+    return DTLS13_OK;
+}
+
+static bool suite_known(uint16_t v)
+{
+    d13_aead_alg alg;
+    return d13_suite_aead(v, &alg) == 0;
+}
+
+static bool sig_known(uint16_t v)
+{
+    return v == DTLS13_SIG_ECDSA_SECP256R1_SHA256 || v == DTLS13_SIG_RSA_PSS_RSAE_SHA256 ||
+           v == DTLS13_SIG_ED25519;
+}
+
+static bool srtp_known(uint16_t v)
+{
+    return v == DTLS13_SRTP_AES128_CM_SHA1_80 || v == DTLS13_SRTP_AES128_CM_SHA1_32 ||
+           v == DTLS13_SRTP_AEAD_AES_128_GCM || v == DTLS13_SRTP_AEAD_AES_256_GCM;
+}
+
+int dtls13_config_set_cipher_suites(dtls13_config *cfg, const uint16_t *suites, size_t count)
+{
+    return set_list(cfg, cfg ? cfg->suites : NULL, cfg ? &cfg->num_suites : NULL, suites, count, 1,
+                    suite_known);
+}
+
+int dtls13_config_set_groups(dtls13_config *cfg, const uint16_t *groups, size_t count)
+{
+    return set_list(cfg, cfg ? cfg->groups : NULL, cfg ? &cfg->num_groups : NULL, groups, count, 1,
+                    d13_kex_group_supported);
+}
+
+int dtls13_config_set_signature_schemes(dtls13_config *cfg, const uint16_t *schemes, size_t count)
+{
+    return set_list(cfg, cfg ? cfg->sig_schemes : NULL, cfg ? &cfg->num_sig_schemes : NULL, schemes,
+                    count, 1, sig_known);
+}
+
+int dtls13_config_set_srtp_profiles(dtls13_config *cfg, const uint16_t *profiles, size_t count,
+                                    const uint8_t *mki, size_t mki_len)
+{
+    if (cfg && (mki_len > D13_MAX_MKI || (mki_len && !mki))) return DTLS13_ERR_INVALID_ARG;
+    int rc = set_list(cfg, cfg ? cfg->srtp_profiles : NULL, cfg ? &cfg->num_srtp_profiles : NULL,
+                      profiles, count, 0, srtp_known);
+    if (rc) return rc;
+    if (mki_len) memcpy(cfg->mki, mki, mki_len);
+    cfg->mki_len = mki_len;
+    return DTLS13_OK;
+}
+
+int dtls13_config_set_mtu(dtls13_config *cfg, size_t mtu)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    if (mtu < 256 || mtu > 65507) return DTLS13_ERR_INVALID_ARG;
+    cfg->mtu = mtu;
+    return DTLS13_OK;
+}
+
+int dtls13_config_set_initial_timeout_ms(dtls13_config *cfg, uint32_t timeout_ms)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    if (timeout_ms < 10 || timeout_ms > 60000) return DTLS13_ERR_INVALID_ARG;
+    cfg->initial_timeout_ms = timeout_ms;
+    return DTLS13_OK;
+}
+
+int dtls13_config_set_require_client_auth(dtls13_config *cfg, bool require)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    cfg->require_client_auth = require;
+    return DTLS13_OK;
+}
+
+int dtls13_config_set_accept_draft43(dtls13_config *cfg, bool enable)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    cfg->accept_draft43 = enable;
+    return DTLS13_OK;
+}
+
+int dtls13_config_set_keylog_callback(dtls13_config *cfg, dtls13_keylog_fn fn, void *user)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    cfg->keylog = fn;
+    cfg->keylog_user = user;
+    return DTLS13_OK;
+}
+
+int dtls13_config_set_log_callback(dtls13_config *cfg, dtls13_log_fn fn, void *user)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    cfg->log = fn;
+    cfg->log_user = user;
+    return DTLS13_OK;
+}
+
+int dtls13_config_set_verify_callback(dtls13_config *cfg, dtls13_verify_fn fn, void *user)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    cfg->verify = fn;
+    cfg->verify_user = user;
+    return DTLS13_OK;
+}

@@ -1,0 +1,245 @@
+/* Public connection API (include/dtls13/conn.h) over the engine. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dtls13/conn.h"
+#include "dtls13/errors.h"
+#include "handshake/engine.h"
+#include "handshake/receive.h"
+
+dtls13_conn *dtls13_conn_new(dtls13_config *cfg, dtls13_role role, dtls13_send_fn send, void *send_user)
+{
+    if (!cfg || !send || !cfg->cert || (role != DTLS13_ROLE_CLIENT && role != DTLS13_ROLE_SERVER)) return NULL;
+    dtls13_conn *c = calloc(1, sizeof(*c));
+    if (!c) return NULL;
+    c->dgram = malloc(2 * cfg->mtu); /* datagram + fragment scratch */
+    if (!c->dgram || d13_transcript_init(&c->transcript)) {
+        free(c->dgram);
+        free(c);
+        return NULL;
+    }
+    d13_config_retain(cfg);
+    c->cfg = cfg;
+    c->role = role;
+    c->send = send;
+    c->send_user = send_user;
+    c->alert = -1;
+    c->hs = role == DTLS13_ROLE_CLIENT ? D13_HS_IDLE : D13_HS_S_WAIT_CH;
+    c->state = DTLS13_STATE_HANDSHAKING;
+    c->timeout_ms = cfg->initial_timeout_ms;
+    return c;
+}
+
+void dtls13_conn_free(dtls13_conn *c)
+{
+    if (!c) return;
+    d13_flight_clear(c);
+    d13_reasm_clear(&c->reasm);
+    d13_transcript_free(&c->transcript);
+    d13_kex_free(c->kex);
+    d13_ks_clear(&c->ks);
+    d13_epoch_keys_clear(&c->write_hs);
+    d13_epoch_keys_clear(&c->write_app);
+    d13_epoch_keys_clear(&c->read_hs);
+    d13_epoch_keys_clear(&c->read_app);
+    d13_read_queue_free(c);
+    d13_pkey_free(c->peer_key);
+    free(c->peer_cert);
+    free(c->hrr_cookie);
+    free(c->dgram);
+    d13_config_release(c->cfg);
+    d13_cleanse(c, sizeof(*c));
+    free(c);
+}
+
+void dtls13_conn_set_event_callback(dtls13_conn *c, dtls13_event_fn fn, void *user)
+{
+    if (!c) return;
+    c->event = fn;
+    c->event_user = user;
+}
+
+int dtls13_conn_set_peer_fingerprint(dtls13_conn *c, const char *fingerprint)
+{
+    if (!c || !fingerprint) return DTLS13_ERR_INVALID_ARG;
+    if (c->peer_cert) return DTLS13_ERR_BAD_STATE;
+    int alg = 0;
+    size_t len = 0;
+    uint8_t digest[D13_MAX_HASH_LEN];
+    int rc = d13_fingerprint_parse(fingerprint, &alg, digest, sizeof(digest), &len);
+    if (rc) return DTLS13_ERR_INVALID_ARG;
+    memcpy(c->expected_fp, digest, len);
+    c->expected_fp_len = len;
+    c->expected_fp_alg = alg;
+    c->has_expected_fp = true;
+    return DTLS13_OK;
+}
+
+static void mark_started(dtls13_conn *c, uint64_t now_ms)
+{
+    if (c->started) return;
+    c->started = true;
+    c->start_ms = now_ms;
+}
+
+int dtls13_conn_start(dtls13_conn *c, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    if (c->started) return c->role == DTLS13_ROLE_SERVER ? DTLS13_OK : DTLS13_ERR_BAD_STATE;
+    c->now_ms = now_ms;
+    mark_started(c, now_ms);
+    if (c->role == DTLS13_ROLE_SERVER) return DTLS13_OK;
+    return d13_client_start(c);
+}
+
+int dtls13_conn_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t len, uint64_t now_ms)
+{
+    if (!c || (!datagram && len)) return DTLS13_ERR_INVALID_ARG;
+    c->now_ms = now_ms;
+    if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
+    if (c->state == DTLS13_STATE_CLOSED) return DTLS13_ERR_CLOSED;
+    if (c->role == DTLS13_ROLE_SERVER) mark_started(c, now_ms);
+    else if (!c->started) return DTLS13_ERR_BAD_STATE;
+    return d13_engine_handle_datagram(c, datagram, len);
+}
+
+int dtls13_conn_handle_timeout(dtls13_conn *c, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->now_ms = now_ms;
+    if (c->state == DTLS13_STATE_FAILED || c->state == DTLS13_STATE_CLOSED) return DTLS13_OK;
+    return d13_engine_handle_timeout(c);
+}
+
+uint64_t dtls13_conn_next_timeout(const dtls13_conn *c)
+{
+    return c ? d13_engine_next_timeout(c) : UINT64_MAX;
+}
+
+size_t dtls13_conn_max_write(const dtls13_conn *c)
+{
+    if (!c) return 0;
+    size_t room = c->cfg->mtu - D13_RECORD_OVERHEAD;
+    return room > 16384 ? 16384 : room;
+}
+
+int dtls13_conn_write(dtls13_conn *c, const uint8_t *data, size_t len, uint64_t now_ms)
+{
+    if (!c || (!data && len)) return DTLS13_ERR_INVALID_ARG;
+    c->now_ms = now_ms;
+    if (c->state == DTLS13_STATE_CLOSED) return DTLS13_ERR_CLOSED;
+    if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
+    if (c->hs != D13_HS_DONE) return DTLS13_ERR_WOULD_BLOCK;
+    if (len > dtls13_conn_max_write(c)) return DTLS13_ERR_INVALID_ARG;
+    int rc = d13_append_record(c, c->write_app.epoch, D13_CT_APPLICATION_DATA, data, len, NULL);
+    if (rc) return rc;
+    d13_flush_datagram(c);
+    return (int)len;
+}
+
+int dtls13_conn_read(dtls13_conn *c, uint8_t *buf, size_t cap)
+{
+    if (!c || (!buf && cap)) return DTLS13_ERR_INVALID_ARG;
+    return d13_read_queue_pop(c, buf, cap);
+}
+
+int dtls13_conn_close(dtls13_conn *c, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->now_ms = now_ms;
+    if (c->state == DTLS13_STATE_CLOSED || c->state == DTLS13_STATE_FAILED) return DTLS13_OK;
+    uint8_t body[2] = {1, DTLS13_ALERT_CLOSE_NOTIFY};
+    uint64_t epoch = c->hs == D13_HS_DONE ? c->write_app.epoch : c->write_hs.installed ? c->write_hs.epoch : 0;
+    if (d13_append_record(c, epoch, D13_CT_ALERT, body, sizeof(body), NULL) == 0) d13_flush_datagram(c);
+    c->state = DTLS13_STATE_CLOSED;
+    c->alert = DTLS13_ALERT_CLOSE_NOTIFY;
+    d13_flight_clear(c);
+    d13_emit(c, DTLS13_EVENT_ALERT_SENT, DTLS13_ALERT_CLOSE_NOTIFY, false, NULL);
+    d13_emit(c, DTLS13_EVENT_CLOSED, DTLS13_ALERT_CLOSE_NOTIFY, false, NULL);
+    return DTLS13_OK;
+}
+
+dtls13_state dtls13_conn_state(const dtls13_conn *c)
+{
+    return c ? c->state : DTLS13_STATE_FAILED;
+}
+
+dtls13_role dtls13_conn_role(const dtls13_conn *c)
+{
+    return c ? c->role : DTLS13_ROLE_CLIENT;
+}
+
+int dtls13_conn_alert(const dtls13_conn *c)
+{
+    return c ? c->alert : -1;
+}
+
+const char *dtls13_conn_failure_reason(const dtls13_conn *c)
+{
+    if (!c || c->state != DTLS13_STATE_FAILED) return NULL;
+    return c->failure_reason ? c->failure_reason : "handshake failed";
+}
+
+int dtls13_conn_export_keying_material(const dtls13_conn *c, const char *label, const uint8_t *context,
+                                       size_t context_len, uint8_t *out, size_t out_len)
+{
+    if (!c || !label || !out || (!context && context_len) || out_len == 0 || out_len > 255 * 48)
+        return DTLS13_ERR_INVALID_ARG;
+    if (c->hs != D13_HS_DONE) return DTLS13_ERR_WOULD_BLOCK;
+    return d13_ks_export(&c->ks, label, context, context_len, out, out_len) ? DTLS13_ERR_CRYPTO : DTLS13_OK;
+}
+
+uint16_t dtls13_conn_version(const dtls13_conn *c)
+{
+    return c && c->version ? DTLS13_VERSION_DTLS13 : 0;
+}
+
+uint16_t dtls13_conn_cipher_suite(const dtls13_conn *c)
+{
+    return c && c->version ? c->suite : 0;
+}
+
+uint16_t dtls13_conn_group(const dtls13_conn *c)
+{
+    return c && c->version ? c->group : 0;
+}
+
+uint16_t dtls13_conn_peer_signature_scheme(const dtls13_conn *c)
+{
+    return c ? c->peer_sig_scheme : 0;
+}
+
+uint16_t dtls13_conn_srtp_profile(const dtls13_conn *c)
+{
+    return c ? c->srtp_profile : 0;
+}
+
+const uint8_t *dtls13_conn_srtp_mki(const dtls13_conn *c, size_t *len)
+{
+    if (len) *len = c ? c->srtp_mki_len : 0;
+    return c ? c->srtp_mki : NULL;
+}
+
+bool dtls13_conn_used_hello_retry(const dtls13_conn *c)
+{
+    return c && c->hello_retry;
+}
+
+const uint8_t *dtls13_conn_peer_certificate(const dtls13_conn *c, size_t *len)
+{
+    if (len) *len = c ? c->peer_cert_len : 0;
+    return c ? c->peer_cert : NULL;
+}
+
+int dtls13_conn_peer_fingerprint(const dtls13_conn *c, dtls13_hash hash, char *out, size_t out_len)
+{
+    if (!c || !out || hash > DTLS13_HASH_SHA512) return DTLS13_ERR_INVALID_ARG;
+    if (!c->peer_cert) return DTLS13_ERR_BAD_STATE;
+    return d13_fingerprint_format((d13_hash_alg)hash, c->peer_cert, c->peer_cert_len, out, out_len);
+}
+
+void dtls13_conn_stats(const dtls13_conn *c, dtls13_stats *out)
+{
+    if (!c || !out) return;
+    *out = c->stats;
+}

@@ -1,0 +1,280 @@
+/* Receive path: record demultiplexing by epoch and content type,
+ * handshake reassembly and dispatch, alerts, ACKs, application data. */
+#include "handshake/receive.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void count_drop(dtls13_conn *c, d13_drop_reason reason)
+{
+    switch (reason) {
+    case D13_DROP_BAD_HEADER: c->stats.dropped_bad_header++; break;
+    case D13_DROP_BAD_TAG: c->stats.dropped_bad_tag++; break;
+    case D13_DROP_UNKNOWN_EPOCH: c->stats.dropped_unknown_epoch++; break;
+    case D13_DROP_REPLAY: c->stats.dropped_replay++; break;
+    default: c->stats.dropped_unexpected++; break;
+    }
+}
+
+/* Read keys whose epoch matches the 2 low bits; the newest wins. */
+static d13_epoch_keys *read_keys_for(dtls13_conn *c, uint8_t epoch_bits)
+{
+    if (c->read_app.installed && (c->read_app.epoch & 3) == epoch_bits) return &c->read_app;
+    if (c->read_hs.installed && (c->read_hs.epoch & 3) == epoch_bits) return &c->read_hs;
+    return NULL;
+}
+
+bool d13_read_queue_push(dtls13_conn *c, const uint8_t *data, size_t len)
+{
+    d13_read_queue *q = &c->rq;
+    if (!q->buf) {
+        q->buf = malloc(D13_READ_QUEUE_CAP);
+        if (!q->buf) return false;
+        q->head = q->tail = 0;
+    }
+    if (q->tail + 2 + len > D13_READ_QUEUE_CAP && q->head > 0) {
+        memmove(q->buf, q->buf + q->head, q->tail - q->head);
+        q->tail -= q->head;
+        q->head = 0;
+    }
+    if (q->tail + 2 + len > D13_READ_QUEUE_CAP) return false;
+    q->buf[q->tail] = (uint8_t)(len >> 8);
+    q->buf[q->tail + 1] = (uint8_t)len;
+    if (len) memcpy(q->buf + q->tail + 2, data, len);
+    q->tail += 2 + len;
+    return true;
+}
+
+int d13_read_queue_pop(dtls13_conn *c, uint8_t *buf, size_t cap)
+{
+    d13_read_queue *q = &c->rq;
+    if (!q->buf || q->head == q->tail) return DTLS13_ERR_WOULD_BLOCK;
+    size_t len = (size_t)q->buf[q->head] << 8 | q->buf[q->head + 1];
+    if (len > cap) return DTLS13_ERR_BUFFER_TOO_SMALL;
+    if (len) memcpy(buf, q->buf + q->head + 2, len);
+    q->head += 2 + len;
+    if (q->head == q->tail) q->head = q->tail = 0;
+    return (int)len;
+}
+
+void d13_read_queue_free(dtls13_conn *c)
+{
+    if (c->rq.buf) {
+        d13_cleanse(c->rq.buf, D13_READ_QUEUE_CAP);
+        free(c->rq.buf);
+    }
+    c->rq.buf = NULL;
+}
+
+/* The peer retransmitted a message we already processed: our reply was
+ * probably lost. Answer with our current flight, or with an ACK when our
+ * side of the handshake is finished (RFC 9147 5.8, 7). Rate-limited. */
+static void on_old_message(dtls13_conn *c)
+{
+    if (c->now_ms - c->last_old_retransmit_ms < c->timeout_ms / 4 + 1 && c->last_old_retransmit_ms) return;
+    c->last_old_retransmit_ms = c->now_ms;
+    if (c->flight.active) {
+        d13_flight_retransmit(c);
+    } else if (c->hs == D13_HS_DONE && c->role == DTLS13_ROLE_SERVER) {
+        d13_send_ack(c);
+    }
+}
+
+static int dispatch_message(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch)
+{
+    if (c->role == DTLS13_ROLE_CLIENT) return d13_client_handle(c, type, body, len, epoch);
+    return d13_server_handle(c, type, body, len, epoch);
+}
+
+static int handle_handshake_record(dtls13_conn *c, const uint8_t *p, size_t len, uint64_t epoch, uint64_t seq)
+{
+    d13_reader r;
+    d13_reader_init(&r, p, len);
+    bool noted = false;
+    while (d13_reader_remaining(&r) > 0) {
+        d13_hs_header h;
+        d13_bytes frag;
+        int alert = d13_hs_header_read(&r, &h, &frag);
+        if (alert) return d13_fail(c, (uint8_t)alert, "malformed handshake fragment");
+        if (c->hs == D13_HS_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
+        d13_reasm_result res = d13_reasm_add(&c->reasm, c->next_recv_seq, &h, frag.p, epoch);
+        if (res == D13_REASM_TOO_BIG) return d13_fail(c, DTLS13_ALERT_DECODE_ERROR, "handshake message too large");
+        if (res == D13_REASM_NO_MEMORY) return d13_fail_internal(c, DTLS13_ERR_NO_MEMORY, "out of memory");
+        if (res == D13_REASM_OLD) {
+            if (!noted && c->hs == D13_HS_DONE && epoch >= 2) d13_note_rx_record(c, epoch, seq);
+            on_old_message(c);
+            continue;
+        }
+        if (res == D13_REASM_TOO_FAR || res == D13_REASM_MISMATCH) {
+            c->stats.dropped_unexpected++;
+            continue;
+        }
+        if (epoch >= 2 && !noted) {
+            d13_note_rx_record(c, epoch, seq);
+            noted = true;
+        }
+        const d13_reasm_slot *s;
+        while ((s = d13_reasm_complete(&c->reasm, c->next_recv_seq)) != NULL) {
+            uint16_t mseq = s->message_seq;
+            c->next_recv_seq++;
+            int rc = dispatch_message(c, s->msg_type, s->body, s->length, s->epoch);
+            d13_reasm_release(&c->reasm, mseq);
+            if (rc) return rc;
+            if (c->hs == D13_HS_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
+        }
+    }
+    return DTLS13_OK;
+}
+
+static int handle_alert(dtls13_conn *c, const uint8_t *p, size_t len)
+{
+    d13_alert a;
+    if (d13_alert_decode(p, len, &a)) {
+        c->stats.dropped_unexpected++;
+        return DTLS13_OK;
+    }
+    if (a.description == DTLS13_ALERT_CLOSE_NOTIFY) {
+        d13_emit(c, DTLS13_EVENT_ALERT_RECEIVED, a.description, false, NULL);
+        if (c->state == DTLS13_STATE_CONNECTED || c->state == DTLS13_STATE_HANDSHAKING) {
+            c->state = DTLS13_STATE_CLOSED;
+            if (c->hs != D13_HS_DONE) c->hs = D13_HS_FAILED;
+            c->alert = DTLS13_ALERT_CLOSE_NOTIFY;
+            d13_flight_clear(c);
+            d13_emit(c, DTLS13_EVENT_CLOSED, a.description, false, NULL);
+        }
+        return DTLS13_OK;
+    }
+    if (a.description == DTLS13_ALERT_USER_CANCELED) {
+        d13_emit(c, DTLS13_EVENT_ALERT_RECEIVED, a.description, false, NULL);
+        return DTLS13_OK;
+    }
+    /* TLS 1.3: every other alert is fatal whatever its level. */
+    d13_emit(c, DTLS13_EVENT_ALERT_RECEIVED, a.description, true, NULL);
+    if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_PEER_ALERT;
+    c->alert = a.description;
+    c->failure_reason = "the peer sent a fatal alert";
+    c->hs = D13_HS_FAILED;
+    c->state = DTLS13_STATE_FAILED;
+    d13_flight_clear(c);
+    d13_emit(c, DTLS13_EVENT_CLOSED, a.description, true, c->failure_reason);
+    return DTLS13_ERR_PEER_ALERT;
+}
+
+static int handle_ack(dtls13_conn *c, const uint8_t *p, size_t len)
+{
+    d13_ack ack;
+    if (d13_ack_decode(p, len, &ack)) {
+        return d13_fail(c, DTLS13_ALERT_DECODE_ERROR, "malformed ACK");
+    }
+    d13_flight_on_ack(c, &ack);
+    return DTLS13_OK;
+}
+
+static int handle_application_data(dtls13_conn *c, const uint8_t *p, size_t len, uint64_t epoch)
+{
+    /* Only under application keys and only once the handshake is complete:
+     * data that overtakes the peer's Finished is dropped, never delivered early. */
+    if (epoch < 3 || c->hs != D13_HS_DONE || c->state != DTLS13_STATE_CONNECTED) {
+        c->stats.dropped_unexpected++;
+        return DTLS13_OK;
+    }
+    if (!d13_read_queue_push(c, p, len)) {
+        c->stats.dropped_unexpected++;
+        return DTLS13_OK;
+    }
+    d13_emit(c, DTLS13_EVENT_DATA, 0, false, NULL);
+    return DTLS13_OK;
+}
+
+static int handle_record(dtls13_conn *c, uint8_t type, const uint8_t *p, size_t len, uint64_t epoch, uint64_t seq)
+{
+    c->stats.records_in++;
+    switch (type) {
+    case D13_CT_HANDSHAKE: return handle_handshake_record(c, p, len, epoch, seq);
+    case D13_CT_ALERT: return handle_alert(c, p, len);
+    case D13_CT_ACK:
+        if (epoch == 0) break; /* ACKs are never sent in plaintext */
+        return handle_ack(c, p, len);
+    case D13_CT_APPLICATION_DATA: return handle_application_data(c, p, len, epoch);
+    default: break;
+    }
+    c->stats.dropped_unexpected++;
+    return DTLS13_OK;
+}
+
+int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t len)
+{
+    c->stats.datagrams_in++;
+    c->stats.bytes_in += len;
+    d13_reader r;
+    d13_reader_init(&r, datagram, len);
+    uint8_t plain[D13_MAX_CIPHERTEXT];
+    while (d13_reader_remaining(&r) > 0) {
+        if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
+        if (c->state == DTLS13_STATE_CLOSED) return DTLS13_OK;
+        d13_record_view rec;
+        d13_drop_reason why = d13_record_next(&r, &rec);
+        if (why != D13_DROP_NONE) {
+            count_drop(c, why);
+            break; /* the record boundary is lost: drop the rest */
+        }
+        int rc;
+        if (!rec.is_ciphertext) {
+            if (rec.epoch16 != 0) {
+                count_drop(c, D13_DROP_UNKNOWN_EPOCH);
+                continue;
+            }
+            rc = handle_record(c, rec.content_type, rec.payload, rec.payload_len, 0, rec.seq48);
+        } else {
+            d13_epoch_keys *k = read_keys_for(c, rec.epoch_bits);
+            if (!k) {
+                count_drop(c, D13_DROP_UNKNOWN_EPOCH);
+                continue;
+            }
+            size_t plen = 0;
+            uint8_t ct = 0;
+            uint64_t seq = 0;
+            why = d13_record_open(k, &rec, plain, sizeof(plain), &plen, &ct, &seq);
+            if (why != D13_DROP_NONE) {
+                count_drop(c, why);
+                continue;
+            }
+            rc = handle_record(c, ct, plain, plen, k->epoch, seq);
+        }
+        if (rc) {
+            d13_cleanse(plain, sizeof(plain));
+            return rc;
+        }
+    }
+    d13_cleanse(plain, sizeof(plain));
+    return c->state == DTLS13_STATE_FAILED ? DTLS13_ERR_HANDSHAKE_FAILED : DTLS13_OK;
+}
+
+int d13_engine_handle_timeout(dtls13_conn *c)
+{
+    d13_flight *f = &c->flight;
+    if (!f->active || c->now_ms < f->deadline) return DTLS13_OK;
+    if (f->retransmits >= D13_MAX_RETRANSMITS) {
+        if (c->hs == D13_HS_DONE) {
+            d13_flight_clear(c); /* our final flight was never acknowledged; stop trying */
+            return DTLS13_OK;
+        }
+        c->failure_reason = "handshake timed out: no answer from the peer";
+        c->hs = D13_HS_FAILED;
+        c->state = DTLS13_STATE_FAILED;
+        d13_flight_clear(c);
+        d13_emit(c, DTLS13_EVENT_CLOSED, 0, true, c->failure_reason);
+        return DTLS13_ERR_HANDSHAKE_FAILED;
+    }
+    c->timeout_ms = c->timeout_ms * 2 > D13_MAX_TIMEOUT_MS ? D13_MAX_TIMEOUT_MS : c->timeout_ms * 2;
+    int rc = d13_flight_retransmit(c);
+    f->deadline = c->now_ms + c->timeout_ms;
+    return rc;
+}
+
+uint64_t d13_engine_next_timeout(const dtls13_conn *c)
+{
+    if (c->flight.active && c->state != DTLS13_STATE_FAILED && c->state != DTLS13_STATE_CLOSED)
+        return c->flight.deadline;
+    return UINT64_MAX;
+}
