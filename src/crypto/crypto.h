@@ -137,13 +137,18 @@ typedef struct d13_pkey d13_pkey;
 /** Public key from DER SubjectPublicKeyInfo. */
 d13_pkey *d13_pkey_from_spki(const uint8_t *spki, size_t len);
 void d13_pkey_free(d13_pkey *key);
-/** Whether key can make/verify signatures with scheme (key type and curve match). */
+/** Whether key can make/verify signatures with scheme (key type and curve
+ *  match; RSA keys must be rsaEncryption keys of at least 2048 bits). */
 bool d13_pkey_supports_scheme(const d13_pkey *key, uint16_t scheme);
 /** Signs msg with scheme (ECDSA signature DER-encoded as TLS wants;
- *  RSA-PSS with salt length = hash length; Ed25519 pure). */
+ *  RSA-PSS with salt length = hash length; Ed25519 pure). Returns
+ *  DTLS13_ERR_INVALID_ARG when key does not support scheme and
+ *  DTLS13_ERR_BUFFER_TOO_SMALL when the signature does not fit in cap. */
 int d13_sign(const d13_pkey *key, uint16_t scheme, const uint8_t *msg, size_t msg_len, uint8_t *sig,
              size_t cap, size_t *sig_len);
-/** Verifies; returns 0 when valid, DTLS13_ERR_CRYPTO when not. */
+/** Verifies; returns 0 when valid, DTLS13_ERR_CRYPTO when not
+ *  (DTLS13_ERR_INVALID_ARG when key does not support scheme: check
+ *  d13_pkey_supports_scheme first to pick the right alert). */
 int d13_verify(const d13_pkey *key, uint16_t scheme, const uint8_t *msg, size_t msg_len,
                const uint8_t *sig, size_t sig_len);
 
@@ -153,25 +158,35 @@ int d13_verify(const d13_pkey *key, uint16_t scheme, const uint8_t *msg, size_t 
 typedef struct d13_cert d13_cert;
 /** Self-signed ECDSA P-256 certificate, WebRTC style: random 64-bit serial,
  *  subject = issuer = CN=common_name, notBefore now - 1 day, notAfter now + 30 days,
- *  signed with ecdsa-with-SHA256. */
+ *  signed with ecdsa-with-SHA256 (X.509 v3, no extensions). common_name must
+ *  be 1 to 64 bytes of UTF-8; NULL on failure. */
 d13_cert *d13_cert_generate_self_signed(const char *common_name);
 /** Loads a PEM certificate and matching PEM private key. Returns NULL and
- *  sets *err (DTLS13_ERR_IO or DTLS13_ERR_CERTIFICATE) on failure. */
+ *  sets *err (DTLS13_ERR_IO or DTLS13_ERR_CERTIFICATE) on failure; err may
+ *  be NULL. The key must be usable by d13_sign (P-256, RSA >= 2048 bits or
+ *  Ed25519) and match the certificate, else DTLS13_ERR_CERTIFICATE.
+ *  Encrypted keys are refused (no passphrase prompt). */
 d13_cert *d13_cert_load_pem(const char *cert_path, const char *key_path, int *err);
 void d13_cert_free(d13_cert *cert);
 const uint8_t *d13_cert_der(const d13_cert *cert, size_t *len);
 const d13_pkey *d13_cert_key(const d13_cert *cert);
 
 /** SDP fingerprint of a DER certificate: "sha-256 AB:CD:..." (upper-case
- *  hex, colon separated; "sha-384", "sha-512" likewise), NUL-terminated. */
+ *  hex, colon separated; "sha-384", "sha-512" likewise), NUL-terminated.
+ *  out_len must be at least 104 (sha-256), 152 (sha-384) or 200 (sha-512),
+ *  else DTLS13_ERR_BUFFER_TOO_SMALL. */
 int d13_fingerprint_format(d13_hash_alg alg, const uint8_t *der, size_t der_len, char *out,
                            size_t out_len);
 /** Parses an SDP fingerprint ("sha-256 ab:cd:..", case-insensitive, also
  *  "sha-1") into *alg_out (0 sha-256, 1 sha-384, 2 sha-512, 3 sha-1) and
- *  the digest bytes. Returns DTLS13_ERR_INVALID_ARG when malformed. */
+ *  the digest bytes. Whitespace is allowed around the text and between the
+ *  name and the hex; every byte is exactly two hex digits, ':' separated,
+ *  and the count must match the hash. Returns DTLS13_ERR_INVALID_ARG when
+ *  malformed, DTLS13_ERR_BUFFER_TOO_SMALL when cap is below the digest length. */
 int d13_fingerprint_parse(const char *text, int *alg_out, uint8_t *digest, size_t cap,
                           size_t *digest_len);
-/** Whether der matches a parsed fingerprint (constant-time compare). */
+/** Whether der matches a parsed fingerprint (constant-time compare); false
+ *  for an unknown alg or a digest_len that is not that hash's length. */
 bool d13_fingerprint_matches(int alg, const uint8_t *digest, size_t digest_len, const uint8_t *der,
                              size_t der_len);
 
