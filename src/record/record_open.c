@@ -116,7 +116,8 @@ d13_drop_reason d13_record_open(d13_epoch_keys *k, const d13_record_view *rec, u
 
     /* Reconstruction against the highest authenticated record (4.2.2). */
     expected = 0;
-    if (k->window.any && k->window.highest < UINT64_MAX) expected = k->window.highest + 1;
+    if (k->window.any)
+        expected = k->window.highest < UINT64_MAX ? k->window.highest + 1 : UINT64_MAX;
     full_seq = d13_seq_reconstruct(expected, seq_bits, h.seq16 ? 16 : 8);
     if (d13_replay_check(&k->window, full_seq)) return D13_DROP_REPLAY;
 
