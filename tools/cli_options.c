@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_udp.h"
 #include "dtls13/dtls13.h"
 
 void cli_print_usage(FILE *f)
@@ -323,6 +324,8 @@ cli_parse_result cli_parse_options(int argc, char **argv, cli_options *out, char
     if (out->address == NULL)
         return parse_error(err, err_len, out->mode == CLI_MODE_SERVER ? "missing --listen HOST:PORT"
                                                                        : "missing --connect HOST:PORT");
+    char host[256], port[8];
+    if (!cli_udp_split(out->address, host, sizeof host, port, sizeof port, err, err_len)) return CLI_PARSE_ERROR;
     if ((out->cert_path == NULL) != (out->key_path == NULL))
         return parse_error(err, err_len, "--cert and --key must be given together");
     return CLI_PARSE_OK;

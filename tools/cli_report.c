@@ -84,7 +84,7 @@ bool cli_report_handshake(const cli_report *r, const cli_options *opts, const dt
     if (label != NULL && export_len > 0) {
         int rc = dtls13_conn_export_keying_material(conn, label, NULL, 0, exported, export_len);
         if (rc < 0) {
-            char reason[160];
+            char reason[256];
             snprintf(reason, sizeof reason, "exporting keying material failed: %s", dtls13_strerror(rc));
             cli_report_error(r, NULL, reason);
             return false;

@@ -73,7 +73,7 @@ static bool write_all(session *s, const uint8_t *data, size_t len)
         size_t n = len < max ? len : max;
         int rc = dtls13_conn_write(s->conn, data, n, cli_now_ms());
         if (rc < 0) {
-            char reason[160];
+            char reason[256];
             snprintf(reason, sizeof reason, "sending application data failed: %s", dtls13_strerror(rc));
             cli_report_error(s->p->report, NULL, reason);
             return false;
@@ -89,7 +89,7 @@ static void report_failure(session *s)
 {
     int alert = dtls13_conn_alert(s->conn);
     const char *alert_name = NULL;
-    char alert_buf[16], reason_buf[160];
+    char alert_buf[24], reason_buf[160];
     if (alert >= 0) {
         alert_name = dtls13_alert_name((uint8_t)alert);
         if (alert_name == NULL) {
@@ -187,13 +187,13 @@ static step examine(session *s)
 
     uint64_t now = cli_now_ms();
     if (!s->handshake_reported && now >= s->handshake_deadline) {
-        char reason[96];
+        char reason[128];
         snprintf(reason, sizeof reason, "handshake did not complete within %u ms", (unsigned)o->timeout_ms);
         cli_report_error(r, NULL, reason);
         return STEP_FAILED;
     }
     if (s->awaiting_reply && now >= s->reply_deadline) {
-        char reason[96];
+        char reason[128];
         snprintf(reason, sizeof reason, "no reply within %u ms", (unsigned)o->timeout_ms);
         cli_report_error(r, NULL, reason);
         close_locally(s);
@@ -215,7 +215,7 @@ static step receive_datagrams(session *s)
             /* ICMP port unreachable: the server may not be up yet; the
              * retransmission timer keeps trying until --timeout-ms. */
             if (errno == ECONNREFUSED) continue;
-            char reason[160];
+            char reason[256];
             snprintf(reason, sizeof reason, "receiving from the socket failed: %s", strerror(errno));
             cli_report_error(p->report, NULL, reason);
             return STEP_FAILED;
@@ -295,7 +295,7 @@ static cli_session_result run_loop(session *s)
         int ready = poll(fds, nfds, wait_ms);
         if (ready < 0) {
             if (errno == EINTR) continue;
-            char reason[160];
+            char reason[256];
             snprintf(reason, sizeof reason, "poll failed: %s", strerror(errno));
             cli_report_error(p->report, NULL, reason);
             return CLI_SESSION_FAILED;
@@ -356,7 +356,7 @@ cli_session_result cli_session_run(const cli_session_params *p, const uint8_t *f
     s.handshake_deadline = now + o->timeout_ms;
     rc = dtls13_conn_start(s.conn, now);
     if (rc < 0) {
-        char reason[160];
+        char reason[256];
         snprintf(reason, sizeof reason, "cannot start the handshake: %s", dtls13_strerror(rc));
         cli_report_error(p->report, NULL, reason);
         goto done;

@@ -91,6 +91,8 @@ static void test_options_invalid(d13_test_state *t)
         {"client", "--connect", "127.0.0.1:1", "--peer-fingerprint", "md5 00:11", NULL},
         {"client", "--connect", "127.0.0.1:1", "--json=yes", NULL},
         {"client", "--connect", "127.0.0.1:1", "stray", NULL},
+        {"client", "--connect", "localhost", NULL},
+        {"server", "--listen", "::1:4000", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         err[0] = '\0';

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Runs the dtls13 command-line tool as server and client over 127.0.0.1.
+
+Usage: test_cli.py PATH_TO_DTLS13
+
+Checks: the handshake event on both sides with equal exported keying
+material and the requested cipher/group/SRTP profile, data echoed, a clean
+close and exit status 0; mutual authentication with PEM certificates; a
+fingerprint mismatch that fails on both sides with an error event and a
+non-zero exit; the key log; bad arguments exit 2 with the usage text.
+Every process runs under a timeout, so the test never hangs.
+"""
+import hashlib
+import json
+import os
+import queue
+import shutil
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+PROC_TIMEOUT = 30  # seconds for any one process
+failures = []
+
+
+def check(cond, what):
+    if cond:
+        print("ok   " + what)
+    else:
+        print("FAIL " + what)
+        failures.append(what)
+
+
+class Server:
+    """A dtls13 server whose stdout lines are collected by a thread."""
+
+    def __init__(self, exe, args, env=None):
+        self.proc = subprocess.Popen([exe, "server", "--listen", "127.0.0.1:0", "--json", "--once"] + args,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.lines = queue.Queue()
+        self.events = []
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+        self.fingerprint = None
+        self.port = None
+        deadline = time.monotonic() + PROC_TIMEOUT
+        while self.port is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RuntimeError("server did not start listening")
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise RuntimeError("server exited early: " + self.proc.stderr.read())
+            ev = json.loads(line)
+            self.events.append(ev)
+            if ev.get("event") == "fingerprint":
+                self.fingerprint = ev["fingerprint"]
+            elif ev.get("event") == "listening":
+                self.port = ev["port"]
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def finish(self):
+        """Waits for exit (killing it after the timeout); returns (status, events, stderr)."""
+        try:
+            self.proc.wait(timeout=PROC_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.thread.join(timeout=5)
+        while True:
+            try:
+                line = self.lines.get_nowait()
+            except queue.Empty:
+                break
+            if line is not None:
+                self.events.append(json.loads(line))
+        return self.proc.returncode, self.events, self.proc.stderr.read()
+
+
+def run_client(exe, port, args, env=None):
+    """Runs a client to completion; returns (status, events, stderr)."""
+    try:
+        res = subprocess.run([exe, "client", "--connect", "127.0.0.1:%d" % port, "--json"] + args,
+                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=PROC_TIMEOUT, env=env)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        return None, [json.loads(l) for l in out.splitlines() if l.strip()], "timeout"
+    events = []
+    for line in res.stdout.splitlines():
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            events.append({"event": "unparseable", "line": line})
+    return res.returncode, events, res.stderr
+
+
+def first(events, name):
+    for ev in events:
+        if ev.get("event") == name:
+            return ev
+    return None
+
+
+def test_loopback_echo(exe, tmp):
+    print("# loopback: requested algorithms, echo, close, key log")
+    algs = ["--ciphers", "TLS_AES_256_GCM_SHA384", "--groups", "secp256r1",
+            "--srtp", "SRTP_AEAD_AES_128_GCM", "--export", "EXTRACTOR-dtls_srtp:56"]
+    server = Server(exe, ["--echo"] + algs)
+    keylog = os.path.join(tmp, "keylog.txt")
+    env = dict(os.environ, SSLKEYLOGFILE=keylog)
+    text = 'hello \u2713 "quoted" \\ back'
+    c_rc, c_ev, c_err = run_client(exe, server.port, algs + ["--peer-fingerprint", server.fingerprint, "--send", text],
+                                   env=env)
+    s_rc, s_ev, s_err = server.finish()
+    check(c_rc == 0, "client exits 0 (got %r; stderr %r)" % (c_rc, c_err[-500:]))
+    check(s_rc == 0, "server exits 0 (got %r; stderr %r)" % (s_rc, s_err[-500:]))
+    ch, sh = first(c_ev, "handshake"), first(s_ev, "handshake")
+    check(ch is not None and sh is not None, "handshake event on both sides")
+    if ch is None or sh is None:
+        print("client events:", c_ev, "\nserver events:", s_ev)
+        return
+    for side, h in (("client", ch), ("server", sh)):
+        check(h.get("version") == "DTLS1.3", side + " version DTLS1.3")
+        check(h.get("cipher") == "TLS_AES_256_GCM_SHA384", side + " cipher as requested")
+        check(h.get("group") == "secp256r1", side + " group as requested")
+        check(h.get("srtp_profile") == "SRTP_AEAD_AES_128_GCM", side + " srtp profile as requested")
+        check(isinstance(h.get("handshake_ms"), int), side + " handshake_ms")
+    check(ch.get("exported") and ch.get("exported") == sh.get("exported"), "exported keying material equal")
+    check(len(ch.get("exported") or "") == 112, "exported 56 bytes")
+    check(ch.get("peer_fingerprint") == server.fingerprint, "client saw the server's fingerprint")
+    c_fp = first(c_ev, "fingerprint")
+    check(c_fp is not None and sh.get("peer_fingerprint") == c_fp.get("fingerprint"),
+          "server saw the client's fingerprint (client authentication)")
+    sd, cd = first(s_ev, "data"), first(c_ev, "data")
+    check(sd is not None and sd.get("text") == text, "server received the text")
+    check(cd is not None and cd.get("text") == text, "client received the echo")
+    check(first(s_ev, "closed") is not None, "server reports the close")
+    check(first(c_ev, "error") is None and first(s_ev, "error") is None, "no error events")
+    try:
+        with open(keylog, encoding="ascii") as f:
+            log = f.read()
+    except OSError:
+        log = ""
+    for label in ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+                  "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET"):
+        check(any(l.startswith(label + " ") and len(l.split()) == 3 for l in log.splitlines()),
+              "SSLKEYLOGFILE has " + label)
+
+
+def make_cert(tmp, name):
+    """Self-signed ECDSA P-256 certificate via the openssl tool; returns (cert, key, fingerprint)."""
+    cert, key = os.path.join(tmp, name + ".crt"), os.path.join(tmp, name + ".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-subj", "/CN=" + name, "-days", "2", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True, timeout=PROC_TIMEOUT)
+    with open(cert, encoding="ascii") as f:
+        der = ssl.PEM_cert_to_DER_cert(f.read())
+    digest = hashlib.sha256(der).hexdigest().upper()
+    fp = "sha-256 " + ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+    return cert, key, fp
+
+
+def test_pem_mutual_auth(exe, tmp):
+    print("# PEM certificates, both sides check the peer fingerprint")
+    if shutil.which("openssl") is None:
+        print("skip: no openssl tool")
+        return
+    s_cert, s_key, s_fp = make_cert(tmp, "server")
+    c_cert, c_key, c_fp = make_cert(tmp, "client")
+    server = Server(exe, ["--echo", "--cert", s_cert, "--key", s_key, "--peer-fingerprint", c_fp])
+    check(server.fingerprint == s_fp, "server prints the fingerprint of its PEM certificate")
+    c_rc, c_ev, c_err = run_client(exe, server.port, ["--cert", c_cert, "--key", c_key, "--peer-fingerprint", s_fp,
+                                                      "--send", "pem"])
+    s_rc, s_ev, s_err = server.finish()
+    check(c_rc == 0 and s_rc == 0, "both exit 0 (client %r %r, server %r %r)" % (c_rc, c_err[-300:], s_rc, s_err[-300:]))
+    ch, sh = first(c_ev, "handshake"), first(s_ev, "handshake")
+    check(ch is not None and sh is not None and ch.get("exported") == sh.get("exported")
+          and ch.get("exported"), "handshake with equal default (DTLS-SRTP) export")
+    cd = first(c_ev, "data")
+    check(cd is not None and cd.get("text") == "pem", "echo over the PEM association")
+
+
+def test_fingerprint_mismatch(exe, tmp):
+    print("# fingerprint mismatch fails cleanly on both sides")
+    server = Server(exe, ["--echo", "--timeout-ms", "8000"])
+    wrong = "sha-256 " + ":".join(["00"] * 32)
+    c_rc, c_ev, c_err = run_client(exe, server.port, ["--peer-fingerprint", wrong, "--send", "x",
+                                                      "--timeout-ms", "8000"])
+    s_rc, s_ev, s_err = server.finish()
+    check(c_rc not in (0, None), "client exits non-zero (got %r)" % c_rc)
+    check(s_rc not in (0, None), "server exits non-zero (got %r)" % s_rc)
+    ce, se = first(c_ev, "error"), first(s_ev, "error")
+    check(ce is not None and ce.get("alert") == "bad_certificate",
+          "client error event with bad_certificate (got %r)" % ce)
+    check(ce is not None and isinstance(ce.get("reason"), str) and ce.get("reason"), "client error has a reason")
+    check(se is not None, "server error event (got %r)" % se)
+    check(first(c_ev, "handshake") is None, "client reports no handshake")
+    check(first(c_ev, "data") is None and first(s_ev, "data") is None, "no data exchanged")
+
+
+def test_bad_arguments(exe):
+    print("# bad arguments exit 2 with usage")
+    cases = [[], ["bogus"], ["server"], ["server", "--listen", "127.0.0.1:0", "--frobnicate"],
+             ["client", "--connect", "127.0.0.1:1", "--ciphers", "TLS_NOT_A_SUITE"],
+             ["client", "--connect", "127.0.0.1:1", "--export", "nolength"],
+             ["client", "--connect", "localhost"], ["server", "--listen", "127.0.0.1:0", "--mtu", "-5"]]
+    for args in cases:
+        try:
+            res = subprocess.run([exe] + args, capture_output=True, text=True, timeout=PROC_TIMEOUT,
+                                 stdin=subprocess.DEVNULL)
+            rc, err = res.returncode, res.stderr
+        except subprocess.TimeoutExpired:
+            rc, err = None, ""
+        check(rc == 2 and "usage" in err, "exit 2 with usage for %r (got %r)" % (args, rc))
+    res = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=PROC_TIMEOUT)
+    check(res.returncode == 0 and "usage" in res.stdout, "--help exits 0 with usage")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    exe = sys.argv[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        for test in (lambda: test_loopback_echo(exe, tmp), lambda: test_pem_mutual_auth(exe, tmp),
+                     lambda: test_fingerprint_mismatch(exe, tmp), lambda: test_bad_arguments(exe)):
+            try:
+                test()
+            except Exception as e:  # a crash in one scenario must not hide the others
+                check(False, "scenario raised %s: %s" % (type(e).__name__, e))
+    print("%d failed" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
