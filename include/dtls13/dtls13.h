@@ -6,6 +6,7 @@
 #include "dtls13/errors.h"
 #include "dtls13/config.h"
 #include "dtls13/conn.h"
+#include "dtls13/listen.h"
 
 #ifdef __cplusplus
 extern "C" {

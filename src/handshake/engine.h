@@ -112,6 +112,7 @@ struct dtls13_conn {
     uint8_t srtp_mki[D13_MAX_MKI];
     size_t srtp_mki_len;
     bool hello_retry;
+    bool address_validated; /* server: cookie verified or handshake done (anti-amplification) */
     bool cert_requested; /* server: we sent CR; client: we received one */
     uint16_t offered_key_share_group; /* client */
 
@@ -202,6 +203,15 @@ int d13_append_record(dtls13_conn *c, uint64_t epoch, uint8_t content_type, cons
 int d13_client_start(dtls13_conn *c);
 /** Client: processes one complete handshake message. */
 int d13_client_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch);
+/** Server: primes a fresh connection created by the stateless listener
+ *  after its HelloRetryRequest: the transcript becomes
+ *  message_hash(ClientHello1) || HelloRetryRequest (hrr_body without the
+ *  handshake header), the second ClientHello is expected with message_seq
+ *  1, our next message gets message_seq 1, epoch 0 records continue at
+ *  epoch0_seq, and the client's address counts as validated. group is the
+ *  group whose key share the second ClientHello must carry. */
+int d13_server_prime_after_hrr(dtls13_conn *c, uint16_t suite, uint16_t group, const uint8_t *ch1_hash,
+                               size_t hash_len, const uint8_t *hrr_body, size_t hrr_len, uint64_t epoch0_seq);
 /** Server: processes one complete handshake message. */
 int d13_server_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch);
 

@@ -212,7 +212,7 @@ static int handle_client_hello(dtls13_conn *c, const uint8_t *body, size_t len)
     if (rc == 0) rc = negotiate(c, ch, &sc);
     if (rc == 0 && c->hello_retry) {
         /* The second ClientHello must follow the HelloRetryRequest. */
-        if (!sc.share || sc.group != c->group || ch->ext.num_shares != 1)
+        if (!sc.share || sc.group != c->group)
             rc = d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "second ClientHello does not carry the requested key share");
         else if (sc.suite != c->suite)
             rc = d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "second ClientHello changed the cipher suite");
@@ -265,4 +265,25 @@ int d13_server_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t 
         break;
     }
     return d13_fail(c, DTLS13_ALERT_UNEXPECTED_MESSAGE, "unexpected handshake message");
+}
+
+int d13_server_prime_after_hrr(dtls13_conn *c, uint16_t suite, uint16_t group, const uint8_t *ch1_hash,
+                               size_t hash_len, const uint8_t *hrr_body, size_t hrr_len, uint64_t epoch0_seq)
+{
+    d13_hash_alg alg = d13_suite_hash(suite);
+    if (c->role != DTLS13_ROLE_SERVER || c->hs != D13_HS_S_WAIT_CH || c->hello_retry || hash_len != d13_hash_len(alg))
+        return DTLS13_ERR_BAD_STATE;
+    /* Transcript: message_hash(ClientHello1) || HelloRetryRequest (RFC 8446 4.4.1). */
+    int rc = d13_transcript_choose(&c->transcript, alg);
+    if (rc == 0) rc = d13_transcript_add(&c->transcript, D13_HS_MESSAGE_HASH, ch1_hash, hash_len);
+    if (rc == 0) rc = d13_transcript_add(&c->transcript, D13_HS_SERVER_HELLO, hrr_body, hrr_len);
+    if (rc) return rc;
+    c->hello_retry = true;
+    c->suite = suite;
+    c->group = group;
+    c->next_recv_seq = 1; /* the second ClientHello */
+    c->next_send_seq = 1; /* the HelloRetryRequest had message_seq 0 */
+    c->epoch0_write_seq = epoch0_seq;
+    c->address_validated = true;
+    return DTLS13_OK;
 }

@@ -1,0 +1,89 @@
+/* libdtls13 - stateless listening with a cookie exchange (RFC 9147 5.1),
+ * in the spirit of OpenSSL's DTLSv1_listen() / SSL_stateless().
+ *
+ * A server socket shared by many clients hands every datagram from an
+ * unknown address to dtls13_listen(). The listener keeps no per-client
+ * state: it either answers with a HelloRetryRequest carrying a cookie
+ * (written to the caller's buffer, to be sent back to that address), or
+ * says the ClientHello is acceptable, and the caller then creates the
+ * connection with dtls13_listener_accept() from that same datagram.
+ *
+ * The cookie authenticates, with an HMAC under a secret that rotates
+ * (the previous secret stays valid for one rotation period), the hash of
+ * the client's first ClientHello, the client's transport address, the
+ * negotiated cipher suite and group, and a timestamp; expired, forged or
+ * replayed-from-another-address cookies get a fresh HelloRetryRequest and
+ * never create state. */
+#ifndef DTLS13_LISTEN_H
+#define DTLS13_LISTEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dtls13/config.h"
+#include "dtls13/conn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dtls13_listener dtls13_listener;
+
+/** When the listener demands a cookie round trip. */
+typedef enum dtls13_cookie_mode {
+    DTLS13_COOKIE_ALWAYS = 0,     /**< every new handshake (the RFC's default) */
+    DTLS13_COOKIE_NEVER = 1,      /**< never: ICE-authenticated paths */
+    DTLS13_COOKIE_UNDER_LOAD = 2, /**< only while dtls13_listener_set_under_load(true) */
+} dtls13_cookie_mode;
+
+/** What dtls13_listen() decided. */
+typedef enum dtls13_listen_result {
+    DTLS13_LISTEN_DROP = 0,     /**< not an acceptable ClientHello: ignore the datagram */
+    DTLS13_LISTEN_SEND_HRR = 1, /**< send the *out_len bytes written to out to the peer */
+    DTLS13_LISTEN_ACCEPT = 2,   /**< create the connection with dtls13_listener_accept() */
+} dtls13_listen_result;
+
+/** Default cookie lifetime and secret rotation period. */
+#define DTLS13_DEFAULT_COOKIE_LIFETIME_MS 30000u
+
+/** Creates a listener for cfg (which must hold a certificate; a reference
+ *  is kept). A random cookie secret is generated. NULL on failure. */
+dtls13_listener *dtls13_listener_new(dtls13_config *cfg, dtls13_cookie_mode mode);
+
+/** Frees the listener and zeroizes its secrets. NULL is ignored. */
+void dtls13_listener_free(dtls13_listener *l);
+
+/** Sets how long a cookie is valid; the secret rotates every lifetime_ms
+ *  and the previous secret is still accepted for one more period
+ *  (1 s to 10 min). */
+int dtls13_listener_set_cookie_lifetime_ms(dtls13_listener *l, uint32_t lifetime_ms);
+
+/** For DTLS13_COOKIE_UNDER_LOAD: whether the server currently is. */
+void dtls13_listener_set_under_load(dtls13_listener *l, bool under_load);
+
+/** Decides what to do with one datagram from a peer without a connection.
+ *  peer_addr/peer_addr_len are the transport address bytes (e.g. a
+ *  struct sockaddr_in6 or any stable encoding of address and port); they
+ *  are authenticated by the cookie. now_ms is the caller's monotonic clock.
+ *  On DTLS13_LISTEN_SEND_HRR the datagram to send is written to out
+ *  (out_cap >= 512 suffices) and its length to *out_len. Never allocates
+ *  per call. Returns a dtls13_listen_result, or a negative dtls13_err for
+ *  bad arguments. */
+int dtls13_listen(dtls13_listener *l, const uint8_t *datagram, size_t len, const void *peer_addr,
+                  size_t peer_addr_len, uint64_t now_ms, uint8_t *out, size_t out_cap, size_t *out_len);
+
+/** Creates the server connection for a datagram that dtls13_listen()
+ *  accepted (same datagram, address and a close now_ms) and processes it:
+ *  the connection continues the handshake, with the HelloRetryRequest of
+ *  the cookie exchange in its transcript when there was one. The client's
+ *  address counts as validated when a cookie was verified. Returns NULL
+ *  when the datagram is not acceptable any more or on allocation failure. */
+dtls13_conn *dtls13_listener_accept(dtls13_listener *l, const uint8_t *datagram, size_t len,
+                                    const void *peer_addr, size_t peer_addr_len, dtls13_send_fn send,
+                                    void *send_user, uint64_t now_ms);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
