@@ -10,6 +10,9 @@
  *    "handshake_ms":N}
  *   {"event":"data","text":"..."}
  *   {"event":"close_notify"}                              (peer closed)
+ *   {"event":"secret","epoch":N,"direction":"read|write","secret":"hex"}
+ *                                        (with --secrets: TLS 1.3 traffic secrets,
+ *                                         to tell key-schedule from record-layer bugs)
  *   {"event":"error","where":...,"code":N,"name":"SSL_ERROR_..."}  (exit 1)
  *
  * Usage:
@@ -17,7 +20,7 @@
  *            [--cipher NAME] [--groups NAME[,NAME...]]
  *            [--srtp PROFILE[,PROFILE...]] [--export LABEL:LEN]
  *            [--send TEXT] [--echo] [--require-client-auth]
- *            [--peer-fingerprint "sha-256 HEX"] [--tickets]
+ *            [--peer-fingerprint "sha-256 HEX"] [--tickets] [--secrets]
  *            [--timeout-ms N]
  *
  * The certificate database DIR (sql: format) must hold a certificate and
@@ -47,6 +50,7 @@
 #include <cert.h>
 #include <keyhi.h>
 #include <ssl.h>
+#include <sslexp.h>
 #include <sslproto.h>
 #include <sslerr.h>
 
@@ -115,6 +119,7 @@ struct peer_options {
     int require_client_auth;
     const char *peer_fingerprint;
     int tickets;
+    int secrets;
     long timeout_ms;
 };
 
@@ -210,7 +215,8 @@ static void usage(void)
         "usage: nss_peer client|server --addr HOST:PORT --db DIR --nickname N\n"
         "       [--cipher NAME] [--groups NAME[,NAME...]] [--srtp P[,P...]]\n"
         "       [--export LABEL:LEN] [--send TEXT] [--echo] [--require-client-auth]\n"
-        "       [--peer-fingerprint \"sha-256 HEX\"] [--tickets] [--timeout-ms N]\n");
+        "       [--peer-fingerprint \"sha-256 HEX\"] [--tickets] [--secrets]\n"
+        "       [--timeout-ms N]\n");
 }
 
 /* Parses a comma-separated list of names from table into codes. */
@@ -259,6 +265,10 @@ static int parse_options(int argc, char **argv, struct peer_options *opt)
         }
         if (strcmp(a, "--tickets") == 0) {
             opt->tickets = 1;
+            continue;
+        }
+        if (strcmp(a, "--secrets") == 0) {
+            opt->secrets = 1;
             continue;
         }
         if (v == NULL)
@@ -362,6 +372,23 @@ static SECStatus auth_certificate(void *arg, PRFileDesc *fd, PRBool check_sig,
         }
     }
     return SECSuccess;
+}
+
+/* Prints each (D)TLS 1.3 traffic secret as it is installed (--secrets). */
+static void print_secret(PRFileDesc *fd, PRUint16 epoch, SSLSecretDirection dir,
+                         PK11SymKey *secret, void *arg)
+{
+    (void)fd;
+    (void)arg;
+    printf("{\"event\":\"secret\",\"epoch\":%u,\"direction\":\"%s\",\"secret\":\"",
+           (unsigned)epoch, dir == ssl_secret_read ? "read" : "write");
+    if (PK11_ExtractKeyValue(secret) == SECSuccess) {
+        const SECItem *raw = PK11_GetKeyData(secret);
+        for (unsigned i = 0; raw != NULL && i < raw->len; i++)
+            printf("%02x", raw->data[i]);
+    }
+    printf("\"}\n");
+    fflush(stdout);
 }
 
 /* Looks up our certificate and key by nickname. */
@@ -506,6 +533,8 @@ static int configure_ssl(PRFileDesc *ssl, struct peer_state *st)
         return fail("groups");
     if (opt->srtp_count > 0 && SSL_SetSRTPCiphers(ssl, opt->srtp, opt->srtp_count) != SECSuccess)
         return fail("srtp");
+    if (opt->secrets && SSL_SecretCallback(ssl, print_secret, NULL) != SECSuccess)
+        return fail("secret callback");
     if (SSL_AuthCertificateHook(ssl, auth_certificate, st) != SECSuccess)
         return fail("auth hook");
     if (opt->is_server) {

@@ -40,8 +40,8 @@ GROUPS = ['x25519', 'secp256r1']
 SRTP = 'SRTP_AES128_CM_SHA1_80'
 EXPORT_LABEL = 'EXTRACTOR-dtls_srtp'
 EXPORT_LEN = 60  # 2 * (16-byte key + 14-byte salt) for SRTP_AES128_CM_SHA1_80
-PEER_TIMEOUT_MS = 8000
-PROC_TIMEOUT_S = 15
+PEER_TIMEOUT_MS = 5000
+PROC_TIMEOUT_S = 10
 MESSAGE = 'ping from the client "{case}"'
 
 
@@ -150,11 +150,13 @@ def ours_argv(args, ids, role, side, addr, case_name):
     argv = [args.dtls13, role, '--listen' if role == 'server' else '--connect', addr,
             '--cert', ids.ours_cert, '--key', ids.ours_key,
             '--peer-fingerprint', ids.nss_fp, '--srtp', SRTP,
-            '--export', '%s:%d' % (EXPORT_LABEL, EXPORT_LEN), '--json', '--draft43']
+            '--export', '%s:%d' % (EXPORT_LABEL, EXPORT_LEN), '--json', '--draft43',
+            '--timeout-ms', str(PEER_TIMEOUT_MS)]
     if side.ciphers:
         argv += ['--ciphers', ','.join(side.ciphers)]
     if side.groups:
         argv += ['--groups', ','.join(side.groups)]
+    argv += shlex.split(args.ours_args)
     if role == 'server':
         argv += ['--echo', '--once']
     else:
@@ -363,6 +365,12 @@ def check_case(case, ours, nss, ids, relay_proc):
             problems.append('relay printed no summary')
         else:
             case.relay_note = 'relay c2s=%d s2c=%d' % (summary['c2s']['out'], summary['s2c']['out'])
+            faults = sum(summary[d][k] for d in ('c2s', 's2c')
+                         for k in ('dropped', 'reordered', 'duplicated'))
+            if faults:
+                case.relay_note += ' faults: ' + ' '.join(
+                    '%s %s=%d' % (d, k, summary[d][k]) for d in ('c2s', 's2c')
+                    for k in ('dropped', 'reordered', 'duplicated') if summary[d][k])
     return problems
 
 
@@ -431,8 +439,8 @@ def run_case(args, ids, case, index, logroot):
         connect_addr = server_addr
         if case.relay:
             relay_proc = Proc('relay', [sys.executable, RELAY, '--listen',
-                                        '127.0.0.1:%d' % relay_port, '--server', server_addr],
-                              logdir)
+                                        '127.0.0.1:%d' % relay_port, '--server', server_addr]
+                              + shlex.split(args.relay_args), logdir)
             if not wait_bound(relay_port, relay_proc.p):
                 return ['relay did not bind'], procs, relay_proc, cap
             connect_addr = '127.0.0.1:%d' % relay_port
@@ -466,6 +474,10 @@ def main():
     ap.add_argument('--filter', action='append', default=[],
                     help='run only cases whose name contains all of these texts')
     ap.add_argument('--no-relay', action='store_true', help='skip the relay runs')
+    ap.add_argument('--ours-args', default='',
+                    help='extra dtls13 options, e.g. "-v" for its diagnostic log')
+    ap.add_argument('--relay-args', default='',
+                    help='extra udp_relay.py options for the relay runs, e.g. "--drop 10 --seed 3"')
     ap.add_argument('--capture', metavar='DIR', help='write a tshark capture per case')
     ap.add_argument('--keep', metavar='DIR', help='keep certificates and logs here')
     ap.add_argument('--verbose', action='store_true', help='show logs of passing cases too')
