@@ -23,7 +23,7 @@ say "building"
 ninja -C "$BUILD_DIR" >/dev/null || { ninja -C "$BUILD_DIR"; exit 1; }
 
 for bench in bench_handshake bench_record bench_memory; do
-    say "running $bench $*"
+    say "running $bench"
     "$BUILD_DIR/bench/$bench"
     echo
 done
