@@ -103,6 +103,12 @@ int dtls13_config_set_require_client_auth(dtls13_config *cfg, bool require);
  *  default; for NSS 3.87 interop only. */
 int dtls13_config_set_accept_draft43(dtls13_config *cfg, bool enable);
 
+/** Number of records sent under one key after which a KeyUpdate is
+ *  started automatically; 0 (the default) uses the AEAD usage limit of
+ *  RFC 8446 5.5 / RFC 9147 4.5.3 (2^24 records for AES-GCM, 2^40 for
+ *  ChaCha20-Poly1305). Small values exist for testing. */
+int dtls13_config_set_key_update_interval(dtls13_config *cfg, uint64_t records);
+
 /** Installs the key log callback (NULL disables it). */
 int dtls13_config_set_keylog_callback(dtls13_config *cfg, dtls13_keylog_fn fn, void *user);
 /** Installs the diagnostic log callback (NULL disables it). */

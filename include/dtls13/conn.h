@@ -73,6 +73,9 @@ typedef struct dtls13_stats {
     uint64_t dropped_replay;           /**< duplicate or too old (replay window) */
     uint64_t dropped_unexpected;       /**< well-formed but not acceptable now */
     uint64_t send_failures;            /**< send callback returned an error */
+    uint64_t key_updates_sent;         /**< KeyUpdate messages we initiated or answered */
+    uint64_t key_updates_received;
+    uint32_t retransmit_timeout_ms;    /**< current retransmission timer value */
 } dtls13_stats;
 
 /** Creates a connection for role using cfg (which must hold a certificate).
@@ -165,6 +168,23 @@ bool dtls13_conn_used_hello_retry(const dtls13_conn *conn);
 const uint8_t *dtls13_conn_peer_certificate(const dtls13_conn *conn, size_t *len);
 /** SDP fingerprint of the peer's certificate ("sha-256 AB:..."). */
 int dtls13_conn_peer_fingerprint(const dtls13_conn *conn, dtls13_hash hash, char *out, size_t out_len);
+
+/** Sends a KeyUpdate (RFC 9147 8): our sending keys move to the next
+ *  epoch once the peer acknowledges it; with ask_peer the peer is asked to
+ *  update its keys too. Only while connected. A KeyUpdate also happens
+ *  automatically before the AEAD usage limits are reached. */
+int dtls13_conn_request_key_update(dtls13_conn *conn, bool ask_peer, uint64_t now_ms);
+
+/** Gives the engine a round-trip time estimate (e.g. from ICE): the
+ *  retransmission timer becomes 1.5 x rtt_ms (RFC 9147 5.8.2). */
+int dtls13_conn_set_rtt_estimate(dtls13_conn *conn, uint32_t rtt_ms);
+
+/** Server: declares the client's transport address validated by other
+ *  means (e.g. ICE connectivity checks), which lifts the
+ *  anti-amplification limit of three times the received bytes
+ *  (RFC 9147 5.1) that applies before a cookie exchange or the client's
+ *  first encrypted handshake record. */
+int dtls13_conn_set_peer_address_validated(dtls13_conn *conn);
 
 /** Copies the statistics. */
 void dtls13_conn_stats(const dtls13_conn *conn, dtls13_stats *out);

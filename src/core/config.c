@@ -204,6 +204,14 @@ int dtls13_config_set_accept_draft43(dtls13_config *cfg, bool enable)
     return DTLS13_OK;
 }
 
+int dtls13_config_set_key_update_interval(dtls13_config *cfg, uint64_t records)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    cfg->key_update_interval = records;
+    return DTLS13_OK;
+}
+
 int dtls13_config_set_keylog_callback(dtls13_config *cfg, dtls13_keylog_fn fn, void *user)
 {
     int rc = check_mutable(cfg);

@@ -33,7 +33,8 @@ dtls13_conn *dtls13_conn_new(dtls13_config *cfg, dtls13_role role, dtls13_send_f
 void dtls13_conn_free(dtls13_conn *c)
 {
     if (!c) return;
-    d13_flight_clear(c);
+    d13_flight_clear(&c->flight);
+    d13_flight_clear(&c->ku_flight);
     d13_reasm_clear(&c->reasm);
     d13_transcript_free(&c->transcript);
     d13_kex_free(c->kex);
@@ -42,6 +43,7 @@ void dtls13_conn_free(dtls13_conn *c)
     d13_epoch_keys_clear(&c->write_app);
     d13_epoch_keys_clear(&c->read_hs);
     d13_epoch_keys_clear(&c->read_app);
+    d13_epoch_keys_clear(&c->read_prev);
     d13_read_queue_free(c);
     d13_pkey_free(c->peer_key);
     free(c->peer_cert);
@@ -123,6 +125,13 @@ size_t dtls13_conn_max_write(const dtls13_conn *c)
     return room > 16384 ? 16384 : room;
 }
 
+/* Records per write epoch before an automatic KeyUpdate. */
+static uint64_t key_update_limit(const dtls13_conn *c)
+{
+    if (c->cfg->key_update_interval) return c->cfg->key_update_interval;
+    return c->suite == DTLS13_TLS_CHACHA20_POLY1305_SHA256 ? (1ull << 40) : (1ull << 24);
+}
+
 int dtls13_conn_write(dtls13_conn *c, const uint8_t *data, size_t len, uint64_t now_ms)
 {
     if (!c || (!data && len)) return DTLS13_ERR_INVALID_ARG;
@@ -134,6 +143,11 @@ int dtls13_conn_write(dtls13_conn *c, const uint8_t *data, size_t len, uint64_t 
     int rc = d13_append_record(c, c->write_app.epoch, D13_CT_APPLICATION_DATA, data, len, NULL);
     if (rc) return rc;
     d13_flush_datagram(c);
+    /* Change keys before the AEAD usage limit (RFC 9147 4.5.3). */
+    if (c->write_app.records_protected >= key_update_limit(c) && !c->ku_flight.active) {
+        rc = d13_send_key_update(c, false);
+        if (rc) return rc;
+    }
     return (int)len;
 }
 
@@ -153,7 +167,8 @@ int dtls13_conn_close(dtls13_conn *c, uint64_t now_ms)
     if (d13_append_record(c, epoch, D13_CT_ALERT, body, sizeof(body), NULL) == 0) d13_flush_datagram(c);
     c->state = DTLS13_STATE_CLOSED;
     c->alert = DTLS13_ALERT_CLOSE_NOTIFY;
-    d13_flight_clear(c);
+    d13_flight_clear(&c->flight);
+    d13_flight_clear(&c->ku_flight);
     d13_emit(c, DTLS13_EVENT_ALERT_SENT, DTLS13_ALERT_CLOSE_NOTIFY, false, NULL);
     d13_emit(c, DTLS13_EVENT_CLOSED, DTLS13_ALERT_CLOSE_NOTIFY, false, NULL);
     return DTLS13_OK;
@@ -242,4 +257,27 @@ void dtls13_conn_stats(const dtls13_conn *c, dtls13_stats *out)
 {
     if (!c || !out) return;
     *out = c->stats;
+    out->retransmit_timeout_ms = c->timeout_ms;
+}
+
+int dtls13_conn_request_key_update(dtls13_conn *c, bool ask_peer, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->now_ms = now_ms;
+    if (c->state != DTLS13_STATE_CONNECTED) return DTLS13_ERR_BAD_STATE;
+    return d13_send_key_update(c, ask_peer);
+}
+
+int dtls13_conn_set_rtt_estimate(dtls13_conn *c, uint32_t rtt_ms)
+{
+    if (!c || rtt_ms == 0 || rtt_ms > 60000) return DTLS13_ERR_INVALID_ARG;
+    d13_set_timeout_from_rtt(c, rtt_ms);
+    return DTLS13_OK;
+}
+
+int dtls13_conn_set_peer_address_validated(dtls13_conn *c)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->address_validated = true;
+    return DTLS13_OK;
 }

@@ -37,9 +37,9 @@ int d13_auth_send_certificate(dtls13_conn *c, uint64_t epoch)
     memset(&m, 0, sizeof(m));
     m.certs[0].p = d13_cert_der(c->cfg->cert, &m.certs[0].len);
     m.num_certs = 1;
-    d13_writer w = d13_flight_body_writer(c);
+    d13_writer w = d13_flight_body_writer(&c->flight);
     if (!d13_certificate_encode(&w, &m)) return d13_fail_internal(c, DTLS13_ERR_BUFFER_TOO_SMALL, "certificate too large");
-    return d13_flight_add(c, D13_HS_CERTIFICATE, d13_writer_len(&w), epoch, true);
+    return d13_flight_add(c, &c->flight, D13_HS_CERTIFICATE, d13_writer_len(&w), epoch, true);
 }
 
 int d13_auth_send_certificate_verify(dtls13_conn *c, uint64_t epoch)
@@ -52,9 +52,9 @@ int d13_auth_send_certificate_verify(dtls13_conn *c, uint64_t epoch)
     if (d13_sign(d13_cert_key(c->cfg->cert), c->own_sig_scheme, content, n, sig, sizeof(sig), &sig_len))
         return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "signing CertificateVerify failed");
     d13_certificate_verify m = {c->own_sig_scheme, {sig, sig_len}};
-    d13_writer w = d13_flight_body_writer(c);
+    d13_writer w = d13_flight_body_writer(&c->flight);
     if (!d13_certificate_verify_encode(&w, &m)) return d13_fail_internal(c, DTLS13_ERR_BUFFER_TOO_SMALL, "flight full");
-    return d13_flight_add(c, D13_HS_CERTIFICATE_VERIFY, d13_writer_len(&w), epoch, true);
+    return d13_flight_add(c, &c->flight, D13_HS_CERTIFICATE_VERIFY, d13_writer_len(&w), epoch, true);
 }
 
 int d13_auth_send_finished(dtls13_conn *c, uint64_t epoch)
@@ -64,10 +64,10 @@ int d13_auth_send_finished(dtls13_conn *c, uint64_t epoch)
     if (d13_transcript_hash(&c->transcript, th) || d13_ks_finished(&c->ks, base, th, vd))
         return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "computing Finished failed");
     d13_finished m = {{vd, c->ks.hash_len}};
-    d13_writer w = d13_flight_body_writer(c);
+    d13_writer w = d13_flight_body_writer(&c->flight);
     if (!d13_finished_encode(&w, &m)) return d13_fail_internal(c, DTLS13_ERR_BUFFER_TOO_SMALL, "flight full");
     d13_cleanse(vd, sizeof(vd));
-    return d13_flight_add(c, D13_HS_FINISHED, d13_writer_len(&w), epoch, true);
+    return d13_flight_add(c, &c->flight, D13_HS_FINISHED, d13_writer_len(&w), epoch, true);
 }
 
 int d13_auth_recv_certificate(dtls13_conn *c, const uint8_t *body, size_t len, bool *empty)

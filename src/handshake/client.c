@@ -48,16 +48,16 @@ static int send_client_hello(dtls13_conn *c)
         e->cookie.p = c->hrr_cookie;
         e->cookie.len = c->hrr_cookie_len;
     }
-    int rc = d13_flight_begin(c);
+    int rc = d13_flight_begin(c, &c->flight);
     if (rc == 0) {
-        d13_writer w = d13_flight_body_writer(c);
+        d13_writer w = d13_flight_body_writer(&c->flight);
         if (!d13_client_hello_encode(&w, ch)) rc = DTLS13_ERR_BUFFER_TOO_SMALL;
-        else rc = d13_flight_add(c, D13_HS_CLIENT_HELLO, d13_writer_len(&w), 0, true);
+        else rc = d13_flight_add(c, &c->flight, D13_HS_CLIENT_HELLO, d13_writer_len(&w), 0, true);
     }
     free(ch);
     if (rc) return d13_fail_internal(c, rc, "building ClientHello failed");
     c->hs = D13_HS_C_WAIT_SH;
-    return d13_flight_send(c, false);
+    return d13_flight_send(c, &c->flight, false);
 }
 
 int d13_client_start(dtls13_conn *c)
@@ -160,7 +160,7 @@ static int handle_server_hello(dtls13_conn *c, const uint8_t *body, size_t len)
         d13_cleanse(shared, sizeof(shared));
         if (rc == 0) {
             /* The ServerHello acknowledges our ClientHello. */
-            d13_flight_clear(c);
+            d13_flight_implicit_ack(c, &c->flight);
             c->hs = D13_HS_C_WAIT_EE;
         }
     }
@@ -230,7 +230,7 @@ static int send_client_final_flight(dtls13_conn *c)
     uint8_t th[D13_MAX_HASH_LEN];
     if (d13_transcript_hash(&c->transcript, th) || d13_ks_master(&c->ks, th))
         return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "application key derivation failed");
-    int rc = d13_flight_begin(c);
+    int rc = d13_flight_begin(c, &c->flight);
     if (rc) return d13_fail_internal(c, rc, "out of memory");
     if (c->cert_requested) {
         rc = d13_auth_send_certificate(c, 2);
@@ -240,7 +240,7 @@ static int send_client_final_flight(dtls13_conn *c)
     rc = d13_auth_send_finished(c, 2);
     if (rc) return rc;
     if (d13_install_application_keys(c)) return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "installing keys failed");
-    rc = d13_flight_send(c, true);
+    rc = d13_flight_send(c, &c->flight, true);
     if (rc) return d13_fail_internal(c, rc, "sending the final flight failed");
     d13_handshake_complete(c);
     return DTLS13_OK;
@@ -279,19 +279,6 @@ int d13_client_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t 
         rc = d13_auth_recv_finished(c, body, len);
         if (rc) return rc;
         return send_client_final_flight(c);
-    case D13_HS_DONE:
-        if (epoch < 3) break;
-        if (type == D13_HS_NEW_SESSION_TICKET) {
-            d13_new_session_ticket nst;
-            int alert = d13_new_session_ticket_decode(body, len, &nst);
-            if (alert) return d13_fail(c, (uint8_t)alert, "malformed NewSessionTicket");
-            /* No resumption: tolerated and ignored, but acknowledged so
-             * that the server stops retransmitting it (RFC 9147 7.1). */
-            rc = d13_send_ack(c);
-            c->num_rx_records = 0;
-            return rc;
-        }
-        break;
     default:
         break;
     }

@@ -32,6 +32,7 @@ struct dtls13_config {
     uint32_t initial_timeout_ms;
     bool require_client_auth;
     bool accept_draft43;
+    uint64_t key_update_interval; /* 0: AEAD limit */
     dtls13_keylog_fn keylog;
     void *keylog_user;
     dtls13_log_fn log;

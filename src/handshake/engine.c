@@ -38,7 +38,8 @@ int d13_fail(dtls13_conn *c, uint8_t alert, const char *reason)
     c->failure_reason = reason;
     c->hs = D13_HS_FAILED;
     c->state = DTLS13_STATE_FAILED;
-    d13_flight_clear(c);
+    d13_flight_clear(&c->flight);
+    d13_flight_clear(&c->ku_flight);
     if (c->cfg->log) {
         char msg[256];
         snprintf(msg, sizeof(msg), "handshake failed: %s (alert %u)", reason, alert);
@@ -107,6 +108,8 @@ void d13_handshake_complete(dtls13_conn *c)
     c->hs = D13_HS_DONE;
     c->state = DTLS13_STATE_CONNECTED;
     c->stats.handshake_ms = c->now_ms - c->start_ms;
+    c->address_validated = true;
+    c->ack_deadline = 0;
     /* The transcript and the key exchange are no longer needed. */
     d13_transcript_free(&c->transcript);
     d13_kex_free(c->kex);
@@ -116,6 +119,12 @@ void d13_handshake_complete(dtls13_conn *c)
      * server keeps the record numbers of the client's final flight. */
     if (c->role == DTLS13_ROLE_CLIENT) c->num_rx_records = 0;
     d13_emit(c, DTLS13_EVENT_HANDSHAKE_DONE, 0, false, NULL);
+}
+
+void d13_arm_ack_timer(dtls13_conn *c)
+{
+    if (c->ack_deadline) return;
+    c->ack_deadline = c->now_ms + c->timeout_ms / 4;
 }
 
 void d13_note_rx_record(dtls13_conn *c, uint64_t epoch, uint64_t seq)
@@ -132,6 +141,7 @@ void d13_note_rx_record(dtls13_conn *c, uint64_t epoch, uint64_t seq)
 
 int d13_send_ack(dtls13_conn *c)
 {
+    c->ack_deadline = 0;
     if (c->num_rx_records == 0) return DTLS13_OK;
     uint64_t epoch = c->write_app.installed && c->hs == D13_HS_DONE ? c->write_app.epoch
                      : c->write_hs.installed                       ? c->write_hs.epoch

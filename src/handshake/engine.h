@@ -42,6 +42,8 @@ typedef enum d13_hs_state {
 #define D13_MAX_RX_RECORDS 32
 #define D13_MAX_RETRANSMITS 12
 #define D13_MAX_TIMEOUT_MS 60000u
+#define D13_MIN_TIMEOUT_MS 20u
+#define D13_MAX_RECORDS_PER_TRANSMISSION 10
 #define D13_READ_QUEUE_CAP (32u * 1024u)
 
 /** One outgoing handshake message of the current flight. */
@@ -63,10 +65,11 @@ typedef struct d13_sent_record {
     bool acked;
 } d13_sent_record;
 
-/** The flight we sent last, kept until it is acknowledged (explicitly or
- *  by the peer's next flight). */
+/** A flight we sent, kept until it is acknowledged (explicitly by ACKs or
+ *  implicitly by the peer's next flight). The main handshake and each
+ *  post-handshake category (KeyUpdate) have their own (RFC 9147 5.8.4). */
 typedef struct d13_flight {
-    uint8_t *buf; /* message bodies, D13_FLIGHT_BUF bytes while active */
+    uint8_t *buf; /* message bodies, D13_FLIGHT_BUF bytes while in use */
     size_t buf_len;
     d13_out_msg msgs[D13_FLIGHT_MAX_MSGS];
     size_t num_msgs;
@@ -75,7 +78,10 @@ typedef struct d13_flight {
     bool active;       /* waiting for acknowledgement; retransmit on timer */
     bool needs_ack;    /* final flight: only an ACK (not a reply) ends it */
     uint64_t deadline; /* absolute ms of the next retransmission */
+    uint64_t first_sent_ms; /* for the RTT measurement */
     unsigned retransmits;
+    size_t next_msg;   /* first-transmission cursor: message index ... */
+    uint32_t next_off; /* ... and offset not yet sent (amplification limit, burst limit) */
 } d13_flight;
 
 /** FIFO of received application data records. */
@@ -145,7 +151,16 @@ struct dtls13_conn {
     uint16_t next_send_seq;
     uint16_t next_recv_seq;
     d13_reasm reasm;
-    d13_flight flight;
+    d13_flight flight;     /* main handshake */
+    d13_flight ku_flight;  /* post-handshake KeyUpdate */
+    unsigned burst_records; /* records sent in the current transmission */
+    uint64_t ack_deadline;  /* delayed ACK timer, 0 when not armed */
+    unsigned ack_repeats;   /* ACKs repeated while waiting mid-flight */
+    uint64_t last_flight_ms; /* for the idle timer reset */
+    bool ku_pending_request; /* peer asked for an update while ours was in flight */
+    d13_epoch_keys read_prev; /* previous application read epoch, kept for reordering */
+    uint64_t read_prev_expiry;
+    uint64_t key_update_limit; /* records per write epoch before an automatic KeyUpdate */
     d13_record_number rx_records[D13_MAX_RX_RECORDS]; /* current incoming flight */
     size_t num_rx_records;
     uint64_t last_old_retransmit_ms; /* rate limit for answering retransmissions */
@@ -172,31 +187,46 @@ int d13_install_application_keys(dtls13_conn *c);
 void d13_handshake_complete(dtls13_conn *c);
 /** Sends an ACK for the records of the current incoming flight. */
 int d13_send_ack(dtls13_conn *c);
+/** Arms the delayed ACK timer (1/4 of the retransmission timeout) unless armed. */
+void d13_arm_ack_timer(dtls13_conn *c);
+/** Sends a KeyUpdate (request_update asks the peer to update too). */
+int d13_send_key_update(dtls13_conn *c, bool request_update);
+/** Processes a received KeyUpdate (in epoch). */
+int d13_handle_key_update(dtls13_conn *c, const uint8_t *body, size_t len, uint64_t epoch);
+/** Called when the KeyUpdate flight is acknowledged: switches to the next write epoch. */
+int d13_key_update_acked(dtls13_conn *c);
 /** Remembers a received handshake record for a later ACK. */
 void d13_note_rx_record(dtls13_conn *c, uint64_t epoch, uint64_t seq);
 
 /* ---- flight.c ---- */
-/** Discards the current flight (acknowledged) and stops its timer. */
-void d13_flight_clear(dtls13_conn *c);
-/** Starts a new flight (discarding the previous one). */
-int d13_flight_begin(dtls13_conn *c);
+/** Discards a flight (acknowledged) and stops its timer. */
+void d13_flight_clear(d13_flight *f);
+/** Starts a new handshake flight (discarding the previous one). */
+int d13_flight_begin(dtls13_conn *c, d13_flight *f);
 /** Returns a writer over free space of the flight buffer for a message body. */
-d13_writer d13_flight_body_writer(dtls13_conn *c);
+d13_writer d13_flight_body_writer(d13_flight *f);
 /** Records the body just written (len bytes) as message type in epoch,
  *  assigns its message_seq and adds it to the transcript when add_to_transcript. */
-int d13_flight_add(dtls13_conn *c, uint8_t msg_type, size_t len, uint64_t epoch, bool add_to_transcript);
-/** Sends the whole flight (first transmission) and arms the timer. */
-int d13_flight_send(dtls13_conn *c, bool needs_ack);
-/** Retransmits the unacknowledged part of the flight. */
-int d13_flight_retransmit(dtls13_conn *c);
-/** Processes an ACK: marks records; clears the flight when all are acked. */
-void d13_flight_on_ack(dtls13_conn *c, const d13_ack *ack);
+int d13_flight_add(dtls13_conn *c, d13_flight *f, uint8_t msg_type, size_t len, uint64_t epoch, bool add_to_transcript);
+/** Sends the flight (first transmission, within the burst and
+ *  anti-amplification limits) and arms its timer. */
+int d13_flight_send(dtls13_conn *c, d13_flight *f, bool needs_ack);
+/** Continues the first transmission where a limit stopped it. */
+int d13_flight_pump(dtls13_conn *c, d13_flight *f);
+/** Retransmits the unacknowledged part of the flight (timer expiry). */
+int d13_flight_retransmit(dtls13_conn *c, d13_flight *f);
+/** Processes an ACK; returns true when it completed the flight (which is then cleared). */
+bool d13_flight_on_ack(dtls13_conn *c, d13_flight *f, const d13_ack *ack);
+/** The peer's reply implicitly acknowledged the flight: measure the RTT and clear it. */
+void d13_flight_implicit_ack(dtls13_conn *c, d13_flight *f);
 /** Hands the assembled datagram to the send callback. */
 int d13_flush_datagram(dtls13_conn *c);
 /** Appends one record (plaintext for epoch 0, else protected) to the
  *  datagram being assembled, flushing first when it would not fit. */
 int d13_append_record(dtls13_conn *c, uint64_t epoch, uint8_t content_type, const uint8_t *data,
                       size_t len, uint64_t *seq_out);
+/** Sets the retransmission timeout to 1.5 x rtt_ms, clamped. */
+void d13_set_timeout_from_rtt(dtls13_conn *c, uint64_t rtt_ms);
 
 /* ---- client.c / server.c ---- */
 /** Client: builds and sends the ClientHello. */

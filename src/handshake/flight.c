@@ -1,6 +1,8 @@
 /* Outgoing flights: message storage, fragmentation into records that fit
- * the MTU, packing into datagrams, retransmission and ACK processing
- * (RFC 9147 5.5, 5.8, 7). */
+ * the MTU, packing into datagrams, the burst limit of 10 records per
+ * transmission (RFC 9147 5.8.3), the anti-amplification limit (5.1),
+ * retransmission of what is not acknowledged (5.8, 7.2) and the RTT
+ * measurement that sets the timer (5.8.2). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,9 +58,16 @@ int d13_append_record(dtls13_conn *c, uint64_t epoch, uint8_t content_type, cons
     return DTLS13_OK;
 }
 
-void d13_flight_clear(dtls13_conn *c)
+void d13_set_timeout_from_rtt(dtls13_conn *c, uint64_t rtt_ms)
 {
-    d13_flight *f = &c->flight;
+    uint64_t t = rtt_ms + rtt_ms / 2;
+    if (t < D13_MIN_TIMEOUT_MS) t = D13_MIN_TIMEOUT_MS;
+    if (t > D13_MAX_TIMEOUT_MS) t = D13_MAX_TIMEOUT_MS;
+    c->timeout_ms = (uint32_t)t;
+}
+
+void d13_flight_clear(d13_flight *f)
+{
     if (f->buf) {
         d13_cleanse(f->buf, f->buf_len);
         free(f->buf);
@@ -66,18 +75,18 @@ void d13_flight_clear(dtls13_conn *c)
     memset(f, 0, sizeof(*f));
 }
 
-int d13_flight_begin(dtls13_conn *c)
+int d13_flight_begin(dtls13_conn *c, d13_flight *f)
 {
-    d13_flight_clear(c);
-    c->flight.buf = malloc(D13_FLIGHT_BUF);
-    if (!c->flight.buf) return DTLS13_ERR_NO_MEMORY;
+    (void)c;
+    d13_flight_clear(f);
+    f->buf = malloc(D13_FLIGHT_BUF);
+    if (!f->buf) return DTLS13_ERR_NO_MEMORY;
     return DTLS13_OK;
 }
 
-d13_writer d13_flight_body_writer(dtls13_conn *c)
+d13_writer d13_flight_body_writer(d13_flight *f)
 {
     d13_writer w;
-    d13_flight *f = &c->flight;
     if (!f->buf) {
         d13_writer_init(&w, NULL, 0);
         w.failed = true;
@@ -87,9 +96,9 @@ d13_writer d13_flight_body_writer(dtls13_conn *c)
     return w;
 }
 
-int d13_flight_add(dtls13_conn *c, uint8_t msg_type, size_t len, uint64_t epoch, bool add_to_transcript)
+int d13_flight_add(dtls13_conn *c, d13_flight *f, uint8_t msg_type, size_t len, uint64_t epoch,
+                   bool add_to_transcript)
 {
-    d13_flight *f = &c->flight;
     if (!f->buf || f->num_msgs >= D13_FLIGHT_MAX_MSGS || f->buf_len + len > D13_FLIGHT_BUF)
         return DTLS13_ERR_BUFFER_TOO_SMALL;
     d13_out_msg *m = &f->msgs[f->num_msgs++];
@@ -103,15 +112,35 @@ int d13_flight_add(dtls13_conn *c, uint8_t msg_type, size_t len, uint64_t epoch,
     return DTLS13_OK;
 }
 
-/* Sends fragments [off, end) of message i as records. */
-static int send_message_range(dtls13_conn *c, size_t i, uint32_t off, uint32_t end)
+/* The path MTU in use: after repeated timeouts, smaller records get through
+ * paths whose real MTU is below the configured one. */
+static size_t effective_mtu(const dtls13_conn *c, const d13_flight *f)
 {
-    d13_flight *f = &c->flight;
-    const d13_out_msg *m = &f->msgs[i];
     size_t mtu = c->cfg->mtu;
+    if (f->retransmits >= 3 && mtu / 2 >= 256) return mtu / 2;
+    return mtu;
+}
+
+/* Anti-amplification (RFC 9147 5.1): until the client's address is
+ * validated, a server sends at most three times what it received. */
+static bool amplification_allows(const dtls13_conn *c, size_t more)
+{
+    if (c->role != DTLS13_ROLE_SERVER || c->address_validated) return true;
+    return c->stats.bytes_out + c->dgram_len + more <= 3 * c->stats.bytes_in;
+}
+
+/* Sends records for bytes [off, end) of message i. Stops early (returning
+ * the offset reached in *reached) when the burst or amplification limit
+ * is hit. */
+static int send_message_range(dtls13_conn *c, d13_flight *f, size_t i, uint32_t off, uint32_t end, uint32_t *reached)
+{
+    const d13_out_msg *m = &f->msgs[i];
+    size_t mtu = effective_mtu(c, f);
     size_t overhead = record_overhead(m->epoch) + D13_HS_HEADER_LEN;
+    int rc = DTLS13_OK;
     do {
-        size_t room = mtu - c->dgram_len;
+        if (c->burst_records >= D13_MAX_RECORDS_PER_TRANSMISSION) break;
+        size_t room = c->dgram_len < mtu ? mtu - c->dgram_len : 0;
         /* Start a new datagram rather than sending a tiny fragment. */
         if (room < overhead + 64 && room < overhead + (end - off)) {
             d13_flush_datagram(c);
@@ -119,18 +148,20 @@ static int send_message_range(dtls13_conn *c, size_t i, uint32_t off, uint32_t e
         }
         uint32_t frag_len = (uint32_t)(room - overhead);
         if (frag_len > end - off) frag_len = end - off;
-        /* hs header + fragment, assembled in the tail of the datagram buffer's
-         * scratch area: the record layer copies it into the datagram. */
-        uint8_t *scratch = c->dgram + mtu; /* dgram has 2*mtu bytes: second half is scratch */
+        if (!amplification_allows(c, frag_len + overhead)) break;
+        /* hs header + fragment in the scratch half of the datagram buffer. */
+        uint8_t *scratch = c->dgram + c->cfg->mtu;
         d13_writer w;
-        d13_writer_init(&w, scratch, mtu);
+        d13_writer_init(&w, scratch, c->cfg->mtu);
         d13_hs_header h = {m->msg_type, (uint32_t)m->body_len, m->message_seq, off, frag_len};
         d13_hs_header_write(&w, &h);
         d13_write_bytes(&w, f->buf + m->body_off + off, frag_len);
         if (d13_writer_failed(&w)) return DTLS13_ERR_BUFFER_TOO_SMALL;
         uint64_t seq = 0;
-        int rc = d13_append_record(c, m->epoch, D13_CT_HANDSHAKE, scratch, d13_writer_len(&w), &seq);
-        if (rc) return rc;
+        if (c->dgram_len + d13_writer_len(&w) + record_overhead(m->epoch) > mtu) d13_flush_datagram(c);
+        rc = d13_append_record(c, m->epoch, D13_CT_HANDSHAKE, scratch, d13_writer_len(&w), &seq);
+        if (rc) break;
+        c->burst_records++;
         if (f->num_recs < D13_FLIGHT_MAX_RECORDS) {
             d13_sent_record *r = &f->recs[f->num_recs++];
             r->epoch = m->epoch;
@@ -142,24 +173,46 @@ static int send_message_range(dtls13_conn *c, size_t i, uint32_t off, uint32_t e
         }
         off += frag_len;
     } while (off < end);
-    return DTLS13_OK;
+    *reached = off;
+    return rc;
 }
 
-int d13_flight_send(dtls13_conn *c, bool needs_ack)
+int d13_flight_pump(dtls13_conn *c, d13_flight *f)
 {
-    d13_flight *f = &c->flight;
-    for (size_t i = 0; i < f->num_msgs; i++) {
-        int rc = send_message_range(c, i, 0, (uint32_t)f->msgs[i].body_len);
+    if (!f->buf) return DTLS13_OK;
+    c->burst_records = 0;
+    while (f->next_msg < f->num_msgs) {
+        uint32_t len = (uint32_t)f->msgs[f->next_msg].body_len;
+        uint32_t reached = f->next_off;
+        int rc = send_message_range(c, f, f->next_msg, f->next_off, len, &reached);
         if (rc) return rc;
+        f->next_off = reached;
+        if (reached < len || (len == 0 && c->burst_records >= D13_MAX_RECORDS_PER_TRANSMISSION)) break;
+        f->next_msg++;
+        f->next_off = 0;
     }
-    d13_flush_datagram(c);
+    return d13_flush_datagram(c);
+}
+
+int d13_flight_send(dtls13_conn *c, d13_flight *f, bool needs_ack)
+{
+    /* After a long idle period the timer may go back to its initial value. */
+    if (c->last_flight_ms && c->now_ms - c->last_flight_ms > 10ull * c->timeout_ms)
+        c->timeout_ms = c->cfg->initial_timeout_ms;
+    c->last_flight_ms = c->now_ms;
+    f->next_msg = 0;
+    f->next_off = 0;
     f->active = true;
     f->needs_ack = needs_ack;
+    f->first_sent_ms = c->now_ms;
     f->deadline = c->now_ms + c->timeout_ms;
-    return DTLS13_OK;
+    /* A new flight of ours starts a new incoming flight to acknowledge. */
+    c->num_rx_records = 0;
+    c->ack_deadline = 0;
+    return d13_flight_pump(c, f);
 }
 
-/* Whether byte range [off, off+len) of message i is covered by acked records. */
+/* Whether byte range [off, off+len) of message i is covered by one acked record. */
 static bool range_acked(const d13_flight *f, size_t i, uint32_t off, uint32_t len)
 {
     for (size_t r = 0; r < f->num_recs; r++) {
@@ -170,41 +223,47 @@ static bool range_acked(const d13_flight *f, size_t i, uint32_t off, uint32_t le
     return false;
 }
 
-int d13_flight_retransmit(dtls13_conn *c)
+int d13_flight_retransmit(dtls13_conn *c, d13_flight *f)
 {
-    d13_flight *f = &c->flight;
     if (!f->active) return DTLS13_OK;
-    /* Keep the records of earlier transmissions that were acknowledged;
-     * forget the rest (they will get new record numbers). */
-    d13_sent_record kept[D13_FLIGHT_MAX_RECORDS];
-    size_t num_kept = 0;
-    for (size_t r = 0; r < f->num_recs; r++) {
-        if (f->recs[r].acked) kept[num_kept++] = f->recs[r];
-    }
+    /* Keep the acknowledged records; the others are sent again with new
+     * record numbers (at most 10 records in this transmission). */
     d13_sent_record old[D13_FLIGHT_MAX_RECORDS];
     size_t num_old = f->num_recs;
     memcpy(old, f->recs, num_old * sizeof(old[0]));
-    memcpy(f->recs, kept, num_kept * sizeof(kept[0]));
-    f->num_recs = num_kept;
-    for (size_t i = 0; i < f->num_msgs; i++) {
-        /* Resend each previously sent fragment of message i that is not acked. */
-        bool any = false;
-        for (size_t r = 0; r < num_old; r++) {
-            if (old[r].msg_index != i) continue;
-            any = true;
-            if (old[r].acked || range_acked(f, i, old[r].frag_off, old[r].frag_len)) continue;
-            int rc = send_message_range(c, i, old[r].frag_off, old[r].frag_off + old[r].frag_len);
-            if (rc) return rc;
+    size_t kept = 0;
+    for (size_t r = 0; r < num_old; r++) {
+        if (old[r].acked) f->recs[kept++] = old[r];
+    }
+    f->num_recs = kept;
+    f->retransmits++;
+    c->stats.retransmissions++;
+    c->burst_records = 0;
+    int rc = DTLS13_OK;
+    for (size_t r = 0; r < num_old && rc == 0; r++) {
+        if (old[r].acked || range_acked(f, old[r].msg_index, old[r].frag_off, old[r].frag_len)) continue;
+        uint32_t end = old[r].frag_off + old[r].frag_len, reached = 0;
+        if (c->burst_records >= D13_MAX_RECORDS_PER_TRANSMISSION) {
+            /* Not sent this time: keep it listed so the next timeout resends it. */
+            if (f->num_recs < D13_FLIGHT_MAX_RECORDS) f->recs[f->num_recs++] = old[r];
+            continue;
         }
-        if (!any) {
-            int rc = send_message_range(c, i, 0, (uint32_t)f->msgs[i].body_len);
-            if (rc) return rc;
+        rc = send_message_range(c, f, old[r].msg_index, old[r].frag_off, end, &reached);
+        if (rc == 0 && reached < end && f->num_recs < D13_FLIGHT_MAX_RECORDS) {
+            d13_sent_record rest = old[r];
+            rest.frag_off = reached;
+            rest.frag_len = end - reached;
+            f->recs[f->num_recs++] = rest;
         }
     }
     d13_flush_datagram(c);
-    c->stats.retransmissions++;
-    f->retransmits++;
-    return DTLS13_OK;
+    if (rc) return rc;
+    /* Then whatever the first transmission has not reached yet. */
+    unsigned used = c->burst_records;
+    if (used < D13_MAX_RECORDS_PER_TRANSMISSION && f->next_msg < f->num_msgs) {
+        rc = d13_flight_pump(c, f);
+    }
+    return rc;
 }
 
 /* Whether acked records cover all of message i (an empty message: any acked record). */
@@ -230,19 +289,34 @@ static bool message_acked(const d13_flight *f, size_t i)
     return false;
 }
 
-void d13_flight_on_ack(dtls13_conn *c, const d13_ack *ack)
+void d13_flight_implicit_ack(dtls13_conn *c, d13_flight *f)
 {
-    d13_flight *f = &c->flight;
-    if (!f->active) return;
+    if (f->active && f->retransmits == 0) d13_set_timeout_from_rtt(c, c->now_ms - f->first_sent_ms);
+    d13_flight_clear(f);
+}
+
+bool d13_flight_on_ack(dtls13_conn *c, d13_flight *f, const d13_ack *ack)
+{
+    if (!f->active) return false;
+    bool any = false;
     for (size_t a = 0; a < ack->num_records; a++) {
         for (size_t r = 0; r < f->num_recs; r++) {
-            if (f->recs[r].epoch == ack->records[a].epoch && f->recs[r].seq == ack->records[a].seq)
+            if (f->recs[r].epoch == ack->records[a].epoch && f->recs[r].seq == ack->records[a].seq && !f->recs[r].acked) {
                 f->recs[r].acked = true;
+                any = true;
+            }
         }
     }
-    /* The flight is done when every byte of every message is acknowledged. */
-    for (size_t i = 0; i < f->num_msgs; i++) {
-        if (!message_acked(f, i)) return;
+    if (!any) return false;
+    bool complete = f->next_msg >= f->num_msgs;
+    for (size_t i = 0; i < f->num_msgs && complete; i++) {
+        if (!message_acked(f, i)) complete = false;
     }
-    d13_flight_clear(c);
+    if (complete) {
+        d13_flight_implicit_ack(c, f);
+        return true;
+    }
+    /* Partial ACK: the peer is receiving; send what the limits held back. */
+    d13_flight_pump(c, f);
+    return false;
 }

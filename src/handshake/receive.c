@@ -16,10 +16,13 @@ static void count_drop(dtls13_conn *c, d13_drop_reason reason)
     }
 }
 
-/* Read keys whose epoch matches the 2 low bits; the newest wins. */
+/* Read keys whose epoch matches the 2 low bits; the newest wins. The
+ * previous application epoch is kept only for a while after a KeyUpdate. */
 static d13_epoch_keys *read_keys_for(dtls13_conn *c, uint8_t epoch_bits)
 {
+    if (c->read_prev.installed && c->now_ms >= c->read_prev_expiry) d13_epoch_keys_clear(&c->read_prev);
     if (c->read_app.installed && (c->read_app.epoch & 3) == epoch_bits) return &c->read_app;
+    if (c->read_prev.installed && (c->read_prev.epoch & 3) == epoch_bits) return &c->read_prev;
     if (c->read_hs.installed && (c->read_hs.epoch & 3) == epoch_bits) return &c->read_hs;
     return NULL;
 }
@@ -67,21 +70,48 @@ void d13_read_queue_free(dtls13_conn *c)
 }
 
 /* The peer retransmitted a message we already processed: our reply was
- * probably lost. Answer with our current flight, or with an ACK when our
- * side of the handshake is finished (RFC 9147 5.8, 7). Rate-limited. */
+ * probably lost. During the handshake answer with our current flight;
+ * once our side is finished, acknowledge the records again (RFC 9147 5.8,
+ * 7). Rate-limited to one answer per quarter timeout. */
 static void on_old_message(dtls13_conn *c)
 {
-    if (c->now_ms - c->last_old_retransmit_ms < c->timeout_ms / 4 + 1 && c->last_old_retransmit_ms) return;
+    if (c->last_old_retransmit_ms && c->now_ms - c->last_old_retransmit_ms < c->timeout_ms / 4 + 1) return;
     c->last_old_retransmit_ms = c->now_ms;
-    if (c->flight.active) {
-        d13_flight_retransmit(c);
-    } else if (c->hs == D13_HS_DONE && c->role == DTLS13_ROLE_SERVER) {
+    if (c->flight.active && c->hs != D13_HS_DONE) {
+        d13_flight_retransmit(c, &c->flight);
+    } else if (c->flight.active && c->role == DTLS13_ROLE_CLIENT) {
+        /* The server repeats its flight: our final flight was lost. */
+        d13_flight_retransmit(c, &c->flight);
+    } else if (c->hs == D13_HS_DONE) {
         d13_send_ack(c);
     }
 }
 
+/* Messages after the handshake (RFC 8446 4.6, RFC 9147 5.8.4, 8). */
+static int handle_post_handshake(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch)
+{
+    if (epoch < 3) return d13_fail(c, DTLS13_ALERT_UNEXPECTED_MESSAGE, "post-handshake message outside application epochs");
+    int rc;
+    if (type == D13_HS_KEY_UPDATE) {
+        rc = d13_handle_key_update(c, body, len, epoch);
+    } else if (type == D13_HS_NEW_SESSION_TICKET && c->role == DTLS13_ROLE_CLIENT) {
+        d13_new_session_ticket nst;
+        int alert = d13_new_session_ticket_decode(body, len, &nst);
+        if (alert) return d13_fail(c, (uint8_t)alert, "malformed NewSessionTicket");
+        rc = DTLS13_OK; /* no resumption: tolerated and ignored */
+    } else {
+        return d13_fail(c, DTLS13_ALERT_UNEXPECTED_MESSAGE, "unexpected post-handshake message");
+    }
+    if (rc) return rc;
+    /* Post-handshake messages are acknowledged right away (RFC 9147 7). */
+    rc = d13_send_ack(c);
+    c->num_rx_records = 0;
+    return rc;
+}
+
 static int dispatch_message(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch)
 {
+    if (c->hs == D13_HS_DONE) return handle_post_handshake(c, type, body, len, epoch);
     if (c->role == DTLS13_ROLE_CLIENT) return d13_client_handle(c, type, body, len, epoch);
     return d13_server_handle(c, type, body, len, epoch);
 }
@@ -90,29 +120,38 @@ static int handle_handshake_record(dtls13_conn *c, const uint8_t *p, size_t len,
 {
     d13_reader r;
     d13_reader_init(&r, p, len);
-    bool noted = false;
+    bool disorder = false, stored = false;
     while (d13_reader_remaining(&r) > 0) {
         d13_hs_header h;
         d13_bytes frag;
         int alert = d13_hs_header_read(&r, &h, &frag);
         if (alert) return d13_fail(c, (uint8_t)alert, "malformed handshake fragment");
         if (c->hs == D13_HS_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
+        /* Before our first flight the server has nothing to ACK with. */
+        bool next_piece = h.message_seq == c->next_recv_seq;
         d13_reasm_result res = d13_reasm_add(&c->reasm, c->next_recv_seq, &h, frag.p, epoch);
         if (res == D13_REASM_TOO_BIG) return d13_fail(c, DTLS13_ALERT_DECODE_ERROR, "handshake message too large");
         if (res == D13_REASM_NO_MEMORY) return d13_fail_internal(c, DTLS13_ERR_NO_MEMORY, "out of memory");
         if (res == D13_REASM_OLD) {
-            if (!noted && c->hs == D13_HS_DONE && epoch >= 2) d13_note_rx_record(c, epoch, seq);
+            if (c->hs == D13_HS_DONE) d13_note_rx_record(c, epoch, seq);
             on_old_message(c);
+            continue;
+        }
+        if (res == D13_REASM_DUPLICATE) {
+            /* The peer is retransmitting what we already have: our ACK was
+             * probably lost, so acknowledge again. */
+            d13_note_rx_record(c, epoch, seq);
+            disorder = true;
             continue;
         }
         if (res == D13_REASM_TOO_FAR || res == D13_REASM_MISMATCH) {
             c->stats.dropped_unexpected++;
+            disorder = true;
             continue;
         }
-        if (epoch >= 2 && !noted) {
-            d13_note_rx_record(c, epoch, seq);
-            noted = true;
-        }
+        d13_note_rx_record(c, epoch, seq);
+        stored = true;
+        if (!next_piece) disorder = true;
         const d13_reasm_slot *s;
         while ((s = d13_reasm_complete(&c->reasm, c->next_recv_seq)) != NULL) {
             uint16_t mseq = s->message_seq;
@@ -123,6 +162,9 @@ static int handle_handshake_record(dtls13_conn *c, const uint8_t *p, size_t len,
             if (c->hs == D13_HS_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
         }
     }
+    /* Part of a flight arrived, or pieces out of order: acknowledge what we
+     * have after a quarter of the timer unless our reply goes out first. */
+    if ((stored || disorder) && c->num_rx_records > 0 && c->hs != D13_HS_DONE) d13_arm_ack_timer(c);
     return DTLS13_OK;
 }
 
@@ -139,7 +181,8 @@ static int handle_alert(dtls13_conn *c, const uint8_t *p, size_t len)
             c->state = DTLS13_STATE_CLOSED;
             if (c->hs != D13_HS_DONE) c->hs = D13_HS_FAILED;
             c->alert = DTLS13_ALERT_CLOSE_NOTIFY;
-            d13_flight_clear(c);
+            d13_flight_clear(&c->flight);
+            d13_flight_clear(&c->ku_flight);
             d13_emit(c, DTLS13_EVENT_CLOSED, a.description, false, NULL);
         }
         return DTLS13_OK;
@@ -155,7 +198,8 @@ static int handle_alert(dtls13_conn *c, const uint8_t *p, size_t len)
     c->failure_reason = "the peer sent a fatal alert";
     c->hs = D13_HS_FAILED;
     c->state = DTLS13_STATE_FAILED;
-    d13_flight_clear(c);
+    d13_flight_clear(&c->flight);
+    d13_flight_clear(&c->ku_flight);
     d13_emit(c, DTLS13_EVENT_CLOSED, a.description, true, c->failure_reason);
     return DTLS13_ERR_PEER_ALERT;
 }
@@ -166,7 +210,8 @@ static int handle_ack(dtls13_conn *c, const uint8_t *p, size_t len)
     if (d13_ack_decode(p, len, &ack)) {
         return d13_fail(c, DTLS13_ALERT_DECODE_ERROR, "malformed ACK");
     }
-    d13_flight_on_ack(c, &ack);
+    d13_flight_on_ack(c, &c->flight, &ack);
+    if (d13_flight_on_ack(c, &c->ku_flight, &ack)) return d13_key_update_acked(c);
     return DTLS13_OK;
 }
 
@@ -239,6 +284,9 @@ int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t l
                 count_drop(c, why);
                 continue;
             }
+            /* Only a client that received our ServerHello can protect records
+             * under the handshake keys: its address is valid (RFC 9147 5.1). */
+            c->address_validated = true;
             rc = handle_record(c, ct, plain, plen, k->epoch, seq);
         }
         if (rc) {
@@ -247,34 +295,64 @@ int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t l
         }
     }
     d13_cleanse(plain, sizeof(plain));
-    return c->state == DTLS13_STATE_FAILED ? DTLS13_ERR_HANDSHAKE_FAILED : DTLS13_OK;
+    if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
+    /* More received bytes widen the anti-amplification budget. */
+    if (c->flight.active && c->flight.next_msg < c->flight.num_msgs) return d13_flight_pump(c, &c->flight);
+    return DTLS13_OK;
 }
 
-int d13_engine_handle_timeout(dtls13_conn *c)
+/* Runs the retransmission timer of one flight. */
+static int flight_timeout(dtls13_conn *c, d13_flight *f)
 {
-    d13_flight *f = &c->flight;
     if (!f->active || c->now_ms < f->deadline) return DTLS13_OK;
     if (f->retransmits >= D13_MAX_RETRANSMITS) {
         if (c->hs == D13_HS_DONE) {
-            d13_flight_clear(c); /* our final flight was never acknowledged; stop trying */
+            /* A final flight or post-handshake message that was never
+             * acknowledged: stop trying (the association stays up). */
+            d13_flight_clear(f);
             return DTLS13_OK;
         }
         c->failure_reason = "handshake timed out: no answer from the peer";
         c->hs = D13_HS_FAILED;
         c->state = DTLS13_STATE_FAILED;
-        d13_flight_clear(c);
+        d13_flight_clear(&c->flight);
+        d13_flight_clear(&c->ku_flight);
         d13_emit(c, DTLS13_EVENT_CLOSED, 0, true, c->failure_reason);
         return DTLS13_ERR_HANDSHAKE_FAILED;
     }
+    /* Double the timer, up to 60 s (RFC 9147 5.8.2). */
     c->timeout_ms = c->timeout_ms * 2 > D13_MAX_TIMEOUT_MS ? D13_MAX_TIMEOUT_MS : c->timeout_ms * 2;
-    int rc = d13_flight_retransmit(c);
+    int rc = d13_flight_retransmit(c, f);
     f->deadline = c->now_ms + c->timeout_ms;
+    return rc;
+}
+
+int d13_engine_handle_timeout(dtls13_conn *c)
+{
+    if (c->ack_deadline && c->now_ms >= c->ack_deadline) {
+        int rc = d13_send_ack(c);
+        if (rc) return rc;
+        /* Waiting in the middle of the peer's flight with no flight of our
+         * own to retransmit: our ACK is the only thing that can make the
+         * peer continue (e.g. a server held back by the anti-amplification
+         * limit), so repeat it on the retransmission timer. */
+        if (c->hs != D13_HS_DONE && !c->flight.active && c->num_rx_records > 0 &&
+            c->ack_repeats < D13_MAX_RETRANSMITS) {
+            c->ack_repeats++;
+            c->ack_deadline = c->now_ms + c->timeout_ms;
+        }
+    }
+    int rc = flight_timeout(c, &c->flight);
+    if (rc == 0 && c->state != DTLS13_STATE_FAILED) rc = flight_timeout(c, &c->ku_flight);
     return rc;
 }
 
 uint64_t d13_engine_next_timeout(const dtls13_conn *c)
 {
-    if (c->flight.active && c->state != DTLS13_STATE_FAILED && c->state != DTLS13_STATE_CLOSED)
-        return c->flight.deadline;
-    return UINT64_MAX;
+    if (c->state == DTLS13_STATE_FAILED || c->state == DTLS13_STATE_CLOSED) return UINT64_MAX;
+    uint64_t next = UINT64_MAX;
+    if (c->flight.active) next = c->flight.deadline;
+    if (c->ku_flight.active && c->ku_flight.deadline < next) next = c->ku_flight.deadline;
+    if (c->ack_deadline && c->ack_deadline < next) next = c->ack_deadline;
+    return next;
 }

@@ -94,11 +94,11 @@ static int send_hello_retry_request(dtls13_conn *c, const server_choice *ch_choi
     hrr->ext.hrr_selected_group = ch_choice->group;
     int rc = d13_transcript_choose(&c->transcript, d13_suite_hash(ch_choice->suite));
     if (rc == 0) rc = d13_transcript_hrr_rewrite(&c->transcript);
-    if (rc == 0) rc = d13_flight_begin(c);
+    if (rc == 0) rc = d13_flight_begin(c, &c->flight);
     if (rc == 0) {
-        d13_writer w = d13_flight_body_writer(c);
+        d13_writer w = d13_flight_body_writer(&c->flight);
         if (!d13_server_hello_encode(&w, hrr)) rc = DTLS13_ERR_BUFFER_TOO_SMALL;
-        else rc = d13_flight_add(c, D13_HS_SERVER_HELLO, d13_writer_len(&w), 0, true);
+        else rc = d13_flight_add(c, &c->flight, D13_HS_SERVER_HELLO, d13_writer_len(&w), 0, true);
     }
     free(hrr);
     if (rc) return d13_fail_internal(c, rc, "building HelloRetryRequest failed");
@@ -107,7 +107,7 @@ static int send_hello_retry_request(dtls13_conn *c, const server_choice *ch_choi
     c->group = ch_choice->group;
     /* The HRR is answered by the client's second ClientHello; it is resent
      * when the client retransmits its first one, not on a timer. */
-    int send_rc = d13_flight_send(c, false);
+    int send_rc = d13_flight_send(c, &c->flight, false);
     c->flight.active = false;
     c->flight.deadline = 0;
     c->flight.needs_ack = false;
@@ -147,11 +147,11 @@ static int send_server_flight(dtls13_conn *c, const d13_client_hello *ch, const 
     sh->ext.server_share.key_exchange.p = pub;
     sh->ext.server_share.key_exchange.len = pub_len;
     int rc = d13_transcript_choose(&c->transcript, d13_suite_hash(sc->suite));
-    if (rc == 0) rc = d13_flight_begin(c);
+    if (rc == 0) rc = d13_flight_begin(c, &c->flight);
     if (rc == 0) {
-        d13_writer w = d13_flight_body_writer(c);
+        d13_writer w = d13_flight_body_writer(&c->flight);
         if (!d13_server_hello_encode(&w, sh)) rc = DTLS13_ERR_BUFFER_TOO_SMALL;
-        else rc = d13_flight_add(c, D13_HS_SERVER_HELLO, d13_writer_len(&w), 0, true);
+        else rc = d13_flight_add(c, &c->flight, D13_HS_SERVER_HELLO, d13_writer_len(&w), 0, true);
     }
     free(sh);
     uint8_t th[D13_MAX_HASH_LEN];
@@ -172,9 +172,9 @@ static int send_server_flight(dtls13_conn *c, const d13_client_hello *ch, const 
         ee.ext.srtp_mki.p = c->srtp_mki;
         ee.ext.srtp_mki.len = c->srtp_mki_len;
     }
-    d13_writer w = d13_flight_body_writer(c);
+    d13_writer w = d13_flight_body_writer(&c->flight);
     if (!d13_encrypted_extensions_encode(&w, &ee)) return d13_fail_internal(c, DTLS13_ERR_BUFFER_TOO_SMALL, "flight full");
-    rc = d13_flight_add(c, D13_HS_ENCRYPTED_EXTENSIONS, d13_writer_len(&w), 2, true);
+    rc = d13_flight_add(c, &c->flight, D13_HS_ENCRYPTED_EXTENSIONS, d13_writer_len(&w), 2, true);
     if (rc) return d13_fail_internal(c, rc, "flight full");
 
     if (c->cfg->require_client_auth) {
@@ -183,9 +183,9 @@ static int send_server_flight(dtls13_conn *c, const d13_client_hello *ch, const 
         cr.ext.present = D13_HAS_SIGNATURE_ALGORITHMS;
         for (size_t i = 0; i < c->cfg->num_sig_schemes; i++) cr.ext.sig_algs[i] = c->cfg->sig_schemes[i];
         cr.ext.num_sig_algs = c->cfg->num_sig_schemes;
-        w = d13_flight_body_writer(c);
+        w = d13_flight_body_writer(&c->flight);
         if (!d13_certificate_request_encode(&w, &cr)) return d13_fail_internal(c, DTLS13_ERR_BUFFER_TOO_SMALL, "flight full");
-        rc = d13_flight_add(c, D13_HS_CERTIFICATE_REQUEST, d13_writer_len(&w), 2, true);
+        rc = d13_flight_add(c, &c->flight, D13_HS_CERTIFICATE_REQUEST, d13_writer_len(&w), 2, true);
         if (rc) return d13_fail_internal(c, rc, "flight full");
         c->cert_requested = true;
     }
@@ -198,7 +198,7 @@ static int send_server_flight(dtls13_conn *c, const d13_client_hello *ch, const 
         return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "application key derivation failed");
     c->hs = c->cert_requested ? D13_HS_S_WAIT_CERT : D13_HS_S_WAIT_FINISHED;
     c->num_rx_records = 0;
-    return d13_flight_send(c, false);
+    return d13_flight_send(c, &c->flight, false);
 }
 
 static int handle_client_hello(dtls13_conn *c, const uint8_t *body, size_t len)
@@ -238,7 +238,7 @@ int d13_server_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t 
         return handle_client_hello(c, body, len);
     case D13_HS_S_WAIT_CERT:
         if (type != D13_HS_CERTIFICATE || epoch != 2) break;
-        d13_flight_clear(c); /* the client's flight acknowledges ours */
+        d13_flight_implicit_ack(c, &c->flight); /* the client's flight acknowledges ours */
         rc = d13_auth_recv_certificate(c, body, len, &empty);
         if (rc) return rc;
         if (empty) {
@@ -256,7 +256,7 @@ int d13_server_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t 
         return rc;
     case D13_HS_S_WAIT_FINISHED:
         if (type != D13_HS_FINISHED || epoch != 2) break;
-        d13_flight_clear(c);
+        d13_flight_implicit_ack(c, &c->flight);
         rc = d13_auth_recv_finished(c, body, len);
         if (rc) return rc;
         d13_handshake_complete(c);
