@@ -13,7 +13,33 @@
  * the client's first ClientHello, the client's transport address, the
  * negotiated cipher suite and group, and a timestamp; expired, forged or
  * replayed-from-another-address cookies get a fresh HelloRetryRequest and
- * never create state. */
+ * never create state.
+ *
+ * Fragmented ClientHellos. A browser whose ClientHello carries a large
+ * (e.g. post-quantum hybrid) key share sends it in two or more datagrams,
+ * which a purely stateless listener cannot hash or judge. The listener
+ * therefore owns a reassembly cache of a fixed number of slots (16
+ * messages of at most 8192 bytes, keyed by peer address) allocated once by
+ * dtls13_listener_new(): a fragment is stored and dtls13_listen() returns
+ * DTLS13_LISTEN_DROP ("nothing to send yet"); the datagram that completes
+ * the message gets the decision for the whole ClientHello (HRR or ACCEPT)
+ * in every mode, and dtls13_listener_accept() called with that datagram
+ * takes the reassembled message from the cache. A flood of fragments
+ * costs no memory: it only evicts other half-received ClientHellos (least
+ * recently used first), whose clients retransmit. Typically only the
+ * first ClientHello is large: the HelloRetryRequest then selects a group
+ * we support and the second ClientHello fits one datagram. ClientHellos
+ * longer than 8192 bytes are dropped.
+ *
+ * A ClientHello carrying a cookie that does not verify (forged, altered,
+ * expired, from another address) is answered with a fresh HelloRetryRequest
+ * whose message_seq is that of the ClientHello: a conforming client that
+ * already received one aborts ("second HelloRetryRequest") and may restart
+ * from scratch, as RFC 9147 5.1 intends for invalid cookies.
+ *
+ * Threads: dtls13_listen() and dtls13_listener_accept() update the
+ * listener (secret rotation, reassembly cache, statistics); call them for
+ * one listener from one thread at a time. */
 #ifndef DTLS13_LISTEN_H
 #define DTLS13_LISTEN_H
 
@@ -47,6 +73,22 @@ typedef enum dtls13_listen_result {
 /** Default cookie lifetime and secret rotation period. */
 #define DTLS13_DEFAULT_COOKIE_LIFETIME_MS 30000u
 
+/** Counters of what the listener did. */
+typedef struct dtls13_listener_stats {
+    uint64_t datagrams;             /**< datagrams passed to dtls13_listen() */
+    uint64_t hrr_sent;              /**< DTLS13_LISTEN_SEND_HRR results */
+    uint64_t accepted;              /**< DTLS13_LISTEN_ACCEPT results */
+    uint64_t dropped_malformed;     /**< not a DTLSPlaintext ClientHello (or wrong message_seq) */
+    uint64_t dropped_unacceptable;  /**< a ClientHello the server would refuse */
+    uint64_t dropped_amplification; /**< the reply would exceed 3x the bytes received */
+    uint64_t cookies_invalid;       /**< forged, expired or wrong-address cookies (fresh HRR) */
+    uint64_t fragments_buffered;    /**< ClientHello fragments stored for reassembly */
+    uint64_t fragments_evicted;     /**< half-received ClientHellos evicted from the cache */
+} dtls13_listener_stats;
+
+/** Longest peer address accepted by dtls13_listen() (a sockaddr_storage). */
+#define DTLS13_LISTEN_MAX_ADDR 128u
+
 /** Creates a listener for cfg (which must hold a certificate; a reference
  *  is kept). A random cookie secret is generated. NULL on failure. */
 dtls13_listener *dtls13_listener_new(dtls13_config *cfg, dtls13_cookie_mode mode);
@@ -62,14 +104,20 @@ int dtls13_listener_set_cookie_lifetime_ms(dtls13_listener *l, uint32_t lifetime
 /** For DTLS13_COOKIE_UNDER_LOAD: whether the server currently is. */
 void dtls13_listener_set_under_load(dtls13_listener *l, bool under_load);
 
+/** Copies the listener's counters to *out. */
+void dtls13_listener_get_stats(const dtls13_listener *l, dtls13_listener_stats *out);
+
 /** Decides what to do with one datagram from a peer without a connection.
  *  peer_addr/peer_addr_len are the transport address bytes (e.g. a
  *  struct sockaddr_in6 or any stable encoding of address and port); they
  *  are authenticated by the cookie. now_ms is the caller's monotonic clock.
  *  On DTLS13_LISTEN_SEND_HRR the datagram to send is written to out
  *  (out_cap >= 512 suffices) and its length to *out_len. Never allocates
- *  per call. Returns a dtls13_listen_result, or a negative dtls13_err for
- *  bad arguments. */
+ *  per call (the ClientHello is decoded on the stack; fragments go to the
+ *  cache allocated at creation). Returns a dtls13_listen_result, or a
+ *  negative dtls13_err for bad arguments (NULL pointers, peer_addr_len 0 or
+ *  above DTLS13_LISTEN_MAX_ADDR) or DTLS13_ERR_BUFFER_TOO_SMALL when out
+ *  cannot hold the HelloRetryRequest. */
 int dtls13_listen(dtls13_listener *l, const uint8_t *datagram, size_t len, const void *peer_addr,
                   size_t peer_addr_len, uint64_t now_ms, uint8_t *out, size_t out_cap, size_t *out_len);
 
@@ -77,8 +125,12 @@ int dtls13_listen(dtls13_listener *l, const uint8_t *datagram, size_t len, const
  *  accepted (same datagram, address and a close now_ms) and processes it:
  *  the connection continues the handshake, with the HelloRetryRequest of
  *  the cookie exchange in its transcript when there was one. The client's
- *  address counts as validated when a cookie was verified. Returns NULL
- *  when the datagram is not acceptable any more or on allocation failure. */
+ *  address counts as validated when a cookie was verified. In
+ *  DTLS13_COOKIE_ALWAYS mode a ClientHello without a valid cookie is never
+ *  accepted; in DTLS13_COOKIE_UNDER_LOAD mode it is (the load may have
+ *  changed since dtls13_listen()). Returns NULL when the datagram is not
+ *  acceptable any more, when the connection fails on it (its alert has
+ *  then been sent through send) or on allocation failure. */
 dtls13_conn *dtls13_listener_accept(dtls13_listener *l, const uint8_t *datagram, size_t len,
                                     const void *peer_addr, size_t peer_addr_len, dtls13_send_fn send,
                                     void *send_user, uint64_t now_ms);
