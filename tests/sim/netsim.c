@@ -38,6 +38,7 @@ struct netsim {
     uint64_t next_order;
     uint64_t instant_ms;     /* the instant the step counter refers to */
     unsigned instant_steps;  /* steps taken at instant_ms */
+    FILE *trace;
     int endpoint_count;
     sim_node endpoints[NETSIM_MAX_ENDPOINTS];
     size_t queue_len;
@@ -91,6 +92,18 @@ static uint32_t random_below(netsim *sim, uint32_t bound_inclusive)
 {
     if (bound_inclusive == 0) return 0;
     return (uint32_t)(netsim_random(sim) % ((uint64_t)bound_inclusive + 1));
+}
+
+/* ---- tracing ---- */
+
+/* First byte of a datagram: 22 handshake, 21 alert, 26 ack (plaintext
+ * header) or 0x2X..0x3X for the unified header of protected records. */
+static void trace_datagram(const netsim *sim, const char *what, int from, int to, const uint8_t *data,
+                           size_t len, uint64_t send_index)
+{
+    if (!sim->trace) return;
+    fprintf(sim->trace, "[%8llu ms] %d->%d #%llu len %zu first 0x%02x: %s\n", (unsigned long long)sim->now_ms,
+            from, to, (unsigned long long)send_index, len, len ? data[0] : 0, what);
 }
 
 /* ---- event queue ---- */
@@ -195,22 +208,30 @@ static int link_send(void *user, const uint8_t *data, size_t len)
 {
     sim_node *from = user;
     uint64_t send_index = from->next_send_index++;
+    netsim *sim = from->sim;
     from->stats.sent++;
     from->stats.bytes_sent += len;
     if (from->peer < 0) {
         from->stats.dropped_unconnected++;
+        trace_datagram(sim, "dropped (no peer)", from->index, from->peer, data, len, send_index);
         return 0;
     }
     if (len > NETSIM_MAX_DATAGRAM || (from->link.mtu && len > from->link.mtu)) {
         from->stats.dropped_mtu++;
+        trace_datagram(sim, "dropped (above MTU)", from->index, from->peer, data, len, send_index);
         return 0;
     }
-    if (link_loses(from)) return 0;
-    bool duplicate = chance(from->sim, from->link.duplicate);
+    if (link_loses(from)) {
+        trace_datagram(sim, "lost", from->index, from->peer, data, len, send_index);
+        return 0;
+    }
+    bool duplicate = chance(sim, from->link.duplicate);
     if (!schedule_copy(from, data, len, send_index)) {
         from->stats.dropped_queue++;
+        trace_datagram(sim, "dropped (queue full)", from->index, from->peer, data, len, send_index);
         return 0;
     }
+    trace_datagram(sim, duplicate ? "sent twice" : "sent", from->index, from->peer, data, len, send_index);
     if (duplicate) {
         from->stats.duplicated++;
         if (!schedule_copy(from, data, len, send_index)) from->stats.dropped_queue++;
@@ -335,8 +356,11 @@ static void deliver(netsim *sim, netsim_event *ev)
 {
     sim_node *from = &sim->endpoints[ev->from];
     from->stats.delivered++;
-    if (ev->send_index + 1 < from->delivered_high) from->stats.reordered++;
+    bool late = ev->send_index + 1 < from->delivered_high;
+    if (late) from->stats.reordered++;
     else from->delivered_high = ev->send_index + 1;
+    trace_datagram(sim, late ? "delivered (reordered)" : "delivered", ev->from, ev->to, ev->data, ev->len,
+                   ev->send_index);
     if (valid_endpoint(sim, ev->to))
         dtls13_conn_handle_datagram(sim->endpoints[ev->to].conn, ev->data, ev->len, sim->now_ms);
     free(ev->data);
@@ -371,7 +395,11 @@ bool netsim_step(netsim *sim, uint64_t limit_ms)
     }
     for (int i = 0; i < sim->endpoint_count; i++) {
         dtls13_conn *c = sim->endpoints[i].conn;
-        if (dtls13_conn_next_timeout(c) <= sim->now_ms) dtls13_conn_handle_timeout(c, sim->now_ms);
+        if (dtls13_conn_next_timeout(c) <= sim->now_ms) {
+            if (sim->trace)
+                fprintf(sim->trace, "[%8llu ms] timer of endpoint %d\n", (unsigned long long)sim->now_ms, i);
+            dtls13_conn_handle_timeout(c, sim->now_ms);
+        }
     }
     return true;
 }
@@ -411,6 +439,11 @@ bool netsim_all_connected_or_dead(const netsim *sim, void *user)
         if (s == DTLS13_STATE_FAILED || s == DTLS13_STATE_CLOSED) return true;
     }
     return netsim_all_connected(sim);
+}
+
+void netsim_set_trace(netsim *sim, FILE *out)
+{
+    sim->trace = out;
 }
 
 void netsim_describe_link(const netsim_link_params *p, char *out, size_t cap)

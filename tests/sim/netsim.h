@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dtls13/dtls13.h"
 
@@ -140,6 +141,10 @@ size_t netsim_in_flight(const netsim *sim);
 /** Draws the next 64-bit value from the simulator's generator (for tests
  *  that want more randomness on the same seed). */
 uint64_t netsim_random(netsim *sim);
+
+/** Prints one line per datagram event (sent, dropped and why, delivered)
+ *  and per timer run to out; NULL turns tracing off. */
+void netsim_set_trace(netsim *sim, FILE *out);
 
 /** Writes a one-line description of link parameters into out
  *  (NUL-terminated, truncated to cap). */
