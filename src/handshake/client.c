@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtls13/constants.h"
 #include "handshake/engine.h"
 
 /* Builds ClientHello (first or after HelloRetryRequest) into a new flight. */
@@ -104,6 +105,8 @@ static int handle_hello_retry(dtls13_conn *c, const d13_server_hello *hrr, const
     if (!has_group && !has_cookie)
         return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "HelloRetryRequest would not change the ClientHello");
     c->hello_retry = true;
+    d13_logf(c, DTLS13_LOG_INFO, "HelloRetryRequest: group %s%s", has_group ? dtls13_group_name(hrr->ext.hrr_selected_group) ? dtls13_group_name(hrr->ext.hrr_selected_group) : "unknown" : "unchanged",
+             has_cookie ? ", with cookie" : "");
     if (has_group) {
         uint16_t g = hrr->ext.hrr_selected_group;
         if (!d13_list_contains(c->cfg->groups, c->cfg->num_groups, g) || g == c->offered_key_share_group)
@@ -159,6 +162,9 @@ static int handle_server_hello(dtls13_conn *c, const uint8_t *body, size_t len)
         }
         d13_cleanse(shared, sizeof(shared));
         if (rc == 0) {
+            d13_logf(c, DTLS13_LOG_INFO, "ServerHello: version 0x%04x, %s, group %s%s", c->version,
+                     dtls13_cipher_suite_name(c->suite), dtls13_group_name(c->group),
+                     c->hello_retry ? " (after HelloRetryRequest)" : "");
             /* The ServerHello acknowledges our ClientHello. */
             d13_flight_implicit_ack(c, &c->flight);
             c->hs = D13_HS_C_WAIT_EE;

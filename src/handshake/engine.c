@@ -1,4 +1,5 @@
 /* Connection engine: events, alerts, epochs, key log and ACKs. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,11 +41,8 @@ int d13_fail(dtls13_conn *c, uint8_t alert, const char *reason)
     c->state = DTLS13_STATE_FAILED;
     d13_flight_clear(&c->flight);
     d13_flight_clear(&c->ku_flight);
-    if (c->cfg->log) {
-        char msg[256];
-        snprintf(msg, sizeof(msg), "handshake failed: %s (alert %u)", reason, alert);
-        c->cfg->log(c->cfg->log_user, DTLS13_LOG_WARN, msg);
-    }
+    d13_logf(c, DTLS13_LOG_WARN, "handshake failed: %s (sent alert %s)", reason,
+             dtls13_alert_name(alert) ? dtls13_alert_name(alert) : "unknown");
     d13_emit(c, DTLS13_EVENT_ALERT_SENT, alert, true, reason);
     d13_emit(c, DTLS13_EVENT_CLOSED, alert, true, reason);
     return DTLS13_ERR_HANDSHAKE_FAILED;
@@ -54,6 +52,17 @@ int d13_fail_internal(dtls13_conn *c, int err, const char *reason)
 {
     (void)err;
     return d13_fail(c, DTLS13_ALERT_INTERNAL_ERROR, reason);
+}
+
+void d13_logf(dtls13_conn *c, dtls13_log_level level, const char *fmt, ...)
+{
+    if (!c->cfg->log) return;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    c->cfg->log(c->cfg->log_user, level, msg);
 }
 
 void d13_keylog(dtls13_conn *c, const char *label, const uint8_t *secret, size_t len)
@@ -118,6 +127,8 @@ void d13_handshake_complete(dtls13_conn *c)
     /* The client has nothing of the handshake left to acknowledge; the
      * server keeps the record numbers of the client's final flight. */
     if (c->role == DTLS13_ROLE_CLIENT) c->num_rx_records = 0;
+    d13_logf(c, DTLS13_LOG_INFO, "handshake complete in %llu ms (%llu retransmissions)",
+             (unsigned long long)c->stats.handshake_ms, (unsigned long long)c->stats.retransmissions);
     d13_emit(c, DTLS13_EVENT_HANDSHAKE_DONE, 0, false, NULL);
 }
 

@@ -177,6 +177,8 @@ void d13_emit(dtls13_conn *c, dtls13_event_type type, uint8_t alert, bool fatal,
 int d13_fail(dtls13_conn *c, uint8_t alert, const char *reason);
 /** Fails on an internal error (alert internal_error). */
 int d13_fail_internal(dtls13_conn *c, int err, const char *reason);
+/** Formats a diagnostic line for the log callback (never with secrets). */
+void d13_logf(dtls13_conn *c, dtls13_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /** Writes a key log line for secret (if a key log callback is set). */
 void d13_keylog(dtls13_conn *c, const char *label, const uint8_t *secret, size_t len);
 /** Installs handshake (epoch 2) keys in both directions from the key schedule. */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtls13/constants.h"
+
 static void count_drop(dtls13_conn *c, d13_drop_reason reason)
 {
     switch (reason) {
@@ -192,6 +194,8 @@ static int handle_alert(dtls13_conn *c, const uint8_t *p, size_t len)
         return DTLS13_OK;
     }
     /* TLS 1.3: every other alert is fatal whatever its level. */
+    d13_logf(c, DTLS13_LOG_WARN, "peer sent fatal alert %s (%u)",
+             dtls13_alert_name(a.description) ? dtls13_alert_name(a.description) : "unknown", a.description);
     d13_emit(c, DTLS13_EVENT_ALERT_RECEIVED, a.description, true, NULL);
     if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_PEER_ALERT;
     c->alert = a.description;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtls13/constants.h"
 #include "handshake/engine.h"
 
 /* Negotiation result for one ClientHello. */
@@ -220,6 +221,9 @@ static int handle_client_hello(dtls13_conn *c, const uint8_t *body, size_t len)
     if (rc == 0 && d13_transcript_add(&c->transcript, D13_HS_CLIENT_HELLO, body, len))
         rc = d13_fail_internal(c, DTLS13_ERR_CRYPTO, "transcript");
     if (rc == 0) {
+        d13_logf(c, DTLS13_LOG_INFO, "ClientHello: chose version 0x%04x, %s, group %s, %s%s", sc.version,
+                 dtls13_cipher_suite_name(sc.suite), dtls13_group_name(sc.group),
+                 dtls13_signature_scheme_name(sc.sig_scheme), sc.share ? "" : "; sending HelloRetryRequest");
         if (!sc.share) rc = send_hello_retry_request(c, &sc);
         else rc = send_server_flight(c, ch, &sc);
     }
