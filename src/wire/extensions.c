@@ -9,14 +9,38 @@
 #define DECODE_ERROR DTLS13_ALERT_DECODE_ERROR
 #define ILLEGAL_PARAMETER DTLS13_ALERT_ILLEGAL_PARAMETER
 
-/** One bit per uint16 value, to find duplicates in linear time. */
+/** A set of uint16 values to find duplicates in linear time: the first
+ *  values are kept in a small array (the common case, cheap to start);
+ *  past that a bitmap over all 65536 values takes over. */
+#define U16_SET_SMALL 64
 typedef struct u16_set {
+    uint16_t small[U16_SET_SMALL];
+    size_t count;
+    bool use_bits;
     uint8_t bits[65536 / 8];
 } u16_set;
+
+static void u16_set_init(u16_set *s)
+{
+    s->count = 0;
+    s->use_bits = false;
+}
 
 /* Adds v; returns false when it was already there. */
 static bool u16_set_add(u16_set *s, uint16_t v)
 {
+    if (!s->use_bits) {
+        for (size_t i = 0; i < s->count; i++)
+            if (s->small[i] == v) return false;
+        if (s->count < U16_SET_SMALL) {
+            s->small[s->count++] = v;
+            return true;
+        }
+        memset(s->bits, 0, sizeof s->bits);
+        for (size_t i = 0; i < s->count; i++)
+            s->bits[s->small[i] >> 3] |= (uint8_t)(1u << (s->small[i] & 7));
+        s->use_bits = true;
+    }
     uint8_t mask = (uint8_t)(1u << (v & 7));
     if (s->bits[v >> 3] & mask) return false;
     s->bits[v >> 3] |= mask;
@@ -78,7 +102,7 @@ static int decode_client_shares(d13_reader *body, d13_extensions *out)
     d13_reader list;
     u16_set groups;
     if (!read_whole_vec(body, 2, &list)) return DECODE_ERROR;
-    memset(&groups, 0, sizeof groups);
+    u16_set_init(&groups);
     while (d13_reader_remaining(&list) > 0) {
         d13_key_share_entry e;
         if (!read_key_share_entry(&list, &e)) return DECODE_ERROR;
@@ -306,7 +330,7 @@ int d13_extensions_decode(const uint8_t *p, size_t len, d13_ext_context ctx, d13
     u16_set seen;
     memset(out, 0, sizeof *out);
     if ((unsigned)ctx > D13_EXTCTX_NEW_SESSION_TICKET) return DTLS13_ALERT_INTERNAL_ERROR;
-    memset(&seen, 0, sizeof seen);
+    u16_set_init(&seen);
     d13_reader_init(&r, p, len);
     while (d13_reader_remaining(&r) > 0) {
         uint16_t type;

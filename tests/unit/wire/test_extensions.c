@@ -332,6 +332,24 @@ static void test_list_truncation(d13_test_state *t)
     o = (size_t)snprintf(hex, sizeof hex, "0033 0034 0032");
     for (int i = 0; i < 10; i++) o += (size_t)snprintf(hex + o, sizeof hex - o, "%04x0001%02x", i == 9 ? 1 : i + 1, i);
     CHECK_EQ(dec_rc(hex, CH), IP);
+
+    /* Past 64 entries the duplicate check switches to a bitmap: 100 distinct
+     * unknown extensions pass, a repeat of the first one after them fails. */
+    char many[2048];
+    o = 0;
+    for (int i = 0; i < 100; i++) o += (size_t)snprintf(many + o, sizeof many - o, "%04x0000", 0x1000 + i);
+    CHECK_EQ(dec_rc(many, CH), 0);
+    snprintf(many + o, sizeof many - o, "10000000");
+    CHECK_EQ(dec_rc(many, CH), IP);
+    snprintf(many + o, sizeof many - o, "10630000"); /* repeat of the last one */
+    CHECK_EQ(dec_rc(many, CH), IP);
+    /* 70 key shares with the 70th repeating the 65th group. */
+    o = (size_t)snprintf(many, sizeof many, "0033 0160 015e");
+    for (int i = 0; i < 70; i++) o += (size_t)snprintf(many + o, sizeof many - o, "%04x0001aa", i == 69 ? 65 : i + 1);
+    CHECK_EQ(dec_rc(many, CH), IP);
+    o = (size_t)snprintf(many, sizeof many, "0033 0160 015e");
+    for (int i = 0; i < 70; i++) o += (size_t)snprintf(many + o, sizeof many - o, "%04x0001aa", i + 1);
+    CHECK_EQ(dec_rc(many, CH), 0);
 }
 
 /* Encodes e in ctx, decodes it back, and returns the decoded block. */
