@@ -40,7 +40,8 @@ void cli_print_usage(FILE *f)
           "  --json                     print one JSON object per line\n"
           "  --keylog FILE              append NSS key log lines (default: $SSLKEYLOGFILE)\n"
           "  --draft43                  also accept/offer the DTLS 1.3 draft-43 version code\n"
-          "  -v, --verbose              print the engine's diagnostic log on stderr\n"
+          "  -v, --verbose              print the engine's diagnostic log on stderr (with\n"
+          "                             --json: as {\"event\":\"log\"} lines on stdout)\n"
           "\n"
           "LIST is comma-separated IANA names in preference order.\n"
           "Exit status: 0 success, 1 failure (handshake, network, files), 2 bad arguments.\n",

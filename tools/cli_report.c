@@ -155,13 +155,35 @@ void cli_report_data(const cli_report *r, const uint8_t *data, size_t len)
     }
 }
 
-void cli_report_error(const cli_report *r, const char *alert, const char *reason)
+/* Adds the connection's record statistics and per-reason drop counters. */
+static void add_stats(cli_json *j, const dtls13_stats *s)
+{
+    uint64_t dropped = s->dropped_bad_header + s->dropped_bad_tag + s->dropped_unknown_epoch + s->dropped_replay +
+                       s->dropped_unexpected;
+    cli_json_uint(j, "records_in", s->records_in);
+    cli_json_uint(j, "records_out", s->records_out);
+    cli_json_uint(j, "retransmissions", s->retransmissions);
+    cli_json_uint(j, "dropped", dropped);
+    cli_json_uint(j, "dropped_bad_header", s->dropped_bad_header);
+    cli_json_uint(j, "dropped_bad_tag", s->dropped_bad_tag);
+    cli_json_uint(j, "dropped_unknown_epoch", s->dropped_unknown_epoch);
+    cli_json_uint(j, "dropped_replay", s->dropped_replay);
+    cli_json_uint(j, "dropped_unexpected", s->dropped_unexpected);
+}
+
+/* The error event, with the connection's statistics when conn is not NULL. */
+static void report_error(const cli_report *r, const char *alert, const char *reason, const dtls13_conn *conn)
 {
     if (r->json) {
         cli_json j;
         cli_json_begin(&j, "error");
         cli_json_string(&j, "alert", alert);
         cli_json_string(&j, "reason", reason);
+        if (conn != NULL) {
+            dtls13_stats s;
+            dtls13_conn_stats(conn, &s);
+            add_stats(&j, &s);
+        }
         cli_json_end(&j, r->out);
     } else if (alert != NULL) {
         fprintf(r->err, "dtls13: error: %s (alert %s)\n", reason, alert);
@@ -170,22 +192,44 @@ void cli_report_error(const cli_report *r, const char *alert, const char *reason
     }
 }
 
+void cli_report_error(const cli_report *r, const char *alert, const char *reason)
+{
+    report_error(r, alert, reason, NULL);
+}
+
+void cli_report_conn_error(const cli_report *r, const char *alert, const char *reason, const dtls13_conn *conn)
+{
+    report_error(r, alert, reason, conn);
+}
+
+void cli_report_log(const cli_report *r, dtls13_log_level level, const char *message)
+{
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    const char *name = (unsigned)level < sizeof names / sizeof names[0] ? names[level] : "?";
+    if (r->json) {
+        cli_json j;
+        cli_json_begin(&j, "log");
+        cli_json_string(&j, "level", name);
+        cli_json_string(&j, "message", message);
+        cli_json_end(&j, r->out);
+    } else {
+        fprintf(r->err, "dtls13 [%s] %s\n", name, message);
+    }
+}
+
 void cli_report_closed(const cli_report *r, const char *by, const dtls13_conn *conn)
 {
     dtls13_stats s;
     dtls13_conn_stats(conn, &s);
-    uint64_t dropped = s.dropped_bad_header + s.dropped_bad_tag + s.dropped_unknown_epoch + s.dropped_replay +
-                       s.dropped_unexpected;
     if (r->json) {
         cli_json j;
         cli_json_begin(&j, "closed");
         cli_json_string(&j, "by", by);
-        cli_json_uint(&j, "records_in", s.records_in);
-        cli_json_uint(&j, "records_out", s.records_out);
-        cli_json_uint(&j, "retransmissions", s.retransmissions);
-        cli_json_uint(&j, "dropped", dropped);
+        add_stats(&j, &s);
         cli_json_end(&j, r->out);
     } else {
+        uint64_t dropped = s.dropped_bad_header + s.dropped_bad_tag + s.dropped_unknown_epoch + s.dropped_replay +
+                           s.dropped_unexpected;
         fprintf(r->out, "closed by %s (%llu records in, %llu out, %llu retransmissions, %llu dropped)\n", by,
                 (unsigned long long)s.records_in, (unsigned long long)s.records_out,
                 (unsigned long long)s.retransmissions, (unsigned long long)dropped);

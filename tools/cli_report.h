@@ -32,7 +32,18 @@ bool cli_report_handshake(const cli_report *r, const cli_options *opts, const dt
 void cli_report_data(const cli_report *r, const uint8_t *data, size_t len);
 /** A failure: {"event":"error","alert":name|null,"reason":"..."}. */
 void cli_report_error(const cli_report *r, const char *alert, const char *reason);
-/** The association closed normally: {"event":"closed","by":"peer"|"local"} with statistics. */
+/** A failure of a running connection: like cli_report_error(), and in JSON
+ *  also the connection's statistics (the same members as the "closed"
+ *  event, including the per-reason drop counters). */
+void cli_report_conn_error(const cli_report *r, const char *alert, const char *reason, const dtls13_conn *conn);
+/** One line of the engine's diagnostic log (--verbose): in JSON
+ *  {"event":"log","level":"info","message":"..."} on out, else
+ *  "dtls13 [info] ..." on err. */
+void cli_report_log(const cli_report *r, dtls13_log_level level, const char *message);
+/** The association closed normally: {"event":"closed","by":"peer"|"local"} with statistics:
+ *  records_in, records_out, retransmissions, dropped (the sum) and each drop
+ *  reason (dropped_bad_header, dropped_bad_tag, dropped_unknown_epoch,
+ *  dropped_replay, dropped_unexpected). */
 void cli_report_closed(const cli_report *r, const char *by, const dtls13_conn *conn);
 
 /** Length of the DTLS-SRTP keying material of an SRTP profile

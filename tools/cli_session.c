@@ -108,7 +108,7 @@ static void report_failure(session *s)
         }
         reason = reason_buf;
     }
-    cli_report_error(s->p->report, alert_name, reason);
+    cli_report_conn_error(s->p->report, alert_name, reason, s->conn);
 }
 
 /* Closes the connection (sending close_notify) and reports it. */
@@ -170,11 +170,11 @@ static step examine(session *s)
     }
     if (state == DTLS13_STATE_CLOSED) {
         if (!s->handshake_reported) {
-            cli_report_error(r, "close_notify", "peer closed the connection before the handshake completed");
+            cli_report_conn_error(r, "close_notify", "peer closed the connection before the handshake completed", s->conn);
             return STEP_FAILED;
         }
         if (s->awaiting_reply) {
-            cli_report_error(r, "close_notify", "peer closed the connection without replying");
+            cli_report_conn_error(r, "close_notify", "peer closed the connection without replying", s->conn);
             return STEP_FAILED;
         }
         cli_report_closed(r, "peer", s->conn);
@@ -189,13 +189,13 @@ static step examine(session *s)
     if (!s->handshake_reported && now >= s->handshake_deadline) {
         char reason[128];
         snprintf(reason, sizeof reason, "handshake did not complete within %u ms", (unsigned)o->timeout_ms);
-        cli_report_error(r, NULL, reason);
+        cli_report_conn_error(r, NULL, reason, s->conn);
         return STEP_FAILED;
     }
     if (s->awaiting_reply && now >= s->reply_deadline) {
         char reason[128];
         snprintf(reason, sizeof reason, "no reply within %u ms", (unsigned)o->timeout_ms);
-        cli_report_error(r, NULL, reason);
+        cli_report_conn_error(r, NULL, reason, s->conn);
         close_locally(s);
         return STEP_FAILED;
     }
@@ -308,7 +308,7 @@ static cli_session_result run_loop(session *s)
             if (dtls13_conn_state(s->conn) == DTLS13_STATE_CONNECTED) {
                 close_locally(s);
             } else {
-                cli_report_error(p->report, NULL, "interrupted");
+                cli_report_conn_error(p->report, NULL, "interrupted", s->conn);
             }
             return CLI_SESSION_INTERRUPTED;
         }

@@ -31,12 +31,10 @@ static void write_keylog_line(void *user, const char *line)
     fflush(f);
 }
 
-/* Diagnostic log callback (--verbose). */
+/* Diagnostic log callback (--verbose): one log event per engine line. */
 static void write_log_line(void *user, dtls13_log_level level, const char *message)
 {
-    static const char *const names[] = {"error", "warn", "info", "debug"};
-    (void)user;
-    fprintf(stderr, "dtls13 [%s] %s\n", (unsigned)level < 4 ? names[level] : "?", message);
+    cli_report_log(user, level, message);
 }
 
 /* Reports a failed configuration step; returns false. */
@@ -84,7 +82,7 @@ static bool configure(dtls13_config *cfg, const cli_options *o, const cli_report
         return config_failed(r, "cannot use --draft43", rc);
     if (keylog != NULL && (rc = dtls13_config_set_keylog_callback(cfg, write_keylog_line, keylog)) < 0)
         return config_failed(r, "cannot install the key log", rc);
-    if (o->verbose && (rc = dtls13_config_set_log_callback(cfg, write_log_line, NULL)) < 0)
+    if (o->verbose && (rc = dtls13_config_set_log_callback(cfg, write_log_line, (void *)r)) < 0)
         return config_failed(r, "cannot install the log callback", rc);
     return true;
 }
