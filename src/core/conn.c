@@ -27,6 +27,7 @@ dtls13_conn *dtls13_conn_new(dtls13_config *cfg, dtls13_role role, dtls13_send_f
     c->hs = role == DTLS13_ROLE_CLIENT ? D13_HS_IDLE : D13_HS_S_WAIT_CH;
     c->state = DTLS13_STATE_HANDSHAKING;
     c->timeout_ms = cfg->initial_timeout_ms;
+    c->base_timeout_ms = cfg->initial_timeout_ms;
     return c;
 }
 

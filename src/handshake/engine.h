@@ -63,6 +63,7 @@ typedef struct d13_sent_record {
     uint32_t frag_off;
     uint32_t frag_len;
     bool acked;
+    uint64_t sent_ms; /* for RTT samples from ACKs (record numbers are never reused) */
 } d13_sent_record;
 
 /** A flight we sent, kept until it is acknowledged (explicitly by ACKs or
@@ -107,6 +108,7 @@ struct dtls13_conn {
     uint64_t start_ms;
     uint64_t now_ms;
     uint32_t timeout_ms; /* current retransmission timeout */
+    uint32_t base_timeout_ms; /* timer without backoff: initial, or 1.5 x the last RTT sample */
 
     /* negotiated */
     uint16_t version;
@@ -156,6 +158,7 @@ struct dtls13_conn {
     unsigned burst_records; /* records sent in the current transmission */
     uint64_t ack_deadline;  /* delayed ACK timer, 0 when not armed */
     unsigned ack_repeats;   /* ACKs repeated while waiting mid-flight */
+    bool ack_after_datagram; /* a retransmission arrived after the handshake: ACK it */
     uint64_t last_flight_ms; /* for the idle timer reset */
     bool ku_pending_request; /* peer asked for an update while ours was in flight */
     d13_epoch_keys read_prev; /* previous application read epoch, kept for reordering */

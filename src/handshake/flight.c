@@ -64,6 +64,7 @@ void d13_set_timeout_from_rtt(dtls13_conn *c, uint64_t rtt_ms)
     if (t < D13_MIN_TIMEOUT_MS) t = D13_MIN_TIMEOUT_MS;
     if (t > D13_MAX_TIMEOUT_MS) t = D13_MAX_TIMEOUT_MS;
     c->timeout_ms = (uint32_t)t;
+    c->base_timeout_ms = (uint32_t)t;
 }
 
 void d13_flight_clear(d13_flight *f)
@@ -170,6 +171,7 @@ static int send_message_range(dtls13_conn *c, d13_flight *f, size_t i, uint32_t 
             r->frag_off = off;
             r->frag_len = frag_len;
             r->acked = false;
+            r->sent_ms = c->now_ms;
         }
         off += frag_len;
     } while (off < end);
@@ -291,7 +293,17 @@ static bool message_acked(const d13_flight *f, size_t i)
 
 void d13_flight_implicit_ack(dtls13_conn *c, d13_flight *f)
 {
-    if (f->active && f->retransmits == 0) d13_set_timeout_from_rtt(c, c->now_ms - f->first_sent_ms);
+    if (f->active && f->retransmits == 0) {
+        d13_set_timeout_from_rtt(c, c->now_ms - f->first_sent_ms);
+    } else if (f->active) {
+        /* Answered after retransmissions: the RTT sample would be ambiguous
+         * (Karn), but the peer's flight proves the path delivers again, so
+         * the backoff ends and the timer returns to its last good value, as
+         * deployed DTLS stacks do; otherwise a handshake with several round
+         * trips (HelloRetryRequest) over a 30 % loss path keeps timers of
+         * tens of seconds. */
+        c->timeout_ms = c->base_timeout_ms;
+    }
     d13_flight_clear(f);
 }
 
@@ -299,15 +311,20 @@ bool d13_flight_on_ack(dtls13_conn *c, d13_flight *f, const d13_ack *ack)
 {
     if (!f->active) return false;
     bool any = false;
+    uint64_t newest_sent = 0;
     for (size_t a = 0; a < ack->num_records; a++) {
         for (size_t r = 0; r < f->num_recs; r++) {
             if (f->recs[r].epoch == ack->records[a].epoch && f->recs[r].seq == ack->records[a].seq && !f->recs[r].acked) {
                 f->recs[r].acked = true;
                 any = true;
+                if (f->recs[r].sent_ms > newest_sent) newest_sent = f->recs[r].sent_ms;
             }
         }
     }
     if (!any) return false;
+    /* Record numbers are never reused, so an ACK gives an unambiguous RTT
+     * sample even for a retransmitted record (RFC 9147 5.8.2, 7). */
+    if (newest_sent && c->now_ms >= newest_sent) d13_set_timeout_from_rtt(c, c->now_ms - newest_sent);
     bool complete = f->next_msg >= f->num_msgs;
     for (size_t i = 0; i < f->num_msgs && complete; i++) {
         if (!message_acked(f, i)) complete = false;

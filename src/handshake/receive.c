@@ -77,6 +77,10 @@ void d13_read_queue_free(dtls13_conn *c)
  * 7). Rate-limited to one answer per quarter timeout. */
 static void on_old_message(dtls13_conn *c)
 {
+    if (c->hs == D13_HS_DONE) {
+        c->ack_after_datagram = true;
+        return;
+    }
     if (c->last_old_retransmit_ms && c->now_ms - c->last_old_retransmit_ms < c->timeout_ms / 4 + 1) return;
     c->last_old_retransmit_ms = c->now_ms;
     if (c->flight.active && c->hs != D13_HS_DONE) {
@@ -85,7 +89,9 @@ static void on_old_message(dtls13_conn *c)
         /* The server repeats its flight: our final flight was lost. */
         d13_flight_retransmit(c, &c->flight);
     } else if (c->hs == D13_HS_DONE) {
-        d13_send_ack(c);
+        /* Acknowledge once the whole datagram is read, so that one ACK
+         * covers every record of the retransmitted flight. */
+        c->ack_after_datagram = true;
     }
 }
 
@@ -300,6 +306,11 @@ int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t l
     }
     d13_cleanse(plain, sizeof(plain));
     if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
+    if (c->ack_after_datagram) {
+        c->ack_after_datagram = false;
+        int rc = d13_send_ack(c);
+        if (rc) return rc;
+    }
     /* More received bytes widen the anti-amplification budget. */
     if (c->flight.active && c->flight.next_msg < c->flight.num_msgs) return d13_flight_pump(c, &c->flight);
     return DTLS13_OK;

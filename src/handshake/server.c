@@ -107,11 +107,9 @@ static int send_hello_retry_request(dtls13_conn *c, const server_choice *ch_choi
     c->suite = ch_choice->suite;
     c->group = ch_choice->group;
     /* The HRR is answered by the client's second ClientHello; it is resent
-     * when the client retransmits its first one, not on a timer. */
+     * when the client retransmits its first one, never on a timer. */
     int send_rc = d13_flight_send(c, &c->flight, false);
-    c->flight.active = false;
-    c->flight.deadline = 0;
-    c->flight.needs_ack = false;
+    c->flight.deadline = UINT64_MAX;
     return send_rc;
 }
 
