@@ -15,7 +15,9 @@
 #include "wire/writer.h"
 
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+/* From the sanitizer runtime (sanitizer/allocator_interface.h, which GCC
+ * does not install): bytes currently allocated through its malloc. */
+size_t __sanitizer_get_current_allocated_bytes(void);
 static size_t allocated_bytes(void)
 {
     return __sanitizer_get_current_allocated_bytes();
