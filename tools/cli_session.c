@@ -15,6 +15,8 @@
 
 /** Longest stdin line kept before it is sent as it is. */
 #define LINE_CAP 4096
+/** TLS content type of a plaintext handshake record (a ClientHello). */
+#define CONTENT_TYPE_HANDSHAKE 22
 /** Datagrams read per poll wake-up before timers get a turn. */
 #define MAX_DATAGRAMS_PER_WAKE 64
 
@@ -33,6 +35,7 @@ typedef struct session {
     char line[LINE_CAP];
     size_t line_len;
     bool stdin_eof;
+    uint64_t last_rx_ms; /* when the peer last sent a datagram */
 } session;
 
 uint64_t cli_now_ms(void)
@@ -220,9 +223,22 @@ static step receive_datagrams(session *s)
             cli_report_error(p->report, NULL, reason);
             return STEP_FAILED;
         }
-        if (p->peer != NULL && !cli_udp_same_peer(&from, from_len, p->peer, p->peer_len))
-            continue; /* one association at a time: ignore other peers */
-        dtls13_conn_handle_datagram(s->conn, s->buf, (size_t)n, cli_now_ms());
+        if (p->peer != NULL && !cli_udp_same_peer(&from, from_len, p->peer, p->peer_len)) {
+            /* One association at a time: other peers are ignored, unless
+             * the current peer has been silent for --timeout-ms and a new
+             * client sends a ClientHello (it will retransmit it). */
+            if (n > 0 && s->buf[0] == CONTENT_TYPE_HANDSHAKE &&
+                cli_now_ms() - s->last_rx_ms >= s->p->opts->timeout_ms) {
+                char reason[128];
+                snprintf(reason, sizeof reason, "peer silent for %u ms and a new client is waiting: abandoned",
+                         (unsigned)s->p->opts->timeout_ms);
+                cli_report_conn_error(p->report, NULL, reason, s->conn);
+                return STEP_FAILED;
+            }
+            continue;
+        }
+        s->last_rx_ms = cli_now_ms();
+        dtls13_conn_handle_datagram(s->conn, s->buf, (size_t)n, s->last_rx_ms);
         if (dtls13_conn_state(s->conn) != DTLS13_STATE_HANDSHAKING &&
             dtls13_conn_state(s->conn) != DTLS13_STATE_CONNECTED)
             return STEP_CONTINUE;
@@ -354,6 +370,7 @@ cli_session_result cli_session_run(const cli_session_params *p, const uint8_t *f
     }
     uint64_t now = cli_now_ms();
     s.handshake_deadline = now + o->timeout_ms;
+    s.last_rx_ms = now;
     rc = dtls13_conn_start(s.conn, now);
     if (rc < 0) {
         char reason[256];

@@ -37,8 +37,9 @@ def check(cond, what):
 class Server:
     """A dtls13 server whose stdout lines are collected by a thread."""
 
-    def __init__(self, exe, args, env=None):
-        self.proc = subprocess.Popen([exe, "server", "--listen", "127.0.0.1:0", "--json", "--once"] + args,
+    def __init__(self, exe, args, env=None, once=True):
+        self.proc = subprocess.Popen([exe, "server", "--listen", "127.0.0.1:0", "--json"] + (["--once"] if once else [])
+                                     + args,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.lines = queue.Queue()
         self.events = []
@@ -208,6 +209,32 @@ def test_fingerprint_mismatch(exe, tmp):
     check(first(c_ev, "data") is None and first(s_ev, "data") is None, "no data exchanged")
 
 
+def test_silent_peer_is_replaced(exe):
+    print("# server without --once: a new client takes over from a silent one")
+    server = Server(exe, ["--echo", "--timeout-ms", "1000"], once=False)
+    silent = subprocess.Popen([exe, "client", "--connect", "127.0.0.1:%d" % server.port, "--json"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = ""
+        deadline = time.monotonic() + PROC_TIMEOUT
+        while '"handshake"' not in line and time.monotonic() < deadline and silent.poll() is None:
+            line = silent.stdout.readline()
+        check('"handshake"' in line, "first client completes its handshake and stays silent")
+        time.sleep(1.2)
+        c_rc, c_ev, c_err = run_client(exe, server.port, ["--send", "second", "--timeout-ms", "8000"])
+        check(c_rc == 0, "second client is served (exit %r, stderr %r)" % (c_rc, c_err[-300:]))
+        cd = first(c_ev, "data")
+        check(cd is not None and cd.get("text") == "second", "second client gets its echo")
+    finally:
+        silent.kill()
+        silent.wait()
+        server.proc.terminate()
+    s_rc, s_ev, _ = server.finish()
+    check(any(e.get("event") == "error" and "silent" in (e.get("reason") or "") for e in s_ev),
+          "server reports abandoning the silent peer")
+    check(len([e for e in s_ev if e.get("event") == "handshake"]) == 2, "server completed two handshakes")
+
+
 def test_bad_arguments(exe):
     print("# bad arguments exit 2 with usage")
     cases = [[], ["bogus"], ["server"], ["server", "--listen", "127.0.0.1:0", "--frobnicate"],
@@ -233,7 +260,8 @@ def main():
     exe = sys.argv[1]
     with tempfile.TemporaryDirectory() as tmp:
         for test in (lambda: test_loopback_echo(exe, tmp), lambda: test_pem_mutual_auth(exe, tmp),
-                     lambda: test_fingerprint_mismatch(exe, tmp), lambda: test_bad_arguments(exe)):
+                     lambda: test_fingerprint_mismatch(exe, tmp), lambda: test_silent_peer_is_replaced(exe),
+                     lambda: test_bad_arguments(exe)):
             try:
                 test()
             except Exception as e:  # a crash in one scenario must not hide the others
