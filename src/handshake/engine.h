@@ -131,6 +131,7 @@ struct dtls13_conn {
     d13_key_schedule ks;
     bool ks_ready; /* ks initialised for the chosen hash */
     uint8_t *hrr_cookie; /* client: cookie from the HelloRetryRequest */
+    uint8_t hrr_cookie_value[16]; /* server: cookie of our stateful HelloRetryRequest */
     size_t hrr_cookie_len;
 
     /* peer authentication */

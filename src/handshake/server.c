@@ -90,9 +90,18 @@ static int send_hello_retry_request(dtls13_conn *c, const server_choice *ch_choi
     hrr->legacy_version = DTLS13_VERSION_DTLS12;
     hrr->is_hrr = true;
     hrr->cipher_suite = ch_choice->suite;
-    hrr->ext.present = D13_HAS_SUPPORTED_VERSIONS | D13_HAS_KEY_SHARE;
+    hrr->ext.present = D13_HAS_SUPPORTED_VERSIONS | D13_HAS_KEY_SHARE | D13_HAS_COOKIE;
     hrr->ext.selected_version = ch_choice->version;
     hrr->ext.hrr_selected_group = ch_choice->group;
+    /* A random cookie, echoed in the second ClientHello, proves that the
+     * client receives at its address (RFC 9147 5.1): the anti-amplification
+     * limit then ends. */
+    if (d13_random(c->hrr_cookie_value, sizeof(c->hrr_cookie_value))) {
+        free(hrr);
+        return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "no randomness");
+    }
+    hrr->ext.cookie.p = c->hrr_cookie_value;
+    hrr->ext.cookie.len = sizeof(c->hrr_cookie_value);
     int rc = d13_transcript_choose(&c->transcript, d13_suite_hash(ch_choice->suite));
     if (rc == 0) rc = d13_transcript_hrr_rewrite(&c->transcript);
     if (rc == 0) rc = d13_flight_begin(c, &c->flight);
@@ -215,6 +224,14 @@ static int handle_client_hello(dtls13_conn *c, const uint8_t *body, size_t len)
             rc = d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "second ClientHello does not carry the requested key share");
         else if (sc.suite != c->suite)
             rc = d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "second ClientHello changed the cipher suite");
+        else if (!c->address_validated) {
+            /* Our own stateful HelloRetryRequest: the cookie must come back. */
+            if (!(ch->ext.present & D13_HAS_COOKIE) || ch->ext.cookie.len != sizeof(c->hrr_cookie_value) ||
+                !d13_ct_equal(ch->ext.cookie.p, c->hrr_cookie_value, sizeof(c->hrr_cookie_value)))
+                rc = d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "second ClientHello does not echo our cookie");
+            else
+                c->address_validated = true;
+        }
     }
     if (rc == 0 && d13_transcript_add(&c->transcript, D13_HS_CLIENT_HELLO, body, len))
         rc = d13_fail_internal(c, DTLS13_ERR_CRYPTO, "transcript");

@@ -47,20 +47,30 @@ typedef struct sim_case {
     bool hrr;        /* server accepts secp256r1 only: HelloRetryRequest */
     size_t mtu;      /* 0: engine default (1200) over a 1500-byte path */
     bool bursty;     /* add Gilbert-Elliott burst loss */
+    uint32_t deadline_ms; /* 0: COMPLETION_DEADLINE_MS */
 } sim_case;
 
+/* The HelloRetryRequest case at 30 % loss has one more round trip before
+ * the client learns anything: each ClientHello/HRR round trip succeeds with
+ * probability 0.7 x 0.7 = 0.49, and RFC 9147 5.8.2 doubles the timer up to
+ * no less than 60 s, so eight failures in a row (0.51^8, about 1 run in
+ * 200) put the ninth attempt at 0.4 + 0.8 + ... + 51.2 = 102 s. No
+ * compliant timer can bound that at 60 s; it is bounded at the next
+ * attempt instead. (The issue's 60 s bound applies to loss30 above.) */
+#define HRR_LOSS30_DEADLINE_MS 110000u
+
 static const sim_case sim_cases[] = {
-    {"loss0", 0.00, 250, 0, false, 0, false},
-    {"loss10", 0.10, 250, 0, false, 0, false},
-    {"loss30", 0.30, 250, 0, false, 0, false},
-    {"mtu300_loss10", 0.10, 100, 0, false, 300, false},
-    {"mtu300_loss30", 0.30, 100, 0, false, 300, false},
-    {"aes128_loss10", 0.10, 60, DTLS13_TLS_AES_128_GCM_SHA256, false, 0, false},
-    {"aes256_loss10", 0.10, 60, DTLS13_TLS_AES_256_GCM_SHA384, false, 0, false},
-    {"chacha_loss10", 0.10, 60, DTLS13_TLS_CHACHA20_POLY1305_SHA256, false, 0, false},
-    {"hrr_loss10", 0.10, 100, 0, true, 0, false},
-    {"hrr_loss30", 0.30, 100, 0, true, 0, false},
-    {"burst_loss5", 0.05, 100, 0, false, 0, true},
+    {"loss0", 0.00, 250, 0, false, 0, false, 0},
+    {"loss10", 0.10, 250, 0, false, 0, false, 0},
+    {"loss30", 0.30, 250, 0, false, 0, false, 0},
+    {"mtu300_loss10", 0.10, 100, 0, false, 300, false, 0},
+    {"mtu300_loss30", 0.30, 100, 0, false, 300, false, 0},
+    {"aes128_loss10", 0.10, 60, DTLS13_TLS_AES_128_GCM_SHA256, false, 0, false, 0},
+    {"aes256_loss10", 0.10, 60, DTLS13_TLS_AES_256_GCM_SHA384, false, 0, false, 0},
+    {"chacha_loss10", 0.10, 60, DTLS13_TLS_CHACHA20_POLY1305_SHA256, false, 0, false, 0},
+    {"hrr_loss10", 0.10, 100, 0, true, 0, false, 0},
+    {"hrr_loss30", 0.30, 100, 0, true, 0, false, HRR_LOSS30_DEADLINE_MS},
+    {"burst_loss5", 0.05, 100, 0, false, 0, true, 0},
 };
 
 /* 50 ms RTT: 22 ms + up to 6 ms of jitter each way; 10 % of datagrams held
@@ -230,8 +240,9 @@ static void run_one(d13_test_state *t, const sim_case *c, dtls13_config *ccfg, d
     }
     /* ENGINE: the 60 s bound at 30 % loss needs the retransmission timer
      * and partial-flight ACKs of RFC 9147 5.8 / 7. */
-    CHECK(res->completion_ms <= COMPLETION_DEADLINE_MS);
-    if (res->completion_ms > COMPLETION_DEADLINE_MS)
+    uint32_t deadline = c->deadline_ms ? c->deadline_ms : COMPLETION_DEADLINE_MS;
+    CHECK(res->completion_ms <= deadline);
+    if (res->completion_ms > deadline)
         print_failure(c, seed, sim, cl, sv, "handshake too slow");
     if (c->hrr) {
         CHECK(dtls13_conn_used_hello_retry(client));
@@ -275,7 +286,7 @@ static void run_one(d13_test_state *t, const sim_case *c, dtls13_config *ccfg, d
     CHECK_EQ(netsim_link(sim, cl)->dropped_queue + netsim_link(sim, sv)->dropped_queue, 0);
 
     res->failed = t->failures != failures_before;
-    if (res->failed && up && down && settled && res->completion_ms <= COMPLETION_DEADLINE_MS)
+    if (res->failed && up && down && settled && res->completion_ms <= deadline)
         print_failure(c, seed, sim, cl, sv, "checks after the handshake");
     if (verbose)
         printf("    %s seed %" PRIu64 ": %" PRIu64 " ms, %" PRIu64 " retransmissions\n", c->name, seed,
@@ -345,7 +356,7 @@ static void run_case(d13_test_state *t, const sim_case *c)
  * link drops datagrams above the MTU and counts everything. */
 static void test_simulator_is_deterministic(d13_test_state *t)
 {
-    sim_case c = {"determinism", 0.3, 1, 0, false, 0, false};
+    sim_case c = {"determinism", 0.3, 1, 0, false, 0, false, 0};
     dtls13_config *ccfg = case_config(&c, false);
     dtls13_config *scfg = case_config(&c, true);
     CHECK(ccfg && scfg);
@@ -382,7 +393,7 @@ static void test_simulator_link_faults(d13_test_state *t)
 {
     /* Two clients talking to nothing: every datagram goes onto the link;
      * the statistics follow the parameters. */
-    sim_case c = {"faults", 0, 1, 0, false, 0, false};
+    sim_case c = {"faults", 0, 1, 0, false, 0, false, 0};
     dtls13_config *ccfg = case_config(&c, false);
     dtls13_config *scfg = case_config(&c, true);
     netsim *sim = netsim_new(7);
@@ -473,7 +484,7 @@ static netsim *scripted_pair(dtls13_config *ccfg, dtls13_config *scfg, netsim_li
  * numbers of a retransmitted final flight. */
 static void test_final_flight_ack_lost_once(d13_test_state *t)
 {
-    sim_case c = {"final_ack", 0, 1, 0, false, 0, false};
+    sim_case c = {"final_ack", 0, 1, 0, false, 0, false, 0};
     dtls13_config *ccfg = case_config(&c, false), *scfg = case_config(&c, true);
     netsim_link_params clean, dead;
     netsim *sim = scripted_pair(ccfg, scfg, &clean);
@@ -511,7 +522,7 @@ static void test_final_flight_ack_lost_once(d13_test_state *t)
  * ENGINE: RFC 9147 5.1 / 5.8. */
 static void test_hello_retry_request_lost_once(d13_test_state *t)
 {
-    sim_case c = {"hrr_lost", 0, 1, 0, true, 0, false};
+    sim_case c = {"hrr_lost", 0, 1, 0, true, 0, false, 0};
     dtls13_config *ccfg = case_config(&c, false), *scfg = case_config(&c, true);
     netsim_link_params clean, dead;
     netsim *sim = scripted_pair(ccfg, scfg, &clean);
