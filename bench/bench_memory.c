@@ -50,6 +50,11 @@ int main(int argc, char **argv)
         bench_pair_free(&p); /* frees only the queues */
     }
     size_t after = heap_in_use();
+    if (after <= before) {
+        printf("bench_memory: the allocator does not report through mallinfo2() (e.g. under ASan); "
+               "run it in a plain build\n");
+        return 0;
+    }
     double per_conn = ((double)after - (double)before) / (double)(2 * pairs);
 
     printf("bench_memory: %ld established client/server pairs (%ld connections) in one process\n", pairs,
