@@ -53,15 +53,14 @@ int main(int argc, char **argv)
     if (after <= before) {
         printf("bench_memory: the allocator does not report through mallinfo2() (e.g. under ASan); "
                "run it in a plain build\n");
-        return 0;
+    } else {
+        double per_conn = ((double)after - (double)before) / (double)(2 * pairs);
+        printf("bench_memory: %ld established client/server pairs (%ld connections) in one process\n", pairs,
+               2 * pairs);
+        printf("  heap in use before %zu bytes, after %zu bytes\n", before, after);
+        printf("  heap held per established connection: %.0f bytes (%.2f KiB)\n", per_conn, per_conn / 1024.0);
+        bench_print_target("bytes per established connection", per_conn / 1024.0, 16.0, " KiB");
     }
-    double per_conn = ((double)after - (double)before) / (double)(2 * pairs);
-
-    printf("bench_memory: %ld established client/server pairs (%ld connections) in one process\n", pairs,
-           2 * pairs);
-    printf("  heap in use before %zu bytes, after %zu bytes\n", before, after);
-    printf("  heap held per established connection: %.0f bytes (%.2f KiB)\n", per_conn, per_conn / 1024.0);
-    bench_print_target("bytes per established connection", per_conn / 1024.0, 16.0, " KiB");
 
     for (long i = 0; i < 2 * pairs; i++) dtls13_conn_free(conns[i]);
     free(conns);
