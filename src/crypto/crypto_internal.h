@@ -19,4 +19,9 @@ struct d13_pkey {
  *  RSA (rsaEncryption) of at least 2048 bits, or Ed25519. */
 bool d13_evp_key_usable(const EVP_PKEY *pkey);
 
+/** A public key from its key-share encoding: 32 raw bytes for x25519, an
+ *  uncompressed point (validated: on the curve, not infinity) for
+ *  secp256r1. NULL when invalid. */
+EVP_PKEY *d13_evp_public_from_share(uint16_t group, const uint8_t *peer, size_t peer_len);
+
 #endif

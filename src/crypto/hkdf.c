@@ -1,42 +1,107 @@
-/* HKDF (RFC 5869) via EVP_KDF, and HKDF-Expand-Label (RFC 8446 7.1). */
+/* HKDF (RFC 5869) over HMAC on EVP digests, and HKDF-Expand-Label (RFC 8446 7.1). */
 #include <string.h>
 
-#include <openssl/core_names.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "crypto/crypto.h"
 #include "crypto/crypto_internal.h"
 
-/* Runs the HKDF KDF in one mode (EXTRACT_ONLY or EXPAND_ONLY). */
-static int hkdf_run(d13_hash_alg alg, int mode, const uint8_t *key, size_t key_len,
-                    const uint8_t *salt, size_t salt_len, const uint8_t *info, size_t info_len,
-                    uint8_t *out, size_t out_len)
+/* HMAC (RFC 2104) on EVP digests: the key is absorbed into an inner and
+ * an outer context once, which are then copied for every block. This
+ * avoids fetching a KDF or MAC implementation per call, which dominated
+ * the cost of the key schedule with OpenSSL 3's provider lookups. */
+typedef struct hmac_key {
+    EVP_MD_CTX *inner;
+    EVP_MD_CTX *outer;
+    size_t hash_len;
+} hmac_key;
+
+static void hmac_key_free(hmac_key *k)
+{
+    EVP_MD_CTX_free(k->inner);
+    EVP_MD_CTX_free(k->outer);
+    k->inner = k->outer = NULL;
+}
+
+static int hmac_key_init(hmac_key *k, const EVP_MD *md, const uint8_t *key, size_t key_len)
+{
+    uint8_t block[128]; /* SHA-384/512 block size */
+    uint8_t pad[128];
+    size_t block_len = (size_t)EVP_MD_get_block_size(md);
+    k->hash_len = (size_t)EVP_MD_get_size(md);
+    k->inner = EVP_MD_CTX_new();
+    k->outer = EVP_MD_CTX_new();
+    if (k->inner == NULL || k->outer == NULL || block_len > sizeof(block)) {
+        hmac_key_free(k);
+        return DTLS13_ERR_NO_MEMORY;
+    }
+    memset(block, 0, sizeof(block));
+    int ok = 1;
+    if (key_len > block_len) {
+        unsigned int n = 0;
+        ok = EVP_Digest(key, key_len, block, &n, md, NULL);
+    } else if (key_len > 0) {
+        memcpy(block, key, key_len);
+    }
+    for (size_t i = 0; i < block_len; i++) pad[i] = block[i] ^ 0x36;
+    ok = ok && EVP_DigestInit_ex(k->inner, md, NULL) && EVP_DigestUpdate(k->inner, pad, block_len);
+    for (size_t i = 0; i < block_len; i++) pad[i] = block[i] ^ 0x5c;
+    ok = ok && EVP_DigestInit_ex(k->outer, md, NULL) && EVP_DigestUpdate(k->outer, pad, block_len);
+    OPENSSL_cleanse(block, sizeof(block));
+    OPENSSL_cleanse(pad, sizeof(pad));
+    if (!ok) {
+        hmac_key_free(k);
+        return DTLS13_ERR_CRYPTO;
+    }
+    return DTLS13_OK;
+}
+
+/* out = HMAC(key, a || b || c) for the key absorbed in k. */
+static int hmac_run(const hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *a, size_t a_len, const uint8_t *b,
+                    size_t b_len, const uint8_t *c, size_t c_len, uint8_t *out)
+{
+    uint8_t inner_hash[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    int ok = EVP_MD_CTX_copy_ex(tmp, k->inner) && (a_len == 0 || EVP_DigestUpdate(tmp, a, a_len)) &&
+             (b_len == 0 || EVP_DigestUpdate(tmp, b, b_len)) && (c_len == 0 || EVP_DigestUpdate(tmp, c, c_len)) &&
+             EVP_DigestFinal_ex(tmp, inner_hash, &n) && EVP_MD_CTX_copy_ex(tmp, k->outer) &&
+             EVP_DigestUpdate(tmp, inner_hash, n) && EVP_DigestFinal_ex(tmp, out, &n);
+    OPENSSL_cleanse(inner_hash, sizeof(inner_hash));
+    return ok ? DTLS13_OK : DTLS13_ERR_CRYPTO;
+}
+
+/* HKDF-Extract (key = salt) or HKDF-Expand (key = prk) in one function. */
+static int hkdf_run(d13_hash_alg alg, bool extract, const uint8_t *key, size_t key_len, const uint8_t *data,
+                    size_t data_len, uint8_t *out, size_t out_len)
 {
     const EVP_MD *md = d13_evp_md(alg);
     if (md == NULL) return DTLS13_ERR_INVALID_ARG;
-    EVP_KDF *kdf = EVP_KDF_fetch(NULL, OSSL_KDF_NAME_HKDF, NULL);
-    if (kdf == NULL) return DTLS13_ERR_CRYPTO;
-    EVP_KDF_CTX *kctx = EVP_KDF_CTX_new(kdf);
-    EVP_KDF_free(kdf);
-    if (kctx == NULL) return DTLS13_ERR_NO_MEMORY;
-
-    OSSL_PARAM params[6];
-    size_t n = 0;
-    params[n++] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-    params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-                                                   (char *)EVP_MD_get0_name(md), 0);
-    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)key, key_len);
-    if (salt != NULL)
-        params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt,
-                                                        salt_len);
-    if (info != NULL && info_len > 0)
-        params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info,
-                                                        info_len);
-    params[n] = OSSL_PARAM_construct_end();
-
-    int rc = EVP_KDF_derive(kctx, out, out_len, params) == 1 ? 0 : DTLS13_ERR_CRYPTO;
-    EVP_KDF_CTX_free(kctx);
+    hmac_key k;
+    int rc = hmac_key_init(&k, md, key, key_len);
+    if (rc) return rc;
+    EVP_MD_CTX *tmp = EVP_MD_CTX_new();
+    if (tmp == NULL) {
+        hmac_key_free(&k);
+        return DTLS13_ERR_NO_MEMORY;
+    }
+    if (extract) {
+        rc = hmac_run(&k, tmp, data, data_len, NULL, 0, NULL, 0, out);
+    } else {
+        /* T(i) = HMAC(PRK, T(i-1) || info || i), OKM = T(1) || T(2) ... */
+        uint8_t t[EVP_MAX_MD_SIZE];
+        size_t t_len = 0, done = 0;
+        for (uint8_t i = 1; rc == 0 && done < out_len; i++) {
+            rc = hmac_run(&k, tmp, t, t_len, data, data_len, &i, 1, t);
+            t_len = k.hash_len;
+            size_t take = out_len - done < t_len ? out_len - done : t_len;
+            if (rc == 0) memcpy(out + done, t, take);
+            done += take;
+        }
+        OPENSSL_cleanse(t, sizeof(t));
+    }
+    EVP_MD_CTX_free(tmp);
+    hmac_key_free(&k);
     return rc;
 }
 
@@ -56,8 +121,7 @@ int d13_hkdf_extract(d13_hash_alg alg, const uint8_t *salt, size_t salt_len, con
         ikm = zeros;
         ikm_len = hash_len;
     }
-    return hkdf_run(alg, EVP_KDF_HKDF_MODE_EXTRACT_ONLY, ikm, ikm_len, salt, salt_len, NULL, 0,
-                    out, hash_len);
+    return hkdf_run(alg, true, salt, salt_len, ikm, ikm_len, out, hash_len);
 }
 
 int d13_hkdf_expand(d13_hash_alg alg, const uint8_t *prk, size_t prk_len, const uint8_t *info,
@@ -67,8 +131,7 @@ int d13_hkdf_expand(d13_hash_alg alg, const uint8_t *prk, size_t prk_len, const 
     if (hash_len == 0 || prk == NULL || prk_len == 0 || out == NULL || out_len == 0 ||
         out_len > 255 * hash_len || (info == NULL && info_len > 0))
         return DTLS13_ERR_INVALID_ARG;
-    return hkdf_run(alg, EVP_KDF_HKDF_MODE_EXPAND_ONLY, prk, prk_len, NULL, 0, info, info_len, out,
-                    out_len);
+    return hkdf_run(alg, false, prk, prk_len, info, info_len, out, out_len);
 }
 
 int d13_hkdf_expand_label(d13_hash_alg alg, const char *prefix, const uint8_t *secret,

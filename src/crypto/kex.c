@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "crypto/crypto.h"
+#include "crypto/crypto_internal.h"
 
 #define X25519_LEN 32
 #define P256_POINT_LEN 65
@@ -90,7 +91,7 @@ int d13_kex_public(const d13_kex *kex, uint8_t *out, size_t cap, size_t *out_len
 }
 
 /* Builds the peer's public key; NULL when it is not a valid key share. */
-static EVP_PKEY *peer_key(uint16_t group, const uint8_t *peer, size_t peer_len)
+EVP_PKEY *d13_evp_public_from_share(uint16_t group, const uint8_t *peer, size_t peer_len)
 {
     if (peer == NULL || peer_len != d13_kex_public_len(group)) return NULL;
     if (group == DTLS13_GROUP_X25519)
@@ -129,7 +130,7 @@ int d13_kex_derive(const d13_kex *kex, const uint8_t *peer, size_t peer_len, uin
     if (kex == NULL || secret == NULL || secret_len == NULL) return DTLS13_ERR_INVALID_ARG;
     size_t want = kex->group == DTLS13_GROUP_X25519 ? X25519_LEN : P256_SECRET_LEN;
     if (cap < want) return DTLS13_ERR_BUFFER_TOO_SMALL;
-    EVP_PKEY *peer_pkey = peer_key(kex->group, peer, peer_len);
+    EVP_PKEY *peer_pkey = d13_evp_public_from_share(kex->group, peer, peer_len);
     if (peer_pkey == NULL) {
         ERR_clear_error();
         return DTLS13_ERR_DECODE;

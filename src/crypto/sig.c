@@ -39,15 +39,39 @@ bool d13_evp_key_usable(const EVP_PKEY *pkey)
     return pkey != NULL && (is_p256(pkey) || is_rsae(pkey) || EVP_PKEY_is_a(pkey, "ED25519"));
 }
 
+/* The DER SubjectPublicKeyInfo headers of the two key types WebRTC
+ * certificates use, up to the key bits: id-ecPublicKey with prime256v1
+ * and a 65-byte BIT STRING, and id-Ed25519 with a 33-byte BIT STRING. */
+static const uint8_t spki_p256_prefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
+                                           0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+                                           0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
+static const uint8_t spki_ed25519_prefix[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
+                                              0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+
+/* Builds the key directly for those two exact encodings: OpenSSL 3's
+ * generic decoder (d2i_PUBKEY) costs more than a signature verification. */
+static EVP_PKEY *spki_fast_path(const uint8_t *spki, size_t len)
+{
+    if (len == sizeof(spki_p256_prefix) + 65 && memcmp(spki, spki_p256_prefix, sizeof(spki_p256_prefix)) == 0)
+        return d13_evp_public_from_share(DTLS13_GROUP_SECP256R1, spki + sizeof(spki_p256_prefix), 65);
+    if (len == sizeof(spki_ed25519_prefix) + 32 &&
+        memcmp(spki, spki_ed25519_prefix, sizeof(spki_ed25519_prefix)) == 0)
+        return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, spki + sizeof(spki_ed25519_prefix), 32);
+    return NULL;
+}
+
 d13_pkey *d13_pkey_from_spki(const uint8_t *spki, size_t len)
 {
     if (spki == NULL || len == 0 || len > LONG_MAX) return NULL;
-    const unsigned char *p = spki;
-    EVP_PKEY *pkey = d2i_PUBKEY(NULL, &p, (long)len);
-    if (pkey == NULL || p != spki + len) { /* trailing bytes are not allowed */
-        EVP_PKEY_free(pkey);
-        ERR_clear_error();
-        return NULL;
+    EVP_PKEY *pkey = spki_fast_path(spki, len);
+    if (pkey == NULL) {
+        const unsigned char *p = spki;
+        pkey = d2i_PUBKEY(NULL, &p, (long)len);
+        if (pkey == NULL || p != spki + len) { /* trailing bytes are not allowed */
+            EVP_PKEY_free(pkey);
+            ERR_clear_error();
+            return NULL;
+        }
     }
     d13_pkey *key = calloc(1, sizeof(*key));
     if (key == NULL) {

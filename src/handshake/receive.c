@@ -264,6 +264,7 @@ int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t l
     d13_reader r;
     d13_reader_init(&r, datagram, len);
     uint8_t plain[D13_MAX_CIPHERTEXT];
+    size_t plain_used = 0; /* bytes of plain to zeroize afterwards */
     while (d13_reader_remaining(&r) > 0) {
         if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
         if (c->state == DTLS13_STATE_CLOSED) return DTLS13_OK;
@@ -289,6 +290,7 @@ int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t l
             size_t plen = 0;
             uint8_t ct = 0;
             uint64_t seq = 0;
+            if (rec.payload_len > plain_used) plain_used = rec.payload_len < sizeof(plain) ? rec.payload_len : sizeof(plain);
             why = d13_record_open(k, &rec, plain, sizeof(plain), &plen, &ct, &seq);
             if (why != D13_DROP_NONE) {
                 count_drop(c, why);
@@ -300,11 +302,11 @@ int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t l
             rc = handle_record(c, ct, plain, plen, k->epoch, seq);
         }
         if (rc) {
-            d13_cleanse(plain, sizeof(plain));
+            d13_cleanse(plain, plain_used);
             return rc;
         }
     }
-    d13_cleanse(plain, sizeof(plain));
+    d13_cleanse(plain, plain_used);
     if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
     if (c->ack_after_datagram) {
         c->ack_after_datagram = false;
