@@ -2,7 +2,8 @@
 """DTLS 1.3 interop matrix: libdtls13's `dtls13` tool against NSS (nss_peer).
 
     run_matrix.py --dtls13 PATH --nss-peer PATH [--filter TEXT] [--capture DIR]
-                  [--keep DIR] [--no-relay] [--verbose]
+                  [--keep DIR] [--no-relay] [--verbose] [--timeout-ms N]
+    run_matrix.py --expect-nss-deviation --dtls13 PATH --nss-peer PATH [...]
     run_matrix.py --self-test --nss-peer PATH     (nss_peer on both sides)
 
 Cases: {ours client -> NSS server, NSS client -> ours server}
@@ -17,6 +18,13 @@ compares the EXTRACTOR-dtls_srtp keying material exported by both sides.
 Prints one line per case and a final "N passed, N failed" line; exits 1 if
 any case failed. In --self-test mode the "ours" side is played by nss_peer
 too, which proves the harness, the relay and the certificates.
+
+--expect-nss-deviation (what CI runs while NSS 3.87 keeps its pre-RFC wire
+format, see docs/INTEROP.md and nss_deviation.py): the same cases (without
+the NewSessionTicket one) with short timeouts; a case passes when it shows
+exactly what interoperates today (hello messages, HelloRetryRequest, choices
+logged by our engine) and the deviation's signature (differing handshake
+secrets, NSS's records failing authentication, no handshake completing).
 """
 import argparse
 import base64
@@ -31,6 +39,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nss_deviation import check_deviation_case  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 RELAY = os.path.join(HERE, 'udp_relay.py')
 
@@ -40,8 +51,9 @@ GROUPS = ['x25519', 'secp256r1']
 SRTP = 'SRTP_AES128_CM_SHA1_80'
 EXPORT_LABEL = 'EXTRACTOR-dtls_srtp'
 EXPORT_LEN = 60  # 2 * (16-byte key + 14-byte salt) for SRTP_AES128_CM_SHA1_80
-PEER_TIMEOUT_MS = 5000
-PROC_TIMEOUT_S = 10
+PEER_TIMEOUT_MS = 5000          # each side's own deadline (--timeout-ms)
+DEVIATION_TIMEOUT_MS = 1500     # the same with --expect-nss-deviation
+PROC_GRACE_S = 5                # processes are killed this long after it
 MESSAGE = 'ping from the client "{case}"'
 
 
@@ -129,7 +141,9 @@ def nss_argv(args, ids, role, side, addr, as_ours, case_name):
             '--nickname', 'ours' if as_ours else 'nss',
             '--srtp', SRTP, '--export', '%s:%d' % (EXPORT_LABEL, EXPORT_LEN),
             '--peer-fingerprint', ids.nss_fp if as_ours else ids.ours_fp,
-            '--timeout-ms', str(PEER_TIMEOUT_MS)]
+            '--timeout-ms', str(args.timeout_ms)]
+    if args.expect_nss_deviation:
+        argv += ['--secrets']
     if side.ciphers:
         if len(side.ciphers) != 1:
             raise ValueError('nss_peer takes one cipher suite')
@@ -145,13 +159,15 @@ def nss_argv(args, ids, role, side, addr, as_ours, case_name):
     return argv
 
 
-def ours_argv(args, ids, role, side, addr, case_name):
+def ours_argv(args, ids, role, side, addr, case_name, keylog):
     """argv for libdtls13's dtls13 tool."""
     argv = [args.dtls13, role, '--listen' if role == 'server' else '--connect', addr,
             '--cert', ids.ours_cert, '--key', ids.ours_key,
             '--peer-fingerprint', ids.nss_fp, '--srtp', SRTP,
             '--export', '%s:%d' % (EXPORT_LABEL, EXPORT_LEN), '--json', '--draft43',
-            '--timeout-ms', str(PEER_TIMEOUT_MS)]
+            '--timeout-ms', str(args.timeout_ms)]
+    if args.expect_nss_deviation:
+        argv += ['-v', '--keylog', keylog]
     if side.ciphers:
         argv += ['--ciphers', ','.join(side.ciphers)]
     if side.groups:
@@ -212,6 +228,7 @@ class Proc:
         self.p = subprocess.Popen(argv, stdout=self._out, stderr=self._err,
                                   stdin=subprocess.DEVNULL)
         self.rc = None
+        self.keylog = os.path.join(logdir, name + '.keylog')
 
     def wait(self, timeout):
         try:
@@ -263,7 +280,7 @@ class Case:
     """One matrix entry."""
 
     def __init__(self, name, ours_role, ours, nss, expect_cipher, expect_group,
-                 relay=False):
+                 relay=False, hrr=False):
         self.name = name
         self.ours_role = ours_role   # 'client' or 'server'
         self.ours = ours             # Side for our engine
@@ -271,9 +288,10 @@ class Case:
         self.expect_cipher = expect_cipher
         self.expect_group = expect_group
         self.relay = relay
+        self.hrr = hrr               # a HelloRetryRequest is expected
 
 
-def build_cases(no_relay):
+def build_cases(no_relay, with_tickets=True):
     cases = []
     for role in ('client', 'server'):
         for cipher in CIPHERS:
@@ -287,16 +305,18 @@ def build_cases(no_relay):
     # HelloRetryRequest: NSS's key_share is x25519; our server only takes P-256.
     cases.append(Case('nss-client>ours-server hrr x25519-share->secp256r1', 'server',
                       Side(None, ['secp256r1']), Side(None, ['x25519', 'secp256r1']),
-                      None, 'secp256r1'))
+                      None, 'secp256r1', hrr=True))
     # HelloRetryRequest: our client's first share is x25519; NSS only takes P-256.
     cases.append(Case('ours-client>nss-server hrr x25519-share->secp256r1', 'client',
                       Side(None, ['x25519', 'secp256r1']), Side(None, ['secp256r1']),
-                      None, 'secp256r1'))
+                      None, 'secp256r1', hrr=True))
     # Everything at defaults: NSS offers ffdhe, record_size_limit, EMS, etc.
     cases.append(Case('nss-client>ours-server nss-defaults', 'server',
                       Side(), Side(), None, None))
     cases.append(Case('ours-client>nss-server nss-defaults', 'client',
                       Side(), Side(), None, None))
+    if not with_tickets:
+        return cases
     # NSS server with session tickets on: our client gets a NewSessionTicket.
     tickets = Side()
     tickets.tickets = True
@@ -419,7 +439,8 @@ def run_case(args, ids, case, index, logroot):
     def argv_for(role, side, addr):
         is_ours = (role == case.ours_role)
         if is_ours and not args.self_test:
-            return ours_argv(args, ids, role, side, addr, case.name)
+            return ours_argv(args, ids, role, side, addr, case.name,
+                             os.path.join(logdir, 'ours.keylog'))
         return nss_argv(args, ids, role, side, addr, is_ours, case.name)
 
     procs = []
@@ -447,8 +468,9 @@ def run_case(args, ids, case, index, logroot):
         client = Proc('ours' if case.ours_role == 'client' else 'nss',
                       argv_for('client', client_side, connect_addr), logdir)
         procs.append(client)
-        client.wait(started + PROC_TIMEOUT_S - time.monotonic())
-        server.wait(started + PROC_TIMEOUT_S - time.monotonic())
+        limit_s = args.timeout_ms / 1000.0 + PROC_GRACE_S
+        client.wait(started + limit_s - time.monotonic())
+        server.wait(started + limit_s - time.monotonic())
     finally:
         for p in procs:
             p.stop()
@@ -459,7 +481,10 @@ def run_case(args, ids, case, index, logroot):
         cap_path = stop_capture(cap)
     ours = next(p for p in procs if p.name == 'ours')
     nss = next(p for p in procs if p.name == 'nss')
-    problems = check_case(case, ours, nss, ids, relay_proc)
+    if args.expect_nss_deviation:
+        problems = check_deviation_case(case, ours, nss, relay_proc)
+    else:
+        problems = check_case(case, ours, nss, ids, relay_proc)
     case.elapsed_ms = int((time.monotonic() - started) * 1000)
     case.capture = cap_path
     return problems, procs, relay_proc, cap_path
@@ -471,6 +496,12 @@ def main():
     ap.add_argument('--nss-peer', required=True, help='path of nss_peer')
     ap.add_argument('--self-test', action='store_true',
                     help='play "ours" with nss_peer too (no dtls13 needed)')
+    ap.add_argument('--expect-nss-deviation', action='store_true',
+                    help="pass when each case shows what interoperates with NSS 3.87's "
+                         'pre-RFC format and the deviation itself (what CI runs)')
+    ap.add_argument('--timeout-ms', type=int, default=None,
+                    help='deadline of each side (default %d, %d with --expect-nss-deviation)'
+                         % (PEER_TIMEOUT_MS, DEVIATION_TIMEOUT_MS))
     ap.add_argument('--filter', action='append', default=[],
                     help='run only cases whose name contains all of these texts')
     ap.add_argument('--no-relay', action='store_true', help='skip the relay runs')
@@ -484,6 +515,10 @@ def main():
     args = ap.parse_args()
     if not args.self_test and not args.dtls13:
         ap.error('--dtls13 is required unless --self-test')
+    if args.self_test and args.expect_nss_deviation:
+        ap.error('--expect-nss-deviation needs our dtls13, not --self-test')
+    if args.timeout_ms is None:
+        args.timeout_ms = DEVIATION_TIMEOUT_MS if args.expect_nss_deviation else PEER_TIMEOUT_MS
     for tool in ('certutil', 'pk12util', 'openssl'):
         if shutil.which(tool) is None:
             print('SKIP: %s not installed' % tool)
@@ -493,12 +528,15 @@ def main():
     os.makedirs(work, exist_ok=True)
     try:
         ids = Identities(work)
-        cases = [c for c in build_cases(args.no_relay)
+        cases = [c for c in build_cases(args.no_relay,
+                                        with_tickets=not args.expect_nss_deviation)
                  if all(f in c.name for f in args.filter)]
         passed = failed = 0
         logroot = os.path.join(work, 'logs')
         os.makedirs(logroot, exist_ok=True)
         mode = 'self-test (nss_peer plays ours)' if args.self_test else args.dtls13
+        if args.expect_nss_deviation:
+            mode += ', expecting NSS 3.87\'s deviation (see docs/INTEROP.md)' 
         print('interop matrix: ours=%s nss_peer=%s, %d cases' % (mode, args.nss_peer, len(cases)))
         for i, case in enumerate(cases):
             case.relay_note = ''
