@@ -74,7 +74,7 @@ typedef struct d13_flight {
     size_t buf_len;
     d13_out_msg msgs[D13_FLIGHT_MAX_MSGS];
     size_t num_msgs;
-    d13_sent_record recs[D13_FLIGHT_MAX_RECORDS];
+    d13_sent_record *recs; /* D13_FLIGHT_MAX_RECORDS entries, allocated with buf */
     size_t num_recs;
     bool active;       /* waiting for acknowledgement; retransmit on timer */
     bool needs_ack;    /* final flight: only an ACK (not a reply) ends it */

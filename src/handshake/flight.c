@@ -73,6 +73,7 @@ void d13_flight_clear(d13_flight *f)
         d13_cleanse(f->buf, f->buf_len);
         free(f->buf);
     }
+    free(f->recs);
     memset(f, 0, sizeof(*f));
 }
 
@@ -80,8 +81,13 @@ int d13_flight_begin(dtls13_conn *c, d13_flight *f)
 {
     (void)c;
     d13_flight_clear(f);
+    /* Only while a flight is outstanding: an established connection holds none. */
     f->buf = malloc(D13_FLIGHT_BUF);
-    if (!f->buf) return DTLS13_ERR_NO_MEMORY;
+    f->recs = calloc(D13_FLIGHT_MAX_RECORDS, sizeof(*f->recs));
+    if (!f->buf || !f->recs) {
+        d13_flight_clear(f);
+        return DTLS13_ERR_NO_MEMORY;
+    }
     return DTLS13_OK;
 }
 
@@ -100,7 +106,7 @@ d13_writer d13_flight_body_writer(d13_flight *f)
 int d13_flight_add(dtls13_conn *c, d13_flight *f, uint8_t msg_type, size_t len, uint64_t epoch,
                    bool add_to_transcript)
 {
-    if (!f->buf || f->num_msgs >= D13_FLIGHT_MAX_MSGS || f->buf_len + len > D13_FLIGHT_BUF)
+    if (!f->buf || !f->recs || f->num_msgs >= D13_FLIGHT_MAX_MSGS || f->buf_len + len > D13_FLIGHT_BUF)
         return DTLS13_ERR_BUFFER_TOO_SMALL;
     d13_out_msg *m = &f->msgs[f->num_msgs++];
     m->msg_type = msg_type;
