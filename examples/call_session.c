@@ -218,7 +218,12 @@ static bool send_candidates(call *c, int from)
 static bool exchange_offer_answer(call *c)
 {
     for (int i = 0; i < 2; i++) {
-        int rc = dtls13_transport_set_remote_fingerprint(c->ep[i].transport, c->ep[1 - i].info->fingerprint);
+        char expected[sizeof(c->ep[0].info->fingerprint)];
+        g_strlcpy(expected, c->ep[1 - i].info->fingerprint, sizeof(expected));
+        size_t n = strlen(expected);
+        if (c->opts.wrong_fingerprint && i == OFFERER && n > 0) /* change the last hex digit */
+            expected[n - 1] = expected[n - 1] == '0' ? '1' : '0';
+        int rc = dtls13_transport_set_remote_fingerprint(c->ep[i].transport, expected);
         if (rc < 0) {
             fail(c, "%s: bad fingerprint: %s", c->ep[i].info->name, dtls13_strerror(rc));
             return false;
