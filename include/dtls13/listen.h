@@ -128,7 +128,10 @@ int dtls13_listen(dtls13_listener *l, const uint8_t *datagram, size_t len, const
  *  address counts as validated when a cookie was verified. In
  *  DTLS13_COOKIE_ALWAYS mode a ClientHello without a valid cookie is never
  *  accepted; in DTLS13_COOKIE_UNDER_LOAD mode it is (the load may have
- *  changed since dtls13_listen()). Returns NULL when the datagram is not
+ *  changed since dtls13_listen()). Without a cookie the connection
+ *  keeps the anti-amplification limit (3x the bytes received) until the
+ *  client's first encrypted record; on an ICE-validated path call
+ *  dtls13_conn_set_peer_address_validated() on it. Returns NULL when the datagram is not
  *  acceptable any more, when the connection fails on it (its alert has
  *  then been sent through send) or on allocation failure. */
 dtls13_conn *dtls13_listener_accept(dtls13_listener *l, const uint8_t *datagram, size_t len,

@@ -13,7 +13,11 @@
  * DTLSPlaintext record holding one unfragmented HelloRetryRequest with a
  * cookie, no larger than 3 x the bytes that produced it (at most the whole
  * input so far); an accepted datagram may give a connection (or NULL when
- * the engine refuses it), which is freed. Nothing crashes or leaks. */
+ * the engine refuses it), which is freed. Nothing crashes or leaks.
+ *
+ * The seeds in corpus/listen/ hold ClientHellos of an in-process client
+ * (first, second with a cookie of another listener, each split in two
+ * fragments) in these records, for each mode. */
 #include <stdint.h>
 #include <string.h>
 
