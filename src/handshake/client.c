@@ -81,7 +81,7 @@ static int check_server_hello_common(dtls13_conn *c, const d13_server_hello *sh)
     if (v != DTLS13_VERSION_DTLS13 && !(c->cfg->accept_draft43 && v == DTLS13_VERSION_DTLS13_DRAFT43))
         return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "server selected a version we did not offer");
     if (sh->legacy_session_id_echo.len != 0)
-        return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "legacy_session_id_echo does not match");
+        return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "legacy_session_id_echo is not empty (RFC 9147 5)");
     if (sh->legacy_compression_method != 0)
         return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "non-null compression method");
     if (!d13_list_contains(c->cfg->suites, c->cfg->num_suites, sh->cipher_suite))

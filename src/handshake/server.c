@@ -147,7 +147,8 @@ static int send_server_flight(dtls13_conn *c, const d13_client_hello *ch, const 
     if (!sh) return d13_fail_internal(c, DTLS13_ERR_NO_MEMORY, "out of memory");
     sh->legacy_version = DTLS13_VERSION_DTLS12;
     memcpy(sh->random, c->server_random, 32);
-    sh->legacy_session_id_echo = ch->legacy_session_id;
+    /* RFC 9147 5: DTLS servers MUST NOT echo legacy_session_id (no
+     * middlebox compatibility mode): legacy_session_id_echo stays empty. */
     sh->cipher_suite = sc->suite;
     sh->ext.present = D13_HAS_SUPPORTED_VERSIONS | D13_HAS_KEY_SHARE;
     sh->ext.selected_version = sc->version;
