@@ -137,16 +137,17 @@ int dtls13_srtp_rekey_from_material(dtls13_srtp *srtp, uint16_t profile, dtls13_
                                     const uint8_t *material, size_t material_len, const uint8_t *mki,
                                     size_t mki_len);
 
-/** The session's SRTP profile (DTLS13_SRTP_...). */
+/** The session's SRTP profile (DTLS13_SRTP_...); 0 for NULL. */
 uint16_t dtls13_srtp_profile(const dtls13_srtp *srtp);
 
-/** The session's DTLS role (which half of the keys it sends with). */
+/** The session's DTLS role (which half of the keys it sends with);
+ *  DTLS13_ROLE_CLIENT for NULL. */
 dtls13_role dtls13_srtp_role(const dtls13_srtp *srtp);
 
 /** Exact number of bytes protecting one RTP (rtcp false) or RTCP (rtcp
  *  true) packet adds with the current keys: the authentication tag, the
  *  MKI and, for RTCP, the 4-byte SRTCP index. At most
- *  DTLS13_SRTP_MAX_OVERHEAD. */
+ *  DTLS13_SRTP_MAX_OVERHEAD, which is also the value for NULL. */
 size_t dtls13_srtp_overhead(const dtls13_srtp *srtp, bool rtcp);
 
 /** Protects the RTP packet packet[0..len) in place. cap is the size of the
@@ -176,7 +177,7 @@ int dtls13_srtp_unprotect_rtp(dtls13_srtp *srtp, uint8_t *packet, size_t len, si
  *  as dtls13_srtp_unprotect_rtp(). */
 int dtls13_srtp_unprotect_rtcp(dtls13_srtp *srtp, uint8_t *packet, size_t len, size_t *out_len);
 
-/** Copies the counters. */
+/** Copies the counters (all zero for a NULL session; NULL out is ignored). */
 void dtls13_srtp_get_stats(const dtls13_srtp *srtp, dtls13_srtp_stats *out);
 
 /** Description of a result of this module: the DTLS13_SRTP_ERR_ codes,

@@ -2,6 +2,7 @@
  * handshakes: every profile both ways for RTP and RTCP, the RFC 5764 4.2
  * key layout against bare libsrtp2 sessions keyed by hand, wrong keys,
  * replays, re-keying, MKI, hostile input and argument checks. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -584,13 +585,55 @@ static void test_bad_arguments(d13_test_state *t)
     CHECK_EQ(dtls13_srtp_library_init(), 0);
 }
 
+/* Each thread creates sessions (the first ones in the process, so they
+ * race on the one-time libsrtp2 initialization) and sends packets through. */
+static void *session_thread(void *arg)
+{
+    int *result = arg;
+    uint8_t material[56];
+    for (size_t i = 0; i < sizeof(material); i++) material[i] = (uint8_t)(i * 3 + 1);
+    dtls13_srtp *c = NULL, *s = NULL;
+    *result = dtls13_srtp_new_from_material(DTLS13_SRTP_AEAD_AES_128_GCM, DTLS13_ROLE_CLIENT, material,
+                                            sizeof(material), NULL, 0, &c);
+    if (*result == 0)
+        *result = dtls13_srtp_new_from_material(DTLS13_SRTP_AEAD_AES_128_GCM, DTLS13_ROLE_SERVER, material,
+                                                sizeof(material), NULL, 0, &s);
+    for (uint16_t seq = 1; seq <= 50 && *result == 0; seq++) {
+        uint8_t buf[BUF_CAP];
+        size_t len = make_rtp(buf, sizeof(buf), 42, seq, seq, 600), out = 0, back = 0;
+        *result = dtls13_srtp_protect_rtp(c, buf, len, sizeof(buf), &out);
+        if (*result == 0) *result = dtls13_srtp_unprotect_rtp(s, buf, out, &back);
+        if (*result == 0 && back != len) *result = -1000;
+    }
+    dtls13_srtp_free(c);
+    dtls13_srtp_free(s);
+    return NULL;
+}
+
+static void test_concurrent_first_use(d13_test_state *t)
+{
+    enum { THREADS = 4 };
+    pthread_t threads[THREADS];
+    int results[THREADS];
+    int started = 0;
+    for (int i = 0; i < THREADS; i++) {
+        results[i] = -999;
+        if (pthread_create(&threads[i], NULL, session_thread, &results[i]) == 0) started++;
+        else break;
+    }
+    CHECK_EQ(started, THREADS);
+    for (int i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+        CHECK_EQ(results[i], 0);
+    }
+    CHECK_EQ(dtls13_srtp_library_init(), 0);
+}
+
 int main(void)
 {
     d13_test_state st = {0, 0};
-    if (dtls13_srtp_library_init() != 0) {
-        fprintf(stderr, "libsrtp2 failed to initialize\n");
-        return 1;
-    }
+    /* First: nothing in this process has initialized libsrtp2 yet. */
+    RUN_TEST(&st, test_concurrent_first_use);
     RUN_TEST(&st, test_profile_lengths);
     RUN_TEST(&st, test_every_profile_both_ways);
     RUN_TEST(&st, test_key_layout);
