@@ -315,6 +315,12 @@ def build_cases(no_relay, with_tickets=True):
                       Side(), Side(), None, None))
     cases.append(Case('ours-client>nss-server nss-defaults', 'client',
                       Side(), Side(), None, None))
+    # NSS client with its session cache on: its ClientHello also offers
+    # psk_key_exchange_modes (and there is no ticket to resume).
+    cache = Side()
+    cache.tickets = True
+    cases.append(Case('nss-client>ours-server nss-defaults session-cache', 'server',
+                      Side(), cache, None, None))
     if not with_tickets:
         return cases
     # NSS server with session tickets on: our client gets a NewSessionTicket.
@@ -404,11 +410,16 @@ def start_capture(args, case_index, ports, logdir):
     p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', filt, '-w', path],
                          stdout=subprocess.DEVNULL, stderr=err)
     end = time.monotonic() + 10
-    while time.monotonic() < end:  # wait for "Capturing on 'Loopback'"
+    while True:  # wait for "Capturing on 'Loopback'"
         time.sleep(0.05)
         with open(err.name, 'rb') as f:
             if b'Capturing on' in f.read():
                 break
+        if time.monotonic() > end or p.poll() is not None:
+            print('    warning: tshark did not start capturing; case %d runs without a capture'
+                  % case_index, flush=True)
+            stop_capture((p, err, path))
+            return None
     time.sleep(0.2)
     return (p, err, path)
 
@@ -446,11 +457,11 @@ def run_case(args, ids, case, index, logroot):
     procs = []
     relay_proc = None
     cap = None
-    started = time.monotonic()
     try:
         relay_port = free_udp_port() if case.relay else None
         cap = start_capture(args, index, [server_port] + ([relay_port] if relay_port else []),
                             logdir)
+        started = time.monotonic()
         server = Proc('ours' if case.ours_role == 'server' else 'nss',
                       argv_for('server', server_side, server_addr), logdir)
         procs.append(server)
