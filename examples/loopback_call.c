@@ -68,7 +68,7 @@ static void print_text(const call_options *o, const call_result *r)
     }
     const call_endpoint_info *a = &r->endpoint[0], *b = &r->endpoint[1];
     printf("  set-up         gathering %llu/%llu ms, ICE %llu/%llu ms, DTLS %llu/%llu ms "
-           "(offerer/answerer), %llu retransmissions, total %llu ms\n",
+           "(offerer/answerer), %llu retransmissions;\n                 %llu ms in all from key generation to SRTP keyed\n",
            (unsigned long long)a->gathering_ms, (unsigned long long)b->gathering_ms, (unsigned long long)a->ice_ms,
            (unsigned long long)b->ice_ms, (unsigned long long)a->dtls_ms, (unsigned long long)b->dtls_ms,
            (unsigned long long)(a->dtls_retransmissions + b->dtls_retransmissions),

@@ -139,7 +139,8 @@ typedef struct dtls13_transport_stats {
     uint64_t dtls_send_failures; /**< engine datagrams libnice could not send */
     uint64_t dtls_queued_early;  /**< DTLS datagrams held until ICE was ready */
     uint64_t dtls_dropped_early; /**< DTLS datagrams dropped because that queue was full */
-    uint64_t demux_dropped;      /**< ZRTP, TURN channel, reserved or empty datagrams */
+    uint64_t demux_dropped;      /**< ZRTP, TURN channel, reserved or empty datagrams (and any
+                                      STUN libnice passed on, which it should not) */
 } dtls13_transport_stats;
 
 /** Largest RTP/RTCP packet (clear) dtls13_transport_send_rtp() accepts and
