@@ -138,9 +138,11 @@ static int handle_server_hello(dtls13_conn *c, const uint8_t *body, size_t len)
         rc = d13_fail(c, (uint8_t)alert, "malformed ServerHello");
     } else if (sh->is_hrr) {
         rc = handle_hello_retry(c, sh, body, len);
+    } else if (sh->ext.present & ~(uint32_t)(D13_HAS_SUPPORTED_VERSIONS | D13_HAS_KEY_SHARE)) {
+        /* pre_shared_key is allowed in a ServerHello, but we never offer a PSK. */
+        rc = d13_fail(c, DTLS13_ALERT_UNSUPPORTED_EXTENSION, "ServerHello answers an extension we did not offer");
     } else {
         rc = check_server_hello_common(c, sh);
-        if (rc == 0) rc = DTLS13_OK;
         if (rc == 0 && !(sh->ext.present & D13_HAS_KEY_SHARE))
             rc = d13_fail(c, DTLS13_ALERT_MISSING_EXTENSION, "ServerHello without key_share");
         if (rc == 0 && sh->ext.server_share.group != c->offered_key_share_group)
@@ -180,8 +182,13 @@ static int handle_encrypted_extensions(dtls13_conn *c, const uint8_t *body, size
     if (!ee) return d13_fail_internal(c, DTLS13_ERR_NO_MEMORY, "out of memory");
     int rc = DTLS13_OK;
     int alert = d13_encrypted_extensions_decode(body, len, ee);
+    /* RFC 8446 4.2: a response to an extension we did not send is an
+     * unsupported_extension (supported_groups is informational). */
+    uint32_t offered = D13_HAS_SUPPORTED_GROUPS | (c->cfg->num_srtp_profiles ? D13_HAS_USE_SRTP : 0);
     if (alert) {
         rc = d13_fail(c, (uint8_t)alert, "malformed EncryptedExtensions");
+    } else if (ee->ext.present & ~offered) {
+        rc = d13_fail(c, DTLS13_ALERT_UNSUPPORTED_EXTENSION, "EncryptedExtensions answers an extension we did not offer");
     } else if (ee->ext.present & D13_HAS_USE_SRTP) {
         const d13_extensions *e = &ee->ext;
         if (c->cfg->num_srtp_profiles == 0)
