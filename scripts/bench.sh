@@ -22,7 +22,7 @@ fi
 say "building"
 ninja -C "$BUILD_DIR" >/dev/null || { ninja -C "$BUILD_DIR"; exit 1; }
 
-for bench in bench_handshake bench_record bench_memory; do
+for bench in bench_handshake bench_record bench_memory bench_srtp bench_sim_handshake; do
     say "running $bench"
     "$BUILD_DIR/bench/$bench"
     echo
