@@ -320,6 +320,95 @@ static void test_automatic_key_update(d13_test_state *t)
     dtls13_config_free(sc);
 }
 
+/* Drops server datagrams larger than a hidden path MTU below the
+ * configured one. */
+static bool small_path_mtu(void *user, int from_client, uint8_t *data, size_t *len, unsigned index)
+{
+    (void)data;
+    (void)index;
+    size_t *path_mtu = user;
+    return from_client || *len <= *path_mtu;
+}
+
+static void test_mtu_backoff(d13_test_state *t)
+{
+    dtls13_config *cc = dtls13_config_new();
+    dtls13_config *sc = dtls13_config_new();
+    CHECK_EQ(dtls13_config_load_pem(sc, TEST_DATA_DIR "/rsa_cert.pem", TEST_DATA_DIR "/rsa_key.pem"), 0);
+    CHECK_EQ(dtls13_config_generate_certificate(cc, NULL), 0);
+    size_t path_mtu = 700; /* the engine believes 1200 */
+    conn_pair *p = conn_pair_new(cc, sc);
+    p->filter = small_path_mtu;
+    p->filter_user = &path_mtu;
+    dtls13_conn_set_peer_address_validated(p->server);
+    /* After repeated timeouts the server falls back to smaller records. */
+    CHECK(conn_pair_handshake(p, 60000));
+    dtls13_stats st;
+    dtls13_conn_stats(p->server, &st);
+    CHECK(st.retransmissions >= 3);
+    conn_pair_free(p);
+    dtls13_config_free(cc);
+    dtls13_config_free(sc);
+}
+
+/* Rewrites a one-record ClientHello datagram as two records, each with
+ * half of the message, in separate datagrams (as browsers send large
+ * ClientHellos). */
+static size_t split_client_hello(const uint8_t *in, size_t in_len, uint8_t *first, uint8_t *second, size_t *second_len)
+{
+    size_t body_len = (size_t)in[14] << 16 | (size_t)in[15] << 8 | in[16];
+    if (in_len != 13 + 12 + body_len) return 0;
+    const uint8_t *body = in + 25;
+    size_t half = body_len / 2;
+    uint8_t *outs[2] = {first, second};
+    size_t offs[2] = {0, half}, lens[2] = {half, body_len - half}, out_lens[2];
+    for (int i = 0; i < 2; i++) {
+        uint8_t *o = outs[i];
+        memcpy(o, in, 11); /* type, version, epoch, 48-bit sequence */
+        o[10] = (uint8_t)(i + 5); /* distinct record sequence numbers */
+        size_t rec_len = 12 + lens[i];
+        o[11] = (uint8_t)(rec_len >> 8);
+        o[12] = (uint8_t)rec_len;
+        memcpy(o + 13, in + 13, 6); /* msg_type, length, message_seq */
+        o[19] = (uint8_t)(offs[i] >> 16);
+        o[20] = (uint8_t)(offs[i] >> 8);
+        o[21] = (uint8_t)offs[i];
+        o[22] = (uint8_t)(lens[i] >> 16);
+        o[23] = (uint8_t)(lens[i] >> 8);
+        o[24] = (uint8_t)lens[i];
+        memcpy(o + 25, body + offs[i], lens[i]);
+        out_lens[i] = 13 + rec_len;
+    }
+    *second_len = out_lens[1];
+    return out_lens[0];
+}
+
+static void test_fragmented_client_hello(d13_test_state *t)
+{
+    dtls13_config *cc = new_config();
+    dtls13_config *sc = new_config();
+    conn_pair *p = conn_pair_new(cc, sc);
+    dtls13_conn_start(p->server, p->now_ms);
+    dtls13_conn_start(p->client, p->now_ms);
+    CHECK_EQ(p->to_server.count, 1);
+    uint8_t a[2048], b[2048];
+    size_t b_len = 0;
+    size_t a_len = split_client_hello(p->to_server.data[p->to_server.head], p->to_server.len[p->to_server.head], a, b, &b_len);
+    CHECK(a_len > 0);
+    p->to_server.count = 0;
+    /* The second half first: the server must wait for the whole message. */
+    CHECK_EQ(dtls13_conn_handle_datagram(p->server, b, b_len, p->now_ms), 0);
+    CHECK_EQ(p->to_client.count, 0);
+    CHECK_EQ(dtls13_conn_handle_datagram(p->server, b, b_len, p->now_ms), 0); /* duplicate */
+    CHECK_EQ(p->to_client.count, 0);
+    CHECK_EQ(dtls13_conn_handle_datagram(p->server, a, a_len, p->now_ms), 0);
+    CHECK(p->to_client.count > 0);
+    CHECK(conn_pair_handshake(p, 30000));
+    conn_pair_free(p);
+    dtls13_config_free(cc);
+    dtls13_config_free(sc);
+}
+
 int main(void)
 {
     d13_test_state st = {0, 0};
@@ -329,5 +418,7 @@ int main(void)
     RUN_TEST(&st, test_key_update);
     RUN_TEST(&st, test_key_update_loss_and_reordering);
     RUN_TEST(&st, test_automatic_key_update);
+    RUN_TEST(&st, test_mtu_backoff);
+    RUN_TEST(&st, test_fragmented_client_hello);
     TEST_MAIN_END(&st);
 }
