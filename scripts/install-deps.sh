@@ -20,6 +20,8 @@ PACKAGES=(
     libnspr4-dev
     libsrtp2-dev      # SRTP media path
     libnice-dev       # ICE transport
+    chromium          # browser interop test (tests/browser), driven headless
+    nodejs            # runs that test; it installs playwright-core with npm
 )
 
 say() { printf '[install-deps] %s\n' "$*"; }
@@ -41,6 +43,11 @@ for pkg in "${PACKAGES[@]}"; do
         missing+=("$pkg")
     fi
 done
+# npm: Debian's package, unless an npm is already there (a nodejs build that
+# bundles npm conflicts with Debian's npm package).
+if ! command -v npm >/dev/null 2>&1 && ! is_installed npm; then
+    missing+=(npm)
+fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
     say "all ${#PACKAGES[@]} required packages are already installed."

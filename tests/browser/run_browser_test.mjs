@@ -1,0 +1,537 @@
+#!/usr/bin/env node
+// Browser interop test: headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core) publishes a fake camera and microphone over
+// WHIP to examples/whip_server, which echoes the media back over our
+// DTLS 1.3 + SRTP. For each DTLS role of ours and each SRTP profile family
+// the browser's getStats() and the server's stats endpoint must agree on
+// DTLS 1.3 and the profile, and the echoed video must decode.
+//
+// Usage:
+//   node run_browser_test.mjs --whip-server PATH --page-dir DIR --work-dir DIR
+//        [--cases active:SRTP_AES128_CM_SHA1_80,passive:SRTP_AEAD_AES_128_GCM,...]
+//        [--mock]            harness self-test: the answering side is a second
+//                            Chromium peer connection behind a mock WHIP server
+//        [--case-timeout S]  per call (default 30)
+// Exit: 0 all cases passed, 1 a failure (the step and the stats are printed),
+// 77 skipped (no chromium or no npm: the reason is printed).
+// Environment: D13_CHROMIUM (default /usr/bin/chromium); D13_BROWSER_LOG=1
+// adds Chromium's WebRTC logging to stderr (--enable-logging=stderr --v=1).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SKIP = 77;
+const CHROMIUM_FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+];
+const DEFAULT_CASES = [
+  'passive:SRTP_AES128_CM_SHA1_80', 'passive:SRTP_AEAD_AES_128_GCM',
+  'active:SRTP_AES128_CM_SHA1_80', 'active:SRTP_AEAD_AES_128_GCM',
+];
+
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+const say = (msg) => console.log(`[browser ${elapsed()}] ${msg}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A failure at a named step, with the data that explains it. */
+class StepError extends Error {
+  constructor(step, message, details) {
+    super(`${step}: ${message}`);
+    this.step = step;
+    this.details = details;
+  }
+}
+
+function parseArgs(argv) {
+  const opts = { cases: DEFAULT_CASES, mock: false, caseTimeout: 30 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--whip-server') opts.whipServer = next();
+    else if (a === '--page-dir') opts.pageDir = next();
+    else if (a === '--work-dir') opts.workDir = next();
+    else if (a === '--cases') opts.cases = next().split(',').filter(Boolean);
+    else if (a === '--case-timeout') opts.caseTimeout = Number(next());
+    else if (a === '--mock') opts.mock = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!opts.pageDir) opts.pageDir = path.resolve(HERE, '../../examples/whip');
+  if (!opts.workDir) throw new Error('--work-dir is required');
+  if (!opts.mock && !opts.whipServer) throw new Error('--whip-server is required (or --mock)');
+  opts.cases = opts.cases.map((c) => {
+    const [setup, srtp] = c.split(':');
+    if (!['active', 'passive'].includes(setup) || !srtp) throw new Error(`bad case ${c} (want active|passive:PROFILE)`);
+    return { setup, srtp };
+  });
+  return opts;
+}
+
+// ---------------------------------------------------------------------------
+// playwright-core, installed from the npm registry into the work directory,
+// with the browser download switched off (Debian's chromium is used).
+
+function commandExists(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function ensurePlaywright(workDir) {
+  const want = JSON.parse(fs.readFileSync(path.join(HERE, 'package.json'), 'utf8'))
+    .dependencies['playwright-core'];
+  const installed = path.join(workDir, 'node_modules', 'playwright-core', 'package.json');
+  if (fs.existsSync(installed) && JSON.parse(fs.readFileSync(installed, 'utf8')).version === want) {
+    say(`playwright-core ${want} already installed in ${workDir}`);
+  } else {
+    fs.mkdirSync(workDir, { recursive: true });
+    for (const f of ['package.json', 'package-lock.json']) {
+      fs.copyFileSync(path.join(HERE, f), path.join(workDir, f));
+    }
+    say(`installing playwright-core ${want} with npm ci (no browser download)`);
+    const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], {
+      cwd: workDir, encoding: 'utf8', timeout: 120000,
+      env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+    });
+    if (r.status !== 0) {
+      throw new StepError('npm ci', `failed (status ${r.status}${r.error ? ', ' + r.error.message : ''})`,
+        `${r.stdout || ''}\n${r.stderr || ''}`);
+    }
+  }
+  return createRequire(path.join(workDir, 'package.json'))('playwright-core');
+}
+
+// ---------------------------------------------------------------------------
+// The WHIP server under test.
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts whip_server and waits until it serves the page (bounded). */
+async function startWhipServer(opts, c) {
+  const port = await freePort();
+  const args = ['--listen', `127.0.0.1:${port}`, '--setup', c.setup, '--srtp', c.srtp,
+    '--page-dir', opts.pageDir];
+  const child = spawn(opts.whipServer, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = { child, port, base: `http://127.0.0.1:${port}`, output: '', exited: null,
+    command: `${opts.whipServer} ${args.join(' ')}` };
+  const keep = (d) => {
+    server.output += d.toString();
+    if (server.output.length > 200000) server.output = server.output.slice(-100000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.on('exit', (code, signal) => { server.exited = { code, signal }; });
+  child.on('error', (e) => { server.exited = { error: e.message }; });
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    if (server.exited) {
+      throw new StepError('start whip_server', `exited early (${JSON.stringify(server.exited)})`, server.output);
+    }
+    try {
+      const r = await fetch(`${server.base}/`, { signal: AbortSignal.timeout(1000) });
+      await r.text();
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      await stopWhipServer(server);
+      throw new StepError('start whip_server', `no HTTP answer on ${server.base}/ within 10 s`, server.output);
+    }
+    await sleep(100);
+  }
+  return server;
+}
+
+async function stopWhipServer(server) {
+  if (!server || server.exited) return;
+  server.child.kill('SIGTERM');
+  for (let i = 0; i < 50 && !server.exited; i++) await sleep(100);
+  if (!server.exited) {
+    say(`whip_server did not exit 5 s after SIGTERM; killing it`);
+    server.child.kill('SIGKILL');
+    for (let i = 0; i < 20 && !server.exited; i++) await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Mock WHIP server (harness self-test): serves the page and answers each
+// offer with a second Chromium peer connection that echoes what it receives.
+
+const ANSWERER_JS = `
+window.answerOffer = async (offerSdp, setup) => {
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+  window.answerers = window.answerers || {};
+  const id = String(Object.keys(window.answerers).length + 1);
+  window.answerers[id] = pc;
+  await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+  for (const t of pc.getTransceivers()) {
+    t.direction = 'sendrecv';
+    await t.sender.replaceTrack(t.receiver.track);
+  }
+  const answer = await pc.createAnswer();
+  answer.sdp = answer.sdp.replace(/a=setup:\\w+/g, 'a=setup:' + setup);
+  await pc.setLocalDescription(answer);
+  await new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    const timer = setTimeout(resolve, 3000);
+    pc.addEventListener('icegatheringstatechange', () => {
+      if (pc.iceGatheringState === 'complete') { clearTimeout(timer); resolve(); }
+    });
+  });
+  return { id, sdp: pc.localDescription.sdp };
+};
+window.answererStats = async (id) => {
+  const pc = window.answerers[id];
+  if (!pc) return null;
+  const out = { packets_sent: 0, packets_received: 0 };
+  (await pc.getStats()).forEach((s) => {
+    if (s.type === 'transport') {
+      out.dtls_version = s.tlsVersion === 'FEFC' ? 'DTLS 1.3' : s.tlsVersion;
+      out.cipher_suite = s.dtlsCipher;
+      out.srtp_profile = s.srtpCipher;
+      out.dtls_role = s.dtlsRole;
+    }
+    if (s.type === 'outbound-rtp') out.packets_sent += s.packetsSent;
+    if (s.type === 'inbound-rtp') out.packets_received += s.packetsReceived;
+  });
+  return out;
+};
+window.answererClose = (id) => {
+  const pc = window.answerers[id];
+  if (!pc) return false;
+  pc.close();
+  delete window.answerers[id];
+  return true;
+};`;
+
+async function startMockServer(opts, browser, c) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = { port, base, output: '', command: `mock WHIP server (setup ${c.setup})` };
+  const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Location' };
+  const httpServer = http.createServer(async (req, res) => {
+    const url = new URL(req.url, base);
+    const send = (status, type, body, extra = {}) => {
+      res.writeHead(status, { 'Content-Type': type, ...cors, ...extra });
+      res.end(body);
+    };
+    try {
+      server.output += `${req.method} ${url.pathname}\n`;
+      if (req.method === 'OPTIONS') {
+        send(204, 'text/plain', '', { 'Access-Control-Allow-Methods': 'POST, DELETE, OPTIONS',
+          'Access-Control-Allow-Headers': 'Content-Type' });
+      } else if (req.method === 'POST' && url.pathname === '/whip') {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        const a = await server.answerer.evaluate(([sdp, setup]) => window.answerOffer(sdp, setup), [body, c.setup]);
+        send(201, 'application/sdp', a.sdp, { Location: `/whip/${a.id}` });
+      } else if (req.method === 'DELETE' && /^\/whip\/\d+$/.test(url.pathname)) {
+        const id = url.pathname.split('/')[2];
+        const ok = await server.answerer.evaluate((i) => window.answererClose(i), id);
+        send(ok ? 200 : 404, 'text/plain', ok ? 'hung up\n' : 'no such call\n');
+      } else if (req.method === 'GET' && /^\/whip\/\d+\/stats$/.test(url.pathname)) {
+        const s = await server.answerer.evaluate((i) => window.answererStats(i), url.pathname.split('/')[2]);
+        send(s ? 200 : 404, 'application/json', JSON.stringify(s));
+      } else if (req.method === 'GET') {
+        const name = url.pathname === '/' ? 'index.html' : path.basename(url.pathname);
+        const file = path.join(opts.pageDir, name);
+        if (!fs.existsSync(file)) { send(404, 'text/plain', 'not found\n'); return; }
+        send(200, name.endsWith('.js') ? 'text/javascript' : 'text/html', fs.readFileSync(file));
+      } else {
+        send(405, 'text/plain', 'method not allowed\n');
+      }
+    } catch (e) {
+      send(500, 'text/plain', `mock failed: ${e.message}\n`);
+    }
+  });
+  await new Promise((resolve) => httpServer.listen(port, '127.0.0.1', resolve));
+  server.http = httpServer;
+  server.context = await browser.newContext();
+  server.answerer = await server.context.newPage();
+  await server.answerer.goto(`${base}/__answerer`).catch(() => {});
+  await server.answerer.addScriptTag({ content: ANSWERER_JS });
+  return server;
+}
+
+async function stopMockServer(server) {
+  if (!server) return;
+  if (server.context) await server.context.close().catch(() => {});
+  if (server.http) await new Promise((resolve) => server.http.close(resolve));
+}
+
+// ---------------------------------------------------------------------------
+// Reading the two sides' statistics.
+
+/** "SRTP_AES128_CM_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_80", 1 -> "AES128_CM_SHA1_80". */
+function srtpFamily(name) {
+  const numeric = { 1: 'AES128_CM_SHA1_80', 2: 'AES128_CM_SHA1_32', 7: 'AEAD_AES_128_GCM', 8: 'AEAD_AES_256_GCM' };
+  if (typeof name === 'number') return numeric[name] || String(name);
+  if (typeof name !== 'string' || name === '') return '';
+  if (/^0x[0-9a-f]+$/i.test(name)) return numeric[parseInt(name, 16)] || name;
+  return name.toUpperCase().replace(/^SRTP_/, '').replace('AES_CM_128', 'AES128_CM').replace('HMAC_', '');
+}
+
+function isDtls13(version) {
+  if (typeof version === 'number') return version === 0xfefc;
+  return typeof version === 'string' && /^(DTLS\s*v?1\.3|(0x)?fefc)$/i.test(version.trim());
+}
+
+/** Depth-first search of a JSON value for the first key matching re. */
+function findKey(value, re) {
+  if (!value || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (re.test(k) && (typeof v !== 'object' || v === null)) return v;
+  }
+  for (const v of Object.values(value)) {
+    const found = findKey(v, re);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The figures of the server's stats JSON this test checks and prints. */
+function ourSide(json) {
+  return {
+    version: findKey(json, /^(dtls_?)?version$|^tls_?version$/i),
+    cipher: findKey(json, /cipher_?suite|^cipher$/i),
+    group: findKey(json, /group/i),
+    srtp: findKey(json, /srtp_?profile|^profile$/i),
+    packetsIn: findKey(json, /(rtp_)?packets_?(received|in|recv)/i),
+    packetsOut: findKey(json, /(rtp_)?packets_?(sent|out)/i),
+  };
+}
+
+function browserDone(s, wantFamily) {
+  const t = (s && s.transport) || {};
+  const v = (s && s.inbound && s.inbound.video) || {};
+  const checks = {
+    'dtlsState connected': t.dtlsState === 'connected',
+    'tlsVersion FEFC': t.tlsVersion === 'FEFC',
+    [`srtpCipher ${wantFamily}`]: !!t.srtpCipher && (wantFamily === null || srtpFamily(t.srtpCipher) === wantFamily),
+    'video packetsReceived > 0': (v.packetsReceived || 0) > 0,
+    'video framesDecoded > 0': (v.framesDecoded || 0) > 0,
+  };
+  return { ok: Object.values(checks).every(Boolean), missing: Object.keys(checks).filter((k) => !checks[k]) };
+}
+
+// ---------------------------------------------------------------------------
+// One call.
+
+async function runCase(opts, browser, c) {
+  const label = `our setup:${c.setup} (we are DTLS ${c.setup === 'active' ? 'client' : 'server'}), SRTP ${c.srtp}`;
+  const wantFamily = opts.mock ? null : srtpFamily(c.srtp);
+  const result = { label, ok: false, step: null, started: Date.now() };
+  let server = null;
+  let context = null;
+  let page = null;
+  let lastStats = null;
+  try {
+    result.step = 'start server';
+    server = opts.mock ? await startMockServer(opts, browser, c) : await startWhipServer(opts, c);
+    say(`${label}: server on ${server.base}`);
+
+    result.step = 'open page';
+    context = await browser.newContext();
+    page = await context.newPage();
+    const consoleLines = [];
+    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
+    result.console = consoleLines;
+    await page.goto(`${server.base}/`, { timeout: 10000 });
+    await page.waitForFunction(() => !!window.whip, null, { timeout: 5000 });
+
+    result.step = 'WHIP POST (offer/answer)';
+    const started = await page.evaluate((endpoint) => window.whip.start({ endpoint }), `${server.base}/whip`);
+    result.resourceUrl = started.resourceUrl;
+    if (!started.resourceUrl) throw new StepError(result.step, 'the 201 answer had no Location header');
+    say(`${label}: answer applied, resource ${started.resourceUrl}`);
+
+    result.step = 'DTLS 1.3 + SRTP + echoed video in the browser';
+    const deadline = Date.now() + opts.caseTimeout * 1000;
+    for (;;) {
+      lastStats = await page.evaluate(() => window.whip.statsSummary());
+      const st = await page.evaluate(() => ({ phase: window.whipState.phase, error: window.whipState.error }));
+      const done = browserDone(lastStats, wantFamily);
+      if (done.ok) break;
+      if (st.phase === 'failed') {
+        throw new StepError(result.step, `the call failed in the browser (${st.error}); still missing: ${done.missing.join(', ')}`);
+      }
+      if (Date.now() > deadline) {
+        throw new StepError(result.step, `not reached within ${opts.caseTimeout} s; missing: ${done.missing.join(', ')}`);
+      }
+      await sleep(250);
+    }
+    result.browser = lastStats;
+
+    result.step = 'server stats endpoint';
+    const r = await fetch(`${result.resourceUrl}/stats`, { signal: AbortSignal.timeout(5000) });
+    const text = await r.text();
+    if (r.status !== 200) throw new StepError(result.step, `GET ${result.resourceUrl}/stats answered ${r.status}: ${text}`);
+    let json;
+    try { json = JSON.parse(text); } catch (e) { throw new StepError(result.step, `not JSON (${e.message}): ${text}`); }
+    result.server = json;
+    const ours = ourSide(json);
+    result.ours = ours;
+    if (!isDtls13(ours.version)) throw new StepError(result.step, `our side reports version ${JSON.stringify(ours.version)}, not DTLS 1.3`);
+    const browserFamily = srtpFamily(lastStats.transport.srtpCipher);
+    if (srtpFamily(ours.srtp) !== browserFamily) {
+      throw new StepError(result.step, `our SRTP profile ${JSON.stringify(ours.srtp)} differs from the browser's ${lastStats.transport.srtpCipher}`);
+    }
+
+    result.step = 'hang up (DELETE)';
+    const hang = await page.evaluate(() => window.whip.hangUp());
+    result.hangup = hang;
+    if (hang.error || !(hang.status >= 200 && hang.status < 300)) {
+      throw new StepError(result.step, `DELETE ${result.resourceUrl} -> status ${hang.status}${hang.error ? ', ' + hang.error : ''}`);
+    }
+    const after = await fetch(`${result.resourceUrl}/stats`, { signal: AbortSignal.timeout(5000) });
+    await after.text();
+    result.statsAfterDelete = after.status;
+    if (after.status !== 404) say(`${label}: note: stats after DELETE answered ${after.status} (expected 404)`);
+    result.ok = true;
+    result.step = null;
+  } catch (e) {
+    result.error = e.message;
+    result.details = e.details;
+    if (page && !lastStats) lastStats = await page.evaluate(() => window.whip && window.whip.statsSummary()).catch(() => null);
+    result.browser = lastStats;
+    if (page) result.pageState = await page.evaluate(() => window.whipState).catch(() => null);
+  } finally {
+    result.seconds = (Date.now() - result.started) / 1000;
+    if (context) await context.close().catch(() => {});
+    if (server) {
+      if (opts.mock) await stopMockServer(server);
+      else await stopWhipServer(server);
+      result.serverOutput = server.output;
+      result.serverExit = server.exited;
+      // A sanitizer report from the server (ASan/UBSan builds) fails the call.
+      const report = /ERROR: (Address|Leak)Sanitizer|runtime error:/.exec(server.output || '');
+      if (report && result.ok) {
+        result.ok = false;
+        result.step = 'whip_server sanitizer report';
+        result.error = `the server printed "${report[0]}" (see its output below)`;
+      }
+    }
+  }
+  return result;
+}
+
+function printResult(r) {
+  if (r.ok) {
+    const t = r.browser.transport;
+    const v = r.browser.inbound.video || {};
+    const ov = r.browser.outbound.video || {};
+    const a = r.browser.inbound.audio || {};
+    say(`PASS ${r.label} in ${r.seconds.toFixed(1)} s`);
+    console.log(`    browser: ${t.tlsVersion} ${t.dtlsCipher}, srtpCipher ${t.srtpCipher}, browser dtlsRole ${t.dtlsRole}, ` +
+      `pair ${r.browser.selectedPair ? r.browser.selectedPair.local + ' -> ' + r.browser.selectedPair.remote : '?'}`);
+    console.log(`    browser media: video sent ${ov.packetsSent} pkts/${ov.framesEncoded} frames, ` +
+      `echo received ${v.packetsReceived} pkts/${v.framesDecoded} frames decoded${v.codec ? ' (' + v.codec + ')' : ''}; ` +
+      `audio echo ${a.packetsReceived ?? 0} pkts`);
+    console.log(`    our side: version ${r.ours.version}, cipher suite ${r.ours.cipher}, group ${r.ours.group}, ` +
+      `SRTP profile ${r.ours.srtp}, packets in ${r.ours.packetsIn} out ${r.ours.packetsOut}`);
+    console.log(`    DELETE -> ${r.hangup.status}; stats afterwards -> ${r.statsAfterDelete}`);
+    return;
+  }
+  say(`FAIL ${r.label} after ${r.seconds.toFixed(1)} s`);
+  console.log(`    step: ${r.step}`);
+  console.log(`    error: ${r.error}`);
+  if (r.details) console.log(`    details:\n${String(r.details).trim().replace(/^/gm, '      ')}`);
+  console.log(`    browser stats: ${JSON.stringify(r.browser, null, 2).replace(/\n/g, '\n    ')}`);
+  if (r.server) console.log(`    server stats: ${JSON.stringify(r.server)}`);
+  if (r.pageState) {
+    console.log(`    page phase: ${r.pageState.phase} (${r.pageState.error})`);
+    console.log(`    page log:\n${(r.pageState.log || []).join('\n').replace(/^/gm, '      ')}`);
+    if (r.pageState.answerSdp) console.log(`    answer SDP:\n${r.pageState.answerSdp.trim().replace(/^/gm, '      ')}`);
+  }
+  if (r.console && r.console.length) console.log(`    page console:\n${r.console.join('\n').replace(/^/gm, '      ')}`);
+  if (r.serverOutput) {
+    const tail = r.serverOutput.split('\n').slice(-60).join('\n');
+    console.log(`    server output (last 60 lines):\n${tail.replace(/^/gm, '      ')}`);
+  }
+  if (r.serverExit) console.log(`    server exit: ${JSON.stringify(r.serverExit)}`);
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`usage error: ${e.message}`);
+    return 2;
+  }
+  const chromiumPath = process.env.D13_CHROMIUM || '/usr/bin/chromium';
+  if (!fs.existsSync(chromiumPath)) {
+    console.log(`SKIP: ${chromiumPath} not found (scripts/install-deps.sh installs Debian's chromium)`);
+    return SKIP;
+  }
+  if (!commandExists('npm')) {
+    console.log('SKIP: npm not found (scripts/install-deps.sh installs it)');
+    return SKIP;
+  }
+  if (!opts.mock && !fs.existsSync(opts.whipServer)) {
+    console.log(`SKIP: ${opts.whipServer} not built`);
+    return SKIP;
+  }
+
+  let playwright;
+  try {
+    playwright = ensurePlaywright(opts.workDir);
+  } catch (e) {
+    console.log(`FAIL at ${e.step || 'playwright-core'}: ${e.message}\n${e.details || ''}`);
+    return 1;
+  }
+  const args = [...CHROMIUM_FLAGS];
+  if (process.env.D13_BROWSER_LOG === '1') {
+    args.push('--enable-logging=stderr', '--v=1',
+      '--vmodule=*/webrtc/*=1,*dtls*=3,*ssl*=3,*srtp*=3,*p2p*=1');
+  }
+  say(`launching ${chromiumPath} headless`);
+  let browser;
+  try {
+    browser = await playwright.chromium.launch({
+      executablePath: chromiumPath, headless: true, args, timeout: 30000,
+    });
+  } catch (e) {
+    console.log(`FAIL at launch chromium: ${e.message}`);
+    return 1;
+  }
+  say(`chromium ${browser.version()}${opts.mock ? ' (mock WHIP server: harness self-test)' : ''}`);
+
+  const results = [];
+  try {
+    for (const c of opts.cases) {
+      const r = await runCase(opts, browser, c);
+      printResult(r);
+      results.push(r);
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  const failed = results.filter((r) => !r.ok);
+  say(`${results.length - failed.length} of ${results.length} calls passed in ${elapsed()}` +
+    (failed.length ? `; failed: ${failed.map((r) => r.label + ' at ' + r.step).join('; ')}` : ''));
+  return failed.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (e) => {
+  console.log(`FAIL: unexpected error: ${e.stack || e}`);
+  process.exit(1);
+});
