@@ -14,17 +14,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${D13_BUILD_DIR:-$ROOT/build}
 TIMEOUT_S=30
 
-say() { printf '==> %s\n' "$*"; }
-
-say "checking build dependencies"
-"$ROOT/scripts/install-deps.sh"
-
-if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
-    say "configuring $BUILD_DIR"
-    meson setup "$BUILD_DIR" "$ROOT" >/dev/null
-fi
-say "building (the first build takes a minute)"
-ninja -C "$BUILD_DIR" >/dev/null || { ninja -C "$BUILD_DIR"; exit 1; }
+# shellcheck source=scripts/lib/build.sh
+source "$ROOT/scripts/lib/build.sh"
+d13_install_and_build
 DTLS13="$BUILD_DIR/tools/dtls13"
 
 WORK=$(mktemp -d)

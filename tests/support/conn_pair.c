@@ -44,6 +44,16 @@ typedef struct conn_pair_full {
     sink server_sink;
 } conn_pair_full;
 
+dtls13_config *conn_pair_config_new(void)
+{
+    dtls13_config *cfg = dtls13_config_new();
+    if (cfg && dtls13_config_generate_certificate(cfg, NULL) != 0) {
+        dtls13_config_free(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
 conn_pair *conn_pair_new(dtls13_config *client_cfg, dtls13_config *server_cfg)
 {
     conn_pair_full *f = calloc(1, sizeof(*f));

@@ -36,6 +36,9 @@ typedef struct conn_pair {
     int server_events[8];
 } conn_pair;
 
+/** A config with a freshly generated certificate and the defaults, or NULL. */
+dtls13_config *conn_pair_config_new(void);
+
 /** Allocates a pair (heap: the queues are large) with one config per side. */
 conn_pair *conn_pair_new(dtls13_config *client_cfg, dtls13_config *server_cfg);
 void conn_pair_free(conn_pair *p);

@@ -9,16 +9,6 @@
 #include "dtls13/dtls13.h"
 #include "test.h"
 
-static dtls13_config *new_config(void)
-{
-    dtls13_config *cfg = dtls13_config_new();
-    if (cfg && dtls13_config_generate_certificate(cfg, NULL) != 0) {
-        dtls13_config_free(cfg);
-        return NULL;
-    }
-    return cfg;
-}
-
 static uint64_t rng_next(uint64_t *s)
 {
     *s ^= *s << 13;
@@ -66,7 +56,7 @@ static size_t client_hello(dtls13_config *cfg, uint8_t *out)
 
 static void test_garbage_to_server(d13_test_state *t)
 {
-    dtls13_config *cfg = new_config();
+    dtls13_config *cfg = conn_pair_config_new();
     uint64_t seed = 0x9e3779b97f4a7c15ull;
     uint8_t buf[1500];
     for (int i = 0; i < 3000; i++) {
@@ -87,7 +77,7 @@ static void test_garbage_to_server(d13_test_state *t)
 
 static void test_mutated_client_hello(d13_test_state *t)
 {
-    dtls13_config *cfg = new_config();
+    dtls13_config *cfg = conn_pair_config_new();
     uint8_t ch[2048];
     size_t ch_len = client_hello(cfg, ch);
     CHECK(ch_len > 100);
@@ -141,8 +131,8 @@ static bool random_drop(void *user, int from_client, uint8_t *data, size_t *len,
 
 static void test_loss_recovers(d13_test_state *t)
 {
-    dtls13_config *cc = new_config();
-    dtls13_config *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
     int completed = 0;
     for (uint64_t seed = 1; seed <= 40; seed++) {
         fault_plan plan = {seed * 0x2545F4914F6CDD1Dull, 20, false, 0};
@@ -178,8 +168,8 @@ static bool drop_first_server_flight(void *user, int from_client, uint8_t *data,
 
 static void test_retransmit_timer(d13_test_state *t)
 {
-    dtls13_config *cc = new_config();
-    dtls13_config *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
     conn_pair *p = conn_pair_new(cc, sc);
     p->filter = drop_first_server_flight;
     uint64_t t0 = p->now_ms;
@@ -211,8 +201,8 @@ static bool duplicate_everything(void *user, int from_client, uint8_t *data, siz
 
 static void test_duplicates(d13_test_state *t)
 {
-    dtls13_config *cc = new_config();
-    dtls13_config *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
     conn_pair *p = conn_pair_new(cc, sc);
     p->filter = duplicate_everything;
     CHECK(conn_pair_handshake(p, 10000));
@@ -245,8 +235,8 @@ static bool flip_bits(void *user, int from_client, uint8_t *data, size_t *len, u
 
 static void test_corrupted_records_after_handshake(d13_test_state *t)
 {
-    dtls13_config *cc = new_config();
-    dtls13_config *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
     fault_plan plan = {77, 0, false, 0};
     conn_pair *p = conn_pair_new(cc, sc);
     p->filter = flip_bits;

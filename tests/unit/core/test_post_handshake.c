@@ -10,16 +10,6 @@
 #include "test.h"
 #include "wire/messages.h"
 
-static dtls13_config *new_config(void)
-{
-    dtls13_config *cfg = dtls13_config_new();
-    if (cfg && dtls13_config_generate_certificate(cfg, NULL) != 0) {
-        dtls13_config_free(cfg);
-        return NULL;
-    }
-    return cfg;
-}
-
 /* Sends one handshake message from conn under its application keys. */
 static void send_post_handshake(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len)
 {
@@ -35,7 +25,7 @@ static void send_post_handshake(dtls13_conn *c, uint8_t type, const uint8_t *bod
 
 static void test_new_session_ticket(d13_test_state *t)
 {
-    dtls13_config *cc = new_config(), *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new(), *sc = conn_pair_config_new();
     conn_pair *p = conn_pair_new(cc, sc);
     CHECK(conn_pair_handshake(p, 10000));
     const uint8_t ticket[] = "opaque ticket";
@@ -70,7 +60,7 @@ static void test_new_session_ticket(d13_test_state *t)
 
 static void test_unexpected_post_handshake_message(d13_test_state *t)
 {
-    dtls13_config *cc = new_config(), *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new(), *sc = conn_pair_config_new();
     conn_pair *p = conn_pair_new(cc, sc);
     CHECK(conn_pair_handshake(p, 10000));
     /* A ClientHello after the handshake: unexpected_message. */
@@ -115,7 +105,7 @@ static bool first_n(void *user, int from_client, uint8_t *data, size_t *len, uns
 
 static void test_close_in_every_handshake_state(d13_test_state *t)
 {
-    dtls13_config *cc = new_config(), *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new(), *sc = conn_pair_config_new();
     for (int allowed = 0; allowed < 6; allowed++) {
         for (int closer = 0; closer < 2; closer++) {
             int budget = allowed;

@@ -8,16 +8,6 @@
 #include "dtls13/dtls13.h"
 #include "test.h"
 
-static dtls13_config *new_config(void)
-{
-    dtls13_config *cfg = dtls13_config_new();
-    if (cfg && dtls13_config_generate_certificate(cfg, NULL) != 0) {
-        dtls13_config_free(cfg);
-        return NULL;
-    }
-    return cfg;
-}
-
 /* Counts records in a datagram: DTLSPlaintext (13-byte header) or unified
  * headers with the length bit, as our engine writes them. */
 static int count_records(const uint8_t *d, size_t len)
@@ -67,7 +57,7 @@ static bool observe(void *user, int from_client, uint8_t *data, size_t *len, uns
 static void test_burst_and_amplification_limits(d13_test_state *t)
 {
     /* A small MTU cuts the RSA certificate into many records. */
-    dtls13_config *cc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
     dtls13_config *sc = dtls13_config_new();
     CHECK_EQ(dtls13_config_load_pem(sc, TEST_DATA_DIR "/rsa_cert.pem", TEST_DATA_DIR "/rsa_key.pem"), 0);
     CHECK_EQ(dtls13_config_set_mtu(sc, 256), 0);
@@ -111,8 +101,8 @@ static void test_burst_and_amplification_limits(d13_test_state *t)
  * only the missing records. */
 static void test_partial_flight_ack(d13_test_state *t)
 {
-    dtls13_config *cc = new_config();
-    dtls13_config *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
     CHECK_EQ(dtls13_config_set_mtu(cc, 400), 0);
     CHECK_EQ(dtls13_config_set_mtu(sc, 400), 0);
     link_log log;
@@ -154,8 +144,8 @@ static void test_partial_flight_ack(d13_test_state *t)
 
 static void test_rtt_timer(d13_test_state *t)
 {
-    dtls13_config *cc = new_config();
-    dtls13_config *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
     conn_pair *p = conn_pair_new(cc, sc);
     CHECK_EQ(dtls13_conn_set_rtt_estimate(p->client, 100), 0);
     CHECK_EQ(dtls13_conn_set_rtt_estimate(p->client, 0), DTLS13_ERR_INVALID_ARG);
@@ -199,8 +189,8 @@ static void send_and_expect(d13_test_state *t, conn_pair *p, dtls13_conn *from, 
 
 static void test_key_update(d13_test_state *t)
 {
-    dtls13_config *cc = new_config();
-    dtls13_config *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
     conn_pair *p = conn_pair_new(cc, sc);
     CHECK(conn_pair_handshake(p, 30000));
     /* Client updates its keys and asks the server to do the same. */
@@ -259,8 +249,8 @@ static bool hold_filter(void *user, int from_client, uint8_t *data, size_t *len,
 
 static void test_key_update_loss_and_reordering(d13_test_state *t)
 {
-    dtls13_config *cc = new_config();
-    dtls13_config *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
     hold_back h;
     memset(&h, 0, sizeof(h));
     conn_pair *p = conn_pair_new(cc, sc);
@@ -306,8 +296,8 @@ static void test_key_update_loss_and_reordering(d13_test_state *t)
 
 static void test_automatic_key_update(d13_test_state *t)
 {
-    dtls13_config *cc = new_config();
-    dtls13_config *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
     CHECK_EQ(dtls13_config_set_key_update_interval(cc, 50), 0);
     conn_pair *p = conn_pair_new(cc, sc);
     CHECK(conn_pair_handshake(p, 30000));
@@ -385,8 +375,8 @@ static size_t split_client_hello(const uint8_t *in, size_t in_len, uint8_t *firs
 
 static void test_fragmented_client_hello(d13_test_state *t)
 {
-    dtls13_config *cc = new_config();
-    dtls13_config *sc = new_config();
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
     conn_pair *p = conn_pair_new(cc, sc);
     dtls13_conn_start(p->server, p->now_ms);
     dtls13_conn_start(p->client, p->now_ms);
