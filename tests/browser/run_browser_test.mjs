@@ -69,6 +69,9 @@ function parseArgs(argv) {
   }
   if (!opts.pageDir) opts.pageDir = path.resolve(HERE, '../../examples/whip');
   if (!opts.workDir) throw new Error('--work-dir is required');
+  opts.workDir = path.resolve(opts.workDir);
+  opts.pageDir = path.resolve(opts.pageDir);
+  if (opts.whipServer) opts.whipServer = path.resolve(opts.whipServer);
   if (!opts.mock && !opts.whipServer) throw new Error('--whip-server is required (or --mock)');
   opts.cases = opts.cases.map((c) => {
     const [setup, srtp] = c.split(':');
