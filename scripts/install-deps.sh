@@ -20,6 +20,13 @@ PACKAGES=(
     libnspr4-dev
     libsrtp2-dev      # SRTP media path
     libnice-dev       # ICE transport
+    libgstreamer1.0-dev               # GStreamer plugin dtls13 (gst-plugin/)
+    libgstreamer-plugins-base1.0-dev
+    gstreamer1.0-plugins-base         # gst-check tests: videotestsrc, appsrc/appsink
+    gstreamer1.0-plugins-good         # rtpvp8pay/depay, vpx, udpsrc/udpsink
+    gstreamer1.0-plugins-bad          # dtlssrtpenc/dec for the DTLS 1.2 comparison
+    gstreamer1.0-tools                # gst-launch-1.0, gst-inspect-1.0
+    gstreamer1.0-nice                 # nicesrc/nicesink
     chromium          # browser interop test (tests/browser), driven headless
     nodejs            # runs that test; it installs playwright-core with npm
 )

@@ -1,0 +1,496 @@
+/* GStreamer dtls13 plugin - dtls13srtpenc. See the header. */
+#include "gstdtls13srtpenc.h"
+
+#include <stdio.h>
+
+#include "gstdtls13association.h"
+
+GST_DEBUG_CATEGORY_EXTERN (gst_dtls13_debug);
+#define GST_CAT_DEFAULT gst_dtls13_debug
+
+#define DEFAULT_MTU 1200
+#define DEFAULT_INITIAL_TIMEOUT_MS 400
+#define DEFAULT_MAX_HELD_BUFFERS 64
+
+enum {
+  PROP_0,
+  PROP_CONNECTION_ID,
+  PROP_IS_CLIENT,
+  PROP_PEM,
+  PROP_PEER_FINGERPRINT,
+  PROP_SRTP_PROFILES,
+  PROP_MTU,
+  PROP_INITIAL_TIMEOUT_MS,
+  PROP_PEER_ADDRESS_VALIDATED,
+  PROP_PRE_KEY_POLICY,
+  PROP_MAX_HELD_BUFFERS,
+  PROP_STATUS_FIRST,
+};
+
+struct _GstDtls13SrtpEnc {
+  GstElement parent;
+  GstPad *srcpad;
+  GMutex push_lock;             /* serializes pushes on srcpad */
+  guint next_rtp_pad, next_rtcp_pad;
+
+  /* properties, under the object lock */
+  gchar *connection_id;
+  gboolean is_client;
+  gchar *pem;
+  gchar *peer_fingerprint;
+  gchar *srtp_profiles;
+  guint mtu;
+  guint initial_timeout_ms;
+  gboolean peer_address_validated;
+  GstDtls13PreKeyPolicy pre_key_policy;
+  guint max_held_buffers;
+
+  GstDtls13Association *assoc;  /* from READY to NULL */
+};
+
+G_DEFINE_TYPE (GstDtls13SrtpEnc, gst_dtls13_srtp_enc, GST_TYPE_ELEMENT);
+
+static GstStaticPadTemplate rtp_sink_template = GST_STATIC_PAD_TEMPLATE ("rtp_sink_%u",
+    GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS ("application/x-rtp"));
+static GstStaticPadTemplate rtcp_sink_template = GST_STATIC_PAD_TEMPLATE ("rtcp_sink_%u",
+    GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS ("application/x-rtcp"));
+static GstStaticPadTemplate data_sink_template = GST_STATIC_PAD_TEMPLATE ("data_sink",
+    GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+static GstFlowReturn
+push (GstDtls13SrtpEnc * self, GstBuffer * buf)
+{
+  GstFlowReturn ret;
+
+  g_mutex_lock (&self->push_lock);
+  ret = gst_pad_push (self->srcpad, buf);
+  g_mutex_unlock (&self->push_lock);
+  /* Datagrams are fire-and-forget: an unlinked src is not an error. */
+  return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
+}
+
+/* The src pad task: pushes what the engine sends (handshake flights,
+ * retransmissions, ACKs, held media once keyed), so that neither the
+ * timer nor a streaming thread ever blocks on downstream. */
+static void
+src_loop (gpointer user_data)
+{
+  GstDtls13SrtpEnc *self = user_data;
+  GstBuffer *buf = self->assoc ? gst_dtls13_association_pop_datagram (self->assoc) : NULL;
+  GstFlowReturn ret;
+
+  if (buf == NULL) {
+    gst_pad_pause_task (self->srcpad);
+    return;
+  }
+  ret = push (self, buf);
+  if (ret != GST_FLOW_OK)
+    GST_DEBUG_OBJECT (self, "datagram push: %s", gst_flow_get_name (ret));
+  if (ret == GST_FLOW_FLUSHING)
+    gst_pad_pause_task (self->srcpad);
+}
+
+static gboolean
+src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode, gboolean active)
+{
+  GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (parent);
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+  if (active) {
+    if (self->assoc)
+      gst_dtls13_association_set_flushing (self->assoc, FALSE);
+    return gst_pad_start_task (pad, src_loop, self, NULL);
+  }
+  if (self->assoc)
+    gst_dtls13_association_set_flushing (self->assoc, TRUE);
+  return gst_pad_stop_task (pad);
+}
+
+static GstFlowReturn
+sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (parent);
+  GstDtls13MediaKind kind = GPOINTER_TO_INT (gst_pad_get_element_private (pad));
+  GstBuffer *out = NULL;
+  GstDtls13ProtectResult result = GST_DTLS13_PROTECT_DROPPED;
+
+  if (self->assoc)
+    result = gst_dtls13_association_protect (self->assoc, kind, buf, &out);
+  gst_buffer_unref (buf);
+  if (result == GST_DTLS13_PROTECT_OK)
+    return push (self, out);
+  if (result == GST_DTLS13_PROTECT_DROPPED)
+    GST_LOG_OBJECT (pad, "buffer dropped (no keys yet, or protection failed)");
+  return GST_FLOW_OK;
+}
+
+static gboolean
+sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  switch (GST_EVENT_TYPE (event)) {
+      /* The src pad carries one datagram stream with its own stream-start
+       * and segment; per-input stream events and EOS stop here. */
+    case GST_EVENT_CAPS:
+    case GST_EVENT_STREAM_START:
+    case GST_EVENT_SEGMENT:
+    case GST_EVENT_EOS:
+    case GST_EVENT_FLUSH_START:
+    case GST_EVENT_FLUSH_STOP:
+      gst_event_unref (event);
+      return TRUE;
+    default:
+      return gst_pad_event_default (pad, parent, event);
+  }
+}
+
+static GstPad *
+request_new_pad (GstElement * element, GstPadTemplate * templ, const gchar * name,
+    const GstCaps * caps)
+{
+  GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (element);
+  GstDtls13MediaKind kind;
+  gchar *pad_name;
+  GstPad *pad;
+
+  (void) caps;
+  GST_OBJECT_LOCK (self);
+  if (g_str_equal (templ->name_template, "rtp_sink_%u")) {
+    kind = GST_DTLS13_MEDIA_RTP;
+    pad_name = name ? g_strdup (name) : g_strdup_printf ("rtp_sink_%u", self->next_rtp_pad++);
+  } else if (g_str_equal (templ->name_template, "rtcp_sink_%u")) {
+    kind = GST_DTLS13_MEDIA_RTCP;
+    pad_name = name ? g_strdup (name) : g_strdup_printf ("rtcp_sink_%u", self->next_rtcp_pad++);
+  } else {
+    kind = GST_DTLS13_MEDIA_DATA;
+    pad_name = g_strdup ("data_sink");
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  pad = gst_pad_new_from_template (templ, pad_name);
+  g_free (pad_name);
+  gst_pad_set_element_private (pad, GINT_TO_POINTER (kind));
+  gst_pad_set_chain_function (pad, GST_DEBUG_FUNCPTR (sink_chain));
+  gst_pad_set_event_function (pad, GST_DEBUG_FUNCPTR (sink_event));
+  GST_PAD_SET_PROXY_ALLOCATION (pad);
+  if (GST_STATE (element) > GST_STATE_READY)
+    gst_pad_set_active (pad, TRUE);
+  if (!gst_element_add_pad (element, pad)) {
+    gst_object_unref (pad);
+    return NULL;
+  }
+  return pad;
+}
+
+static void
+release_pad (GstElement * element, GstPad * pad)
+{
+  gst_pad_set_active (pad, FALSE);
+  gst_element_remove_pad (element, pad);
+}
+
+static gboolean
+start_association (GstDtls13SrtpEnc * self)
+{
+  GstDtls13Settings s;
+  GError *error = NULL;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  s.is_client = self->is_client;
+  s.pem = g_strdup (self->pem);
+  s.peer_fingerprint = g_strdup (self->peer_fingerprint);
+  s.srtp_profiles = g_strdup (self->srtp_profiles);
+  s.mtu = self->mtu;
+  s.initial_timeout_ms = self->initial_timeout_ms;
+  s.peer_address_validated = self->peer_address_validated;
+  s.pre_key_policy = self->pre_key_policy;
+  s.max_held_buffers = self->max_held_buffers;
+  GST_OBJECT_UNLOCK (self);
+
+  ok = gst_dtls13_association_start (self->assoc, &s, &error);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("Cannot start DTLS 1.3"),
+        ("%s", error ? error->message : "unknown error"));
+    g_clear_error (&error);
+  }
+  g_free ((gchar *) s.pem);
+  g_free ((gchar *) s.peer_fingerprint);
+  g_free ((gchar *) s.srtp_profiles);
+  return ok;
+}
+
+static gboolean
+acquire_association (GstDtls13SrtpEnc * self)
+{
+  gchar *id;
+
+  GST_OBJECT_LOCK (self);
+  id = g_strdup (self->connection_id);
+  GST_OBJECT_UNLOCK (self);
+  if (id == NULL || id[0] == '\0') {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("connection-id is not set"),
+        ("the encoder and decoder of one association share a connection-id"));
+    g_free (id);
+    return FALSE;
+  }
+  self->assoc = gst_dtls13_association_acquire (id);
+  g_free (id);
+  if (!gst_dtls13_association_set_encoder (self->assoc, GST_ELEMENT (self))) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("connection-id already in use"),
+        ("another dtls13srtpenc uses connection-id '%s'",
+            gst_dtls13_association_id (self->assoc)));
+    gst_dtls13_association_release (self->assoc);
+    self->assoc = NULL;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static GstStateChangeReturn
+change_state (GstElement * element, GstStateChange transition)
+{
+  GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !acquire_association (self))
+    return GST_STATE_CHANGE_FAILURE;
+
+  ret = GST_ELEMENT_CLASS (gst_dtls13_srtp_enc_parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    return ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:{
+      gchar *stream_id = g_strdup_printf ("dtls13srtpenc/%s",
+          gst_dtls13_association_id (self->assoc));
+      GstSegment segment;
+      gst_segment_init (&segment, GST_FORMAT_TIME);
+      gst_pad_push_event (self->srcpad, gst_event_new_stream_start (stream_id));
+      gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
+      g_free (stream_id);
+      if (!start_association (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    }
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      gst_dtls13_association_stop (self->assoc);
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      gst_dtls13_association_set_encoder (self->assoc, NULL);
+      gst_dtls13_association_release (self->assoc);
+      self->assoc = NULL;
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+static void
+set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec * pspec)
+{
+  GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_CONNECTION_ID:
+      g_free (self->connection_id);
+      self->connection_id = g_value_dup_string (value);
+      break;
+    case PROP_IS_CLIENT:
+      self->is_client = g_value_get_boolean (value);
+      break;
+    case PROP_PEM:
+      g_free (self->pem);
+      self->pem = g_value_dup_string (value);
+      break;
+    case PROP_PEER_FINGERPRINT:
+      g_free (self->peer_fingerprint);
+      self->peer_fingerprint = g_value_dup_string (value);
+      break;
+    case PROP_SRTP_PROFILES:
+      g_free (self->srtp_profiles);
+      self->srtp_profiles = g_value_dup_string (value);
+      break;
+    case PROP_MTU:
+      self->mtu = g_value_get_uint (value);
+      break;
+    case PROP_INITIAL_TIMEOUT_MS:
+      self->initial_timeout_ms = g_value_get_uint (value);
+      break;
+    case PROP_PEER_ADDRESS_VALIDATED:
+      self->peer_address_validated = g_value_get_boolean (value);
+      break;
+    case PROP_PRE_KEY_POLICY:
+      self->pre_key_policy = g_value_get_enum (value);
+      break;
+    case PROP_MAX_HELD_BUFFERS:
+      self->max_held_buffers = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+get_property (GObject * object, guint prop_id, GValue * value, GParamSpec * pspec)
+{
+  GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (object);
+
+  if (prop_id >= PROP_STATUS_FIRST
+      && prop_id < PROP_STATUS_FIRST + GST_DTLS13_STATUS_PROPERTY_COUNT) {
+    /* assoc only changes in NULL<->READY, from the application thread */
+    gst_dtls13_get_status_property (self->assoc, prop_id - PROP_STATUS_FIRST, value);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_CONNECTION_ID:
+      g_value_set_string (value, self->connection_id);
+      break;
+    case PROP_IS_CLIENT:
+      g_value_set_boolean (value, self->is_client);
+      break;
+    case PROP_PEM:
+      g_value_set_string (value, self->pem);
+      break;
+    case PROP_PEER_FINGERPRINT:
+      g_value_set_string (value, self->peer_fingerprint);
+      break;
+    case PROP_SRTP_PROFILES:
+      g_value_set_string (value, self->srtp_profiles);
+      break;
+    case PROP_MTU:
+      g_value_set_uint (value, self->mtu);
+      break;
+    case PROP_INITIAL_TIMEOUT_MS:
+      g_value_set_uint (value, self->initial_timeout_ms);
+      break;
+    case PROP_PEER_ADDRESS_VALIDATED:
+      g_value_set_boolean (value, self->peer_address_validated);
+      break;
+    case PROP_PRE_KEY_POLICY:
+      g_value_set_enum (value, self->pre_key_policy);
+      break;
+    case PROP_MAX_HELD_BUFFERS:
+      g_value_set_uint (value, self->max_held_buffers);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+finalize (GObject * object)
+{
+  GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (object);
+
+  g_free (self->connection_id);
+  g_free (self->pem);
+  g_free (self->peer_fingerprint);
+  g_free (self->srtp_profiles);
+  g_mutex_clear (&self->push_lock);
+  G_OBJECT_CLASS (gst_dtls13_srtp_enc_parent_class)->finalize (object);
+}
+
+static void
+gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags rw_ready = G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY
+      | G_PARAM_STATIC_STRINGS;
+
+  gobject_class->set_property = set_property;
+  gobject_class->get_property = get_property;
+  gobject_class->finalize = finalize;
+  element_class->change_state = GST_DEBUG_FUNCPTR (change_state);
+  element_class->request_new_pad = GST_DEBUG_FUNCPTR (request_new_pad);
+  element_class->release_pad = GST_DEBUG_FUNCPTR (release_pad);
+
+  g_object_class_install_property (gobject_class, PROP_CONNECTION_ID,
+      g_param_spec_string ("connection-id", "Connection id",
+          "Names the association: the dtls13srtpdec with the same id receives its "
+          "datagrams (required; one encoder and one decoder per id)", NULL,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_IS_CLIENT,
+      g_param_spec_boolean ("is-client", "Is client",
+          "Act as the DTLS client (sends the ClientHello); the server waits for it "
+          "(a=setup:active is the client)", FALSE, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_PEM,
+      g_param_spec_string ("pem", "PEM file",
+          "Path of a PEM file holding the local certificate and its private key "
+          "(ECDSA P-256, RSA or Ed25519); when unset a self-signed ECDSA P-256 "
+          "certificate is generated", NULL, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_PEER_FINGERPRINT,
+      g_param_spec_string ("peer-fingerprint", "Peer fingerprint",
+          "Expected certificate fingerprint of the peer in SDP form "
+          "(\"sha-256 AB:CD:...\"); the handshake fails with bad_certificate if the "
+          "peer's differs. When unset any certificate is accepted (check it in "
+          "on-peer-certificate)", NULL, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_SRTP_PROFILES,
+      g_param_spec_string ("srtp-profiles", "SRTP profiles",
+          "DTLS-SRTP protection profiles offered, in preference order, comma "
+          "separated: SRTP_AEAD_AES_128_GCM, SRTP_AES128_CM_SHA1_80, "
+          "SRTP_AEAD_AES_256_GCM, SRTP_AES128_CM_SHA1_32 (unset: all four, in "
+          "that order)", NULL, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_MTU,
+      g_param_spec_uint ("mtu", "MTU",
+          "Largest DTLS datagram in bytes of UDP payload (handshake flights are "
+          "fragmented to fit)", 256, 65507, DEFAULT_MTU, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_INITIAL_TIMEOUT_MS,
+      g_param_spec_uint ("initial-timeout-ms", "Initial timeout",
+          "Initial retransmission timeout in milliseconds (RFC 9147 5.8.2); it "
+          "doubles on each retransmission", 10, 60000, DEFAULT_INITIAL_TIMEOUT_MS,
+          rw_ready));
+  g_object_class_install_property (gobject_class, PROP_PEER_ADDRESS_VALIDATED,
+      g_param_spec_boolean ("peer-address-validated", "Peer address validated",
+          "Server only: the path is already validated (e.g. by ICE connectivity "
+          "checks), which lifts the anti-amplification limit of RFC 9147 5.1. This "
+          "element does no cookie exchange (one association, one peer): set this "
+          "only behind ICE", FALSE, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_PRE_KEY_POLICY,
+      g_param_spec_enum ("pre-key-policy", "Pre-key policy",
+          "What happens to media and data pushed before the SRTP keys exist; it is "
+          "never sent in clear", GST_TYPE_DTLS13_PRE_KEY_POLICY, GST_DTLS13_PRE_KEY_DROP,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_HELD_BUFFERS,
+      g_param_spec_uint ("max-held-buffers", "Max held buffers",
+          "With pre-key-policy=hold: buffers kept until the keys exist; later ones "
+          "are dropped", 1, 4096, DEFAULT_MAX_HELD_BUFFERS, rw_ready));
+  gst_dtls13_install_status_properties (gobject_class, PROP_STATUS_FIRST);
+  gst_dtls13_install_signals (gobject_class);
+
+  gst_element_class_add_static_pad_template (element_class, &rtp_sink_template);
+  gst_element_class_add_static_pad_template (element_class, &rtcp_sink_template);
+  gst_element_class_add_static_pad_template (element_class, &data_sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "DTLS 1.3 SRTP Encoder", "Encoder/Network/DTLS/SRTP",
+      "Runs a DTLS 1.3 (RFC 9147) handshake and protects RTP/RTCP with the "
+      "DTLS-SRTP keys (RFC 5764); pairs with dtls13srtpdec through connection-id. "
+      "Honours SSLKEYLOGFILE.", "libdtls13 developers");
+  gst_type_mark_as_plugin_api (GST_TYPE_DTLS13_CONNECTION_STATE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_DTLS13_PRE_KEY_POLICY, 0);
+}
+
+static void
+gst_dtls13_srtp_enc_init (GstDtls13SrtpEnc * self)
+{
+  g_mutex_init (&self->push_lock);
+  self->mtu = DEFAULT_MTU;
+  self->initial_timeout_ms = DEFAULT_INITIAL_TIMEOUT_MS;
+  self->pre_key_policy = GST_DTLS13_PRE_KEY_DROP;
+  self->max_held_buffers = DEFAULT_MAX_HELD_BUFFERS;
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_activatemode_function (self->srcpad, GST_DEBUG_FUNCPTR (src_activate_mode));
+  gst_pad_use_fixed_caps (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+}
