@@ -15,41 +15,23 @@
 // Exit: 0 all cases passed, 1 a failure (the step and the stats are printed),
 // 77 skipped (no chromium or no npm: the reason is printed).
 // Environment: D13_CHROMIUM (default /usr/bin/chromium); D13_BROWSER_LOG=1
-// adds Chromium's WebRTC logging to stderr (--enable-logging=stderr --v=1).
+// adds Chromium's DTLS/ICE logging to stderr (browser_lib.mjs CHROMIUM_LOG_FLAGS).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  SKIP, StepError, checkPrerequisites, elapsed, ensurePlaywright, freePort,
+  isDtls13, launchChromium, say, sleep, srtpFamily,
+} from './browser_lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SKIP = 77;
-const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-];
 const DEFAULT_CASES = [
   'passive:SRTP_AES128_CM_SHA1_80', 'passive:SRTP_AEAD_AES_128_GCM',
   'active:SRTP_AES128_CM_SHA1_80', 'active:SRTP_AEAD_AES_128_GCM',
 ];
-
-const t0 = Date.now();
-const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
-const say = (msg) => console.log(`[browser ${elapsed()}] ${msg}`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** A failure at a named step, with the data that explains it. */
-class StepError extends Error {
-  constructor(step, message, details) {
-    super(`${step}: ${message}`);
-    this.step = step;
-    this.details = details;
-  }
-}
 
 function parseArgs(argv) {
   const opts = { cases: DEFAULT_CASES, mock: false, caseTimeout: 30 };
@@ -82,50 +64,7 @@ function parseArgs(argv) {
 }
 
 // ---------------------------------------------------------------------------
-// playwright-core, installed from the npm registry into the work directory,
-// with the browser download switched off (Debian's chromium is used).
-
-function commandExists(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-function ensurePlaywright(workDir) {
-  const want = JSON.parse(fs.readFileSync(path.join(HERE, 'package.json'), 'utf8'))
-    .dependencies['playwright-core'];
-  const installed = path.join(workDir, 'node_modules', 'playwright-core', 'package.json');
-  if (fs.existsSync(installed) && JSON.parse(fs.readFileSync(installed, 'utf8')).version === want) {
-    say(`playwright-core ${want} already installed in ${workDir}`);
-  } else {
-    fs.mkdirSync(workDir, { recursive: true });
-    for (const f of ['package.json', 'package-lock.json']) {
-      fs.copyFileSync(path.join(HERE, f), path.join(workDir, f));
-    }
-    say(`installing playwright-core ${want} with npm ci (no browser download)`);
-    const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], {
-      cwd: workDir, encoding: 'utf8', timeout: 120000,
-      env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
-    });
-    if (r.status !== 0) {
-      throw new StepError('npm ci', `failed (status ${r.status}${r.error ? ', ' + r.error.message : ''})`,
-        `${r.stdout || ''}\n${r.stderr || ''}`);
-    }
-  }
-  return createRequire(path.join(workDir, 'package.json'))('playwright-core');
-}
-
-// ---------------------------------------------------------------------------
 // The WHIP server under test.
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts whip_server and waits until it serves the page (bounded). */
 async function startWhipServer(opts, c) {
@@ -281,20 +220,6 @@ async function stopMockServer(server) {
 
 // ---------------------------------------------------------------------------
 // Reading the two sides' statistics.
-
-/** "SRTP_AES128_CM_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_80", 1 -> "AES128_CM_SHA1_80". */
-function srtpFamily(name) {
-  const numeric = { 1: 'AES128_CM_SHA1_80', 2: 'AES128_CM_SHA1_32', 7: 'AEAD_AES_128_GCM', 8: 'AEAD_AES_256_GCM' };
-  if (typeof name === 'number') return numeric[name] || String(name);
-  if (typeof name !== 'string' || name === '') return '';
-  if (/^0x[0-9a-f]+$/i.test(name)) return numeric[parseInt(name, 16)] || name;
-  return name.toUpperCase().replace(/^SRTP_/, '').replace('AES_CM_128', 'AES128_CM').replace('HMAC_', '');
-}
-
-function isDtls13(version) {
-  if (typeof version === 'number') return version === 0xfefc;
-  return typeof version === 'string' && /^(DTLS\s*v?1\.3|(0x)?fefc)$/i.test(version.trim());
-}
 
 /** Depth-first search of a JSON value for the first key matching re. */
 function findKey(value, re) {
@@ -480,43 +405,23 @@ async function main() {
     console.error(`usage error: ${e.message}`);
     return 2;
   }
-  const chromiumPath = process.env.D13_CHROMIUM || '/usr/bin/chromium';
-  if (!fs.existsSync(chromiumPath)) {
-    console.log(`SKIP: ${chromiumPath} not found (scripts/install-deps.sh installs Debian's chromium)`);
-    return SKIP;
-  }
-  if (!commandExists('npm')) {
-    console.log('SKIP: npm not found (scripts/install-deps.sh installs it)');
+  const pre = checkPrerequisites();
+  if (pre.skip) {
+    console.log(`SKIP: ${pre.skip}`);
     return SKIP;
   }
   if (!opts.mock && !fs.existsSync(opts.whipServer)) {
     console.log(`SKIP: ${opts.whipServer} not built`);
     return SKIP;
   }
-
-  let playwright;
-  try {
-    playwright = ensurePlaywright(opts.workDir);
-  } catch (e) {
-    console.log(`FAIL at ${e.step || 'playwright-core'}: ${e.message}\n${e.details || ''}`);
-    return 1;
-  }
-  const args = [...CHROMIUM_FLAGS];
-  if (process.env.D13_BROWSER_LOG === '1') {
-    args.push('--enable-logging=stderr', '--v=1',
-      '--vmodule=*/webrtc/*=1,*dtls*=3,*ssl*=3,*srtp*=3,*p2p*=1');
-  }
-  say(`launching ${chromiumPath} headless`);
   let browser;
   try {
-    browser = await playwright.chromium.launch({
-      executablePath: chromiumPath, headless: true, args, timeout: 30000,
-    });
+    browser = await launchChromium(ensurePlaywright(opts.workDir), pre.chromiumPath);
   } catch (e) {
-    console.log(`FAIL at launch chromium: ${e.message}`);
+    console.log(`FAIL at ${e.step || 'launch chromium'}: ${e.message}\n${e.details || ''}`);
     return 1;
   }
-  say(`chromium ${browser.version()}${opts.mock ? ' (mock WHIP server: harness self-test)' : ''}`);
+  if (opts.mock) say('mock WHIP server: harness self-test, the answers come from a second Chromium peer connection');
 
   const results = [];
   try {
