@@ -1,0 +1,322 @@
+/* gst-check tests of the dtls13 plugin: registration and properties, a
+ * two-pipeline VP8 call in one process, a mismatched fingerprint, and
+ * repeated NULL -> PLAYING -> NULL cycles.
+ *
+ * The two pipelines of a call are joined in-process: each encoder feeds an
+ * appsink whose samples are pushed into the other pipeline's appsrc, which
+ * feeds the decoder. Network sinks are async=false: a live pipeline whose
+ * sinks only get data after a network round trip cannot preroll. */
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/check/gstcheck.h>
+#include <string.h>
+
+#define RTP_CAPS "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
+#define WANT_FRAMES 30
+
+typedef struct {
+  GstElement *pipeline, *enc, *dec, *appsink, *appsrc, *videosink;
+  gint frames;                  /* decoded frames that reached the sink */
+  gint key_set;                 /* on-key-set emissions on the encoder */
+  gint failed;                  /* on-handshake-failed emissions (both elements) */
+  guint failed_alert;
+} Side;
+
+static GstFlowReturn
+forward_sample (GstAppSink * sink, gpointer user_data)
+{
+  GstElement *appsrc = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+
+  if (sample != NULL) {
+    gst_app_src_push_buffer (GST_APP_SRC (appsrc), gst_buffer_ref (gst_sample_get_buffer (sample)));
+    gst_sample_unref (sample);
+  }
+  return GST_FLOW_OK;
+}
+
+static GstPadProbeReturn
+count_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Side *side = user_data;
+
+  (void) pad;
+  (void) info;
+  g_atomic_int_inc (&side->frames);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_key_set (GstElement * element, gpointer user_data)
+{
+  Side *side = user_data;
+
+  (void) element;
+  g_atomic_int_inc (&side->key_set);
+}
+
+static void
+on_failed (GstElement * element, guint alert, const gchar * reason, gpointer user_data)
+{
+  Side *side = user_data;
+
+  (void) element;
+  GST_INFO ("handshake failed: alert %u, %s", alert, reason);
+  side->failed_alert = alert;
+  g_atomic_int_inc (&side->failed);
+}
+
+static void
+make_side (Side * side, const gchar * id, gboolean is_client)
+{
+  gchar *desc = g_strdup_printf (
+      "videotestsrc is-live=true pattern=ball ! video/x-raw,width=160,height=120,framerate=30/1 "
+      "! vp8enc deadline=1 keyframe-max-dist=10 ! rtpvp8pay "
+      "! dtls13srtpenc name=enc connection-id=%s is-client=%s pre-key-policy=hold "
+      "! appsink name=net_out sync=false async=false emit-signals=false "
+      "appsrc name=net_in is-live=true format=time "
+      "! dtls13srtpdec name=dec connection-id=%s dec.rtp_src ! " RTP_CAPS
+      " ! rtpvp8depay ! vp8dec ! fakesink name=video sync=false async=false",
+      id, is_client ? "true" : "false", id);
+  GError *error = NULL;
+  GstPad *pad;
+
+  memset (side, 0, sizeof *side);
+  side->pipeline = gst_parse_launch (desc, &error);
+  g_free (desc);
+  fail_unless (side->pipeline != NULL, "parse: %s", error ? error->message : "?");
+  side->enc = gst_bin_get_by_name (GST_BIN (side->pipeline), "enc");
+  side->dec = gst_bin_get_by_name (GST_BIN (side->pipeline), "dec");
+  side->appsink = gst_bin_get_by_name (GST_BIN (side->pipeline), "net_out");
+  side->appsrc = gst_bin_get_by_name (GST_BIN (side->pipeline), "net_in");
+  side->videosink = gst_bin_get_by_name (GST_BIN (side->pipeline), "video");
+  pad = gst_element_get_static_pad (side->videosink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, side, NULL);
+  gst_object_unref (pad);
+  g_signal_connect (side->enc, "on-key-set", G_CALLBACK (on_key_set), side);
+  g_signal_connect (side->enc, "on-handshake-failed", G_CALLBACK (on_failed), side);
+  g_signal_connect (side->dec, "on-handshake-failed", G_CALLBACK (on_failed), side);
+}
+
+static void
+connect_sides (Side * a, Side * b)
+{
+  GstAppSinkCallbacks cb;
+
+  memset (&cb, 0, sizeof cb);
+  cb.new_sample = forward_sample;
+
+  gst_app_sink_set_callbacks (GST_APP_SINK (a->appsink), &cb, b->appsrc, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (b->appsink), &cb, a->appsrc, NULL);
+}
+
+static void
+free_side (Side * side)
+{
+  gst_element_set_state (side->pipeline, GST_STATE_NULL);
+  gst_object_unref (side->enc);
+  gst_object_unref (side->dec);
+  gst_object_unref (side->appsink);
+  gst_object_unref (side->appsrc);
+  gst_object_unref (side->videosink);
+  gst_object_unref (side->pipeline);
+}
+
+static gboolean
+wait_until (gint * counter, gint want, guint timeout_ms)
+{
+  for (guint waited = 0; waited < timeout_ms; waited += 20) {
+    if (g_atomic_int_get (counter) >= want)
+      return TRUE;
+    g_usleep (20 * 1000);
+  }
+  return g_atomic_int_get (counter) >= want;
+}
+
+static guint64
+stat_u64 (GstElement * element, const gchar * field)
+{
+  GstStructure *s = NULL;
+  guint64 v = 0;
+
+  g_object_get (element, "stats", &s, NULL);
+  fail_unless (s != NULL);
+  fail_unless (gst_structure_get_uint64 (s, field, &v), "no stats field %s", field);
+  gst_structure_free (s);
+  return v;
+}
+
+GST_START_TEST (test_registration_and_properties)
+{
+  GstElement *enc = gst_element_factory_make ("dtls13srtpenc", NULL);
+  GstElement *dec = gst_element_factory_make ("dtls13srtpdec", NULL);
+  guint timeout = 0, mtu = 0;
+  gint state = -1;
+  gchar *s = NULL;
+  GstStructure *stats = NULL;
+  GstPad *rtp, *rtcp, *data;
+
+  fail_unless (enc != NULL && dec != NULL);
+  g_object_get (enc, "initial-timeout-ms", &timeout, "mtu", &mtu, "connection-state", &state,
+      "cipher-suite", &s, "stats", &stats, NULL);
+  fail_unless_equals_int (timeout, 400);
+  fail_unless_equals_int (mtu, 1200);
+  fail_unless_equals_int (state, 0);
+  fail_unless (s == NULL);
+  fail_unless (stats != NULL);
+  gst_structure_free (stats);
+  fail_unless (g_object_class_find_property (G_OBJECT_GET_CLASS (enc), "peer-fingerprint"));
+  fail_unless (g_object_class_find_property (G_OBJECT_GET_CLASS (dec), "local-fingerprint"));
+  fail_unless (g_signal_lookup ("on-key-set", G_OBJECT_TYPE (enc)) != 0);
+  fail_unless (g_signal_lookup ("on-peer-certificate", G_OBJECT_TYPE (dec)) != 0);
+  fail_unless (g_signal_lookup ("on-handshake-failed", G_OBJECT_TYPE (enc)) != 0);
+
+  rtp = gst_element_request_pad_simple (enc, "rtp_sink_%u");
+  rtcp = gst_element_request_pad_simple (enc, "rtcp_sink_%u");
+  data = gst_element_request_pad_simple (enc, "data_sink");
+  fail_unless (rtp && rtcp && data);
+  fail_unless_equals_string (GST_PAD_NAME (rtp), "rtp_sink_0");
+  fail_unless_equals_string (GST_PAD_NAME (rtcp), "rtcp_sink_0");
+  gst_element_release_request_pad (enc, rtp);
+  gst_element_release_request_pad (enc, rtcp);
+  gst_element_release_request_pad (enc, data);
+  gst_object_unref (rtp);
+  gst_object_unref (rtcp);
+  gst_object_unref (data);
+  fail_unless (gst_element_get_static_pad (dec, "rtp_src") != NULL);
+
+  /* Without a connection-id neither element can start. */
+  fail_unless_equals_int (gst_element_set_state (enc, GST_STATE_READY), GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_set_state (dec, GST_STATE_READY), GST_STATE_CHANGE_FAILURE);
+
+  /* A bad setting fails the start, with an error. */
+  g_object_set (enc, "connection-id", "props", "srtp-profiles", "NOT_A_PROFILE", NULL);
+  fail_unless_equals_int (gst_element_set_state (enc, GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (gst_element_set_state (enc, GST_STATE_PAUSED), GST_STATE_CHANGE_FAILURE);
+  gst_element_set_state (enc, GST_STATE_NULL);
+  gst_object_unref (gst_element_get_static_pad (dec, "rtp_src"));
+  gst_object_unref (enc);
+  gst_object_unref (dec);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_two_pipeline_call)
+{
+  Side server, client;
+  gchar *fp = NULL, *suite = NULL, *profile = NULL, *version = NULL;
+  gint state = 0;
+
+  make_side (&server, "call-server", FALSE);
+  make_side (&client, "call-client", TRUE);
+  connect_sides (&server, &client);
+
+  /* The client checks the server's certificate by fingerprint. */
+  fail_unless (gst_element_set_state (server.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  g_object_get (server.enc, "local-fingerprint", &fp, NULL);
+  fail_unless (fp != NULL && g_str_has_prefix (fp, "sha-256 "));
+  g_object_set (client.enc, "peer-fingerprint", fp, NULL);
+  fail_unless (gst_element_set_state (client.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+
+  fail_unless (wait_until (&client.key_set, 1, 10000), "client never keyed");
+  fail_unless (wait_until (&server.key_set, 1, 10000), "server never keyed");
+  fail_unless (wait_until (&client.frames, WANT_FRAMES, 15000), "client decoded %d frames",
+      client.frames);
+  fail_unless (wait_until (&server.frames, WANT_FRAMES, 15000), "server decoded %d frames",
+      server.frames);
+
+  g_object_get (client.dec, "connection-state", &state, "cipher-suite", &suite,
+      "srtp-profile", &profile, "negotiated-version", &version, NULL);
+  fail_unless_equals_int (state, 2);
+  fail_unless_equals_string (version, "DTLS1.3");
+  fail_unless (suite != NULL && g_str_has_prefix (suite, "TLS_"));
+  fail_unless (profile != NULL && g_str_has_prefix (profile, "SRTP_"));
+  fail_unless (stat_u64 (client.enc, "srtp-rtp-protected") > 0);
+  fail_unless (stat_u64 (server.dec, "srtp-rtp-unprotected") > 0);
+  fail_unless_equals_int (stat_u64 (server.dec, "srtp-auth-failures"), 0);
+  fail_unless (stat_u64 (client.enc, "handshake-ms") > 0 || stat_u64 (client.enc, "records-in") > 0);
+  fail_unless_equals_int (client.failed + server.failed, 0);
+
+  g_free (fp);
+  g_free (suite);
+  g_free (profile);
+  g_free (version);
+  free_side (&client);
+  free_side (&server);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_wrong_fingerprint_fails)
+{
+  Side server, client;
+
+  make_side (&server, "bad-server", FALSE);
+  make_side (&client, "bad-client", TRUE);
+  connect_sides (&server, &client);
+  g_object_set (client.enc, "peer-fingerprint",
+      "sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+      "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF", NULL);
+  fail_unless (gst_element_set_state (server.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (client.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+
+  fail_unless (wait_until (&client.failed, 1, 10000), "client never reported the failure");
+  fail_unless_equals_int (client.failed_alert, 42);     /* bad_certificate */
+  g_usleep (500 * 1000);        /* media would flow now if it could */
+  fail_unless_equals_int (client.key_set + server.key_set, 0);
+  fail_unless_equals_int (client.frames + server.frames, 0);
+  fail_unless_equals_int (stat_u64 (server.dec, "srtp-rtp-unprotected"), 0);
+  fail_unless_equals_int (stat_u64 (client.dec, "srtp-rtp-unprotected"), 0);
+  fail_unless_equals_int (stat_u64 (client.enc, "srtp-rtp-protected"), 0);
+  {
+    gint state = 0;
+    g_object_get (client.enc, "connection-state", &state, NULL);
+    fail_unless_equals_int (state, 4);  /* failed */
+  }
+  free_side (&client);
+  free_side (&server);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycles)
+{
+  for (int round = 0; round < 4; round++) {
+    Side server, client;
+    gpointer enc_alive, dec_alive;
+
+    make_side (&server, "cycle-server", FALSE);
+    make_side (&client, "cycle-client", TRUE);
+    connect_sides (&server, &client);
+    enc_alive = client.enc;
+    dec_alive = server.dec;
+    g_object_add_weak_pointer (G_OBJECT (client.enc), &enc_alive);
+    g_object_add_weak_pointer (G_OBJECT (server.dec), &dec_alive);
+    fail_unless (gst_element_set_state (server.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+    fail_unless (gst_element_set_state (client.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+    /* Stop at different points: mid-handshake, and with media flowing. */
+    if (round % 2 == 1)
+      fail_unless (wait_until (&client.frames, 5, 15000));
+    else
+      g_usleep (30 * 1000);
+    free_side (&client);
+    free_side (&server);
+    fail_unless (enc_alive == NULL, "encoder leaked in round %d", round);
+    fail_unless (dec_alive == NULL, "decoder leaked in round %d", round);
+  }
+}
+GST_END_TEST;
+
+static Suite *
+dtls13_suite (void)
+{
+  Suite *s = suite_create ("dtls13");
+  TCase *tc = tcase_create ("general");
+
+  tcase_set_timeout (tc, 60);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_registration_and_properties);
+  tcase_add_test (tc, test_two_pipeline_call);
+  tcase_add_test (tc, test_wrong_fingerprint_fails);
+  tcase_add_test (tc, test_state_cycles);
+  return s;
+}
+
+GST_CHECK_MAIN (dtls13);
