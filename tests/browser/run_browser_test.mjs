@@ -15,7 +15,8 @@
 // Exit: 0 all cases passed, 1 a failure (the step and the stats are printed),
 // 77 skipped (no chromium or no npm: the reason is printed).
 // Environment: D13_CHROMIUM (default /usr/bin/chromium); D13_BROWSER_LOG=1
-// adds Chromium's DTLS/ICE logging to stderr (browser_lib.mjs CHROMIUM_LOG_FLAGS).
+// adds Chromium's DTLS/ICE logging to stderr (browser_lib.mjs CHROMIUM_LOG_FLAGS);
+// D13_BROWSER_SCREENSHOTS=DIR saves a screenshot of the page in each call.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -307,6 +308,12 @@ async function runCase(opts, browser, c) {
       await sleep(250);
     }
     result.browser = lastStats;
+    if (process.env.D13_BROWSER_SCREENSHOTS) {
+      await sleep(1200);  // one more refresh of the page's stats panel
+      const file = path.join(process.env.D13_BROWSER_SCREENSHOTS, `whip-${c.setup}-${c.srtp}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      say(`${label}: screenshot ${file}`);
+    }
 
     result.step = 'server stats endpoint';
     const r = await fetch(`${result.resourceUrl}/stats`, { signal: AbortSignal.timeout(5000) });
