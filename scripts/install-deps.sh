@@ -20,6 +20,7 @@ PACKAGES=(
     libnspr4-dev
     libsrtp2-dev      # SRTP media path
     libnice-dev       # ICE transport
+    libsoup-3.0-dev   # HTTP for the WHIP example server
     libgstreamer1.0-dev               # GStreamer plugin dtls13 (gst-plugin/)
     libgstreamer-plugins-base1.0-dev
     gstreamer1.0-plugins-base         # gst-check tests: videotestsrc, appsrc/appsink
