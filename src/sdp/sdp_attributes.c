@@ -252,29 +252,43 @@ static int parse_transport_attribute(d13_sdp_parser *p, d13_reader *name, d13_re
     return 0;
 }
 
+/* Value-less media attributes: a direction or one of these flags. */
+typedef enum media_flag {
+    FLAG_DIRECTION,
+    FLAG_RTCP_MUX,
+    FLAG_RTCP_MUX_ONLY,
+    FLAG_RTCP_RSIZE,
+    FLAG_BUNDLE_ONLY,
+    FLAG_END_OF_CANDIDATES,
+} media_flag;
+
 static bool parse_flag(dtls13_sdp_media *m, const d13_reader *name)
 {
     static const struct {
         const char *name;
-        int direction; /* -1: not a direction */
-    } flags[] = {{"sendrecv", DTLS13_SDP_SENDRECV}, {"sendonly", DTLS13_SDP_SENDONLY},
-                 {"recvonly", DTLS13_SDP_RECVONLY}, {"inactive", DTLS13_SDP_INACTIVE},
-                 {"rtcp-mux", -1}, {"rtcp-mux-only", -1}, {"rtcp-rsize", -1}, {"bundle-only", -1},
-                 {"end-of-candidates", -1}};
+        media_flag flag;
+        dtls13_sdp_direction direction; /* for FLAG_DIRECTION */
+    } flags[] = {
+        {"sendrecv", FLAG_DIRECTION, DTLS13_SDP_SENDRECV},
+        {"sendonly", FLAG_DIRECTION, DTLS13_SDP_SENDONLY},
+        {"recvonly", FLAG_DIRECTION, DTLS13_SDP_RECVONLY},
+        {"inactive", FLAG_DIRECTION, DTLS13_SDP_INACTIVE},
+        {"rtcp-mux", FLAG_RTCP_MUX, DTLS13_SDP_SENDRECV},
+        {"rtcp-mux-only", FLAG_RTCP_MUX_ONLY, DTLS13_SDP_SENDRECV},
+        {"rtcp-rsize", FLAG_RTCP_RSIZE, DTLS13_SDP_SENDRECV},
+        {"bundle-only", FLAG_BUNDLE_ONLY, DTLS13_SDP_SENDRECV},
+        {"end-of-candidates", FLAG_END_OF_CANDIDATES, DTLS13_SDP_SENDRECV},
+    };
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
         if (!d13_sdp_equals(name, flags[i].name)) continue;
-        if (flags[i].direction >= 0)
-            m->direction = (dtls13_sdp_direction)flags[i].direction;
-        else if (i == 4)
-            m->rtcp_mux = true;
-        else if (i == 5)
-            m->rtcp_mux_only = m->rtcp_mux = true;
-        else if (i == 6)
-            m->rtcp_rsize = true;
-        else if (i == 7)
-            m->bundle_only = true;
-        else
-            m->end_of_candidates = true;
+        switch (flags[i].flag) {
+        case FLAG_DIRECTION: m->direction = flags[i].direction; break;
+        case FLAG_RTCP_MUX: m->rtcp_mux = true; break;
+        case FLAG_RTCP_MUX_ONLY: m->rtcp_mux_only = m->rtcp_mux = true; break;
+        case FLAG_RTCP_RSIZE: m->rtcp_rsize = true; break;
+        case FLAG_BUNDLE_ONLY: m->bundle_only = true; break;
+        case FLAG_END_OF_CANDIDATES: m->end_of_candidates = true; break;
+        }
         return true;
     }
     return false;

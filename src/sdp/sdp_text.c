@@ -60,13 +60,10 @@ bool d13_sdp_copy_trimmed(d13_reader *field, char *out, size_t cap)
 {
     /* A trailing CR is allowed (CRLF line ends) but nowhere else. */
     size_t n = d13_reader_remaining(field);
+    d13_reader last = *field;
+    uint8_t c = 0;
+    if (n > 0 && d13_read_skip(&last, n - 1) && d13_read_u8(&last, &c) && c == '\r') n--;
     d13_reader body;
-    d13_reader scan = *field;
-    if (n > 0) {
-        d13_reader last = scan;
-        uint8_t c = 0;
-        if (d13_read_skip(&last, n - 1) && d13_read_u8(&last, &c) && c == '\r') n--;
-    }
     if (!d13_read_sub(field, n, &body)) return false;
     (void)d13_read_skip(field, d13_reader_remaining(field));
     if (!d13_sdp_copy(&body, out, cap)) return false;
