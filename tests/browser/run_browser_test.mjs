@@ -222,28 +222,15 @@ async function stopMockServer(server) {
 // ---------------------------------------------------------------------------
 // Reading the two sides' statistics.
 
-/** Depth-first search of a JSON value for the first key matching re. */
-function findKey(value, re) {
-  if (!value || typeof value !== 'object') return undefined;
-  for (const [k, v] of Object.entries(value)) {
-    if (re.test(k) && (typeof v !== 'object' || v === null)) return v;
-  }
-  for (const v of Object.values(value)) {
-    const found = findKey(v, re);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** The figures of the server's stats JSON this test checks and prints. */
+/** The figures of the server's stats JSON (examples/whip_server.c) this test checks and prints. */
 function ourSide(json) {
+  const pick = (k) => (json && k in json ? json[k] : undefined);
   return {
-    version: findKey(json, /^(dtls_?)?version$|^tls_?version$/i),
-    cipher: findKey(json, /cipher_?suite|^cipher$/i),
-    group: findKey(json, /group/i),
-    srtp: findKey(json, /srtp_?profile|^profile$/i),
-    packetsIn: findKey(json, /(rtp_)?packets_?(received|in|recv)/i),
-    packetsOut: findKey(json, /(rtp_)?packets_?(sent|out)/i),
+    version: pick('dtls_version'), cipher: pick('cipher_suite'), group: pick('group'),
+    srtp: pick('srtp_profile'), role: pick('dtls_role'), state: pick('state'),
+    packetsIn: pick('packets_in'), packetsOut: pick('packets_out'), echoed: pick('rtp_echoed'),
+    authFailures: pick('srtp_auth_failures'), retransmissions: pick('dtls_retransmissions'),
+    handshakeMs: pick('dtls_handshake_ms'), helloRetry: pick('hello_retry'),
   };
 }
 
@@ -325,6 +312,10 @@ async function runCase(opts, browser, c) {
     const ours = ourSide(json);
     result.ours = ours;
     if (!isDtls13(ours.version)) throw new StepError(result.step, `our side reports version ${JSON.stringify(ours.version)}, not DTLS 1.3`);
+    const wantRole = c.setup === 'active' ? 'client' : 'server';
+    if (!opts.mock && ours.role !== wantRole) {
+      throw new StepError(result.step, `our side reports DTLS role ${JSON.stringify(ours.role)}, expected ${wantRole} for setup:${c.setup}`);
+    }
     const browserFamily = srtpFamily(lastStats.transport.srtpCipher);
     if (srtpFamily(ours.srtp) !== browserFamily) {
       throw new StepError(result.step, `our SRTP profile ${JSON.stringify(ours.srtp)} differs from the browser's ${lastStats.transport.srtpCipher}`);
@@ -380,8 +371,11 @@ function printResult(r) {
     console.log(`    browser media: video sent ${ov.packetsSent} pkts/${ov.framesEncoded} frames, ` +
       `echo received ${v.packetsReceived} pkts/${v.framesDecoded} frames decoded${v.codec ? ' (' + v.codec + ')' : ''}; ` +
       `audio echo ${a.packetsReceived ?? 0} pkts`);
-    console.log(`    our side: version ${r.ours.version}, cipher suite ${r.ours.cipher}, group ${r.ours.group}, ` +
-      `SRTP profile ${r.ours.srtp}, packets in ${r.ours.packetsIn} out ${r.ours.packetsOut}`);
+    console.log(`    our side (DTLS ${r.ours.role}): version ${r.ours.version}, cipher suite ${r.ours.cipher}, group ${r.ours.group}, ` +
+      `SRTP profile ${r.ours.srtp}, HRR ${r.ours.helloRetry}, handshake ${r.ours.handshakeMs} ms, ` +
+      `${r.ours.retransmissions} retransmissions`);
+    console.log(`    our media: packets in ${r.ours.packetsIn}, out ${r.ours.packetsOut}, RTP echoed ${r.ours.echoed}, ` +
+      `SRTP auth failures ${r.ours.authFailures}`);
     console.log(`    DELETE -> ${r.hangup.status}; stats afterwards -> ${r.statsAfterDelete}`);
     return;
   }
