@@ -286,6 +286,12 @@ async function runCase(opts, browser, c) {
       const st = await page.evaluate(() => ({ phase: window.whipState.phase, error: window.whipState.error }));
       const done = browserDone(lastStats, wantFamily);
       if (done.ok) break;
+      const t = (lastStats && lastStats.transport) || {};
+      if (t.dtlsState === 'connected' && t.srtpCipher &&
+          (t.tlsVersion !== 'FEFC' || (wantFamily !== null && srtpFamily(t.srtpCipher) !== wantFamily))) {
+        throw new StepError(result.step, `handshake done with tlsVersion ${t.tlsVersion}, srtpCipher ${t.srtpCipher}; ` +
+          `wanted FEFC and ${wantFamily || 'any profile'}`);
+      }
       if (st.phase === 'failed') {
         throw new StepError(result.step, `the call failed in the browser (${st.error}); still missing: ${done.missing.join(', ')}`);
       }
@@ -347,12 +353,17 @@ async function runCase(opts, browser, c) {
       else await stopWhipServer(server);
       result.serverOutput = server.output;
       result.serverExit = server.exited;
-      // A sanitizer report from the server (ASan/UBSan builds) fails the call.
+      // A sanitizer report from the server (ASan/UBSan builds), or an
+      // unclean exit on SIGTERM, fails the call.
       const report = /ERROR: (Address|Leak)Sanitizer|runtime error:/.exec(server.output || '');
       if (report && result.ok) {
         result.ok = false;
         result.step = 'whip_server sanitizer report';
         result.error = `the server printed "${report[0]}" (see its output below)`;
+      } else if (!opts.mock && result.ok && !(server.exited && server.exited.code === 0)) {
+        result.ok = false;
+        result.step = 'whip_server exit';
+        result.error = `the server did not exit cleanly on SIGTERM: ${JSON.stringify(server.exited)}`;
       }
     }
   }
@@ -376,7 +387,8 @@ function printResult(r) {
       `${r.ours.retransmissions} retransmissions`);
     console.log(`    our media: packets in ${r.ours.packetsIn}, out ${r.ours.packetsOut}, RTP echoed ${r.ours.echoed}, ` +
       `SRTP auth failures ${r.ours.authFailures}`);
-    console.log(`    DELETE -> ${r.hangup.status}; stats afterwards -> ${r.statsAfterDelete}`);
+    console.log(`    DELETE -> ${r.hangup.status}; stats afterwards -> ${r.statsAfterDelete}` +
+      (r.serverExit ? `; server exit status ${r.serverExit.code} on SIGTERM` : ''));
     return;
   }
   say(`FAIL ${r.label} after ${r.seconds.toFixed(1)} s`);
