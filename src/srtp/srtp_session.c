@@ -3,6 +3,7 @@
  * re-keying. */
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "crypto/crypto.h"
@@ -19,9 +20,31 @@
 static pthread_once_t srtp_init_once = PTHREAD_ONCE_INIT;
 static srtp_err_status_t srtp_init_result = srtp_err_status_fail;
 
+/* Whether the crypto kernel works: a throwaway session can be created. */
+static bool srtp_kernel_usable(void)
+{
+    srtp_policy_t policy;
+    uint8_t key[SRTP_AES_ICM_128_KEY_LEN_WSALT];
+    memset(&policy, 0, sizeof(policy));
+    memset(key, 0x5a, sizeof(key));
+    srtp_crypto_policy_set_rtp_default(&policy.rtp);
+    srtp_crypto_policy_set_rtcp_default(&policy.rtcp);
+    policy.ssrc.type = ssrc_any_outbound;
+    policy.key = key;
+    policy.window_size = 128;
+    srtp_t session = NULL;
+    bool ok = srtp_create(&session, &policy) == srtp_err_status_ok;
+    if (session) srtp_dealloc(session);
+    return ok;
+}
+
 static void run_srtp_init(void)
 {
     srtp_init_result = srtp_init();
+    /* Another component of the process (e.g. GStreamer's srtp plugin) may
+     * have initialized libsrtp2 first: a second srtp_init() then reports
+     * an error although the kernel works. Trust a working kernel. */
+    if (srtp_init_result != srtp_err_status_ok && srtp_kernel_usable()) srtp_init_result = srtp_err_status_ok;
 }
 
 int dtls13_srtp_library_init(void)
