@@ -110,6 +110,16 @@ connect_sides (Side * a, Side * b)
   gst_app_sink_set_callbacks (GST_APP_SINK (b->appsink), &cb, a->appsrc, NULL);
 }
 
+/* Each side's appsink pushes into the other side's appsrc, so both
+ * pipelines must be stopped (their streaming threads joined) before either
+ * side's elements are released. */
+static void
+stop_sides (Side * a, Side * b)
+{
+  gst_element_set_state (a->pipeline, GST_STATE_NULL);
+  gst_element_set_state (b->pipeline, GST_STATE_NULL);
+}
+
 static void
 free_side (Side * side)
 {
@@ -240,6 +250,7 @@ GST_START_TEST (test_two_pipeline_call)
   g_free (suite);
   g_free (profile);
   g_free (version);
+  stop_sides (&client, &server);
   free_side (&client);
   free_side (&server);
 }
@@ -271,6 +282,7 @@ GST_START_TEST (test_wrong_fingerprint_fails)
     g_object_get (client.enc, "connection-state", &state, NULL);
     fail_unless_equals_int (state, 4);  /* failed */
   }
+  stop_sides (&client, &server);
   free_side (&client);
   free_side (&server);
 }
@@ -296,6 +308,7 @@ GST_START_TEST (test_state_cycles)
       fail_unless (wait_until (&client.frames, 5, 40000));
     else
       g_usleep (30 * 1000);
+    stop_sides (&client, &server);
     free_side (&client);
     free_side (&server);
     fail_unless (enc_alive == NULL, "encoder leaked in round %d", round);
