@@ -876,3 +876,27 @@ gst_dtls13_association_stats (GstDtls13Association * assoc)
       "media-dropped-before-keys", G_TYPE_UINT64, dropped_before_keys,
       "datagrams-dropped", G_TYPE_UINT64, datagrams_dropped, NULL);
 }
+
+GstDtls13Association *
+gst_dtls13_association_join (GstElement * element, const gchar * id, gboolean is_encoder)
+{
+  GstDtls13Association *assoc;
+  gboolean attached;
+
+  if (id == NULL || id[0] == '\0') {
+    GST_ELEMENT_ERROR (element, LIBRARY, SETTINGS, ("connection-id is not set"),
+        ("the encoder and decoder of one association share a connection-id"));
+    return NULL;
+  }
+  assoc = gst_dtls13_association_acquire (id);
+  attached = is_encoder ? gst_dtls13_association_set_encoder (assoc, element)
+      : gst_dtls13_association_set_decoder (assoc, element);
+  if (!attached) {
+    GST_ELEMENT_ERROR (element, LIBRARY, SETTINGS, ("connection-id already in use"),
+        ("another %s uses connection-id '%s'", is_encoder ? "dtls13srtpenc" : "dtls13srtpdec",
+            gst_dtls13_association_id (assoc)));
+    gst_dtls13_association_release (assoc);
+    return NULL;
+  }
+  return assoc;
+}

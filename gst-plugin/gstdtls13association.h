@@ -102,6 +102,13 @@ gboolean gst_dtls13_association_set_encoder (GstDtls13Association * assoc, GstEl
  *  decoder is attached. */
 gboolean gst_dtls13_association_set_decoder (GstDtls13Association * assoc, GstElement * dec);
 
+/** For an element entering READY: checks that id is set, acquires the
+ *  association and attaches element as its encoder (is_encoder) or
+ *  decoder. On failure posts an element error saying why (id missing, or
+ *  another element of the same kind already uses it) and returns NULL. */
+GstDtls13Association *gst_dtls13_association_join (GstElement * element, const gchar * id,
+    gboolean is_encoder);
+
 /** Creates the engine from settings and starts the handshake (a client
  *  queues its ClientHello). Fails (FALSE, *error set) on a bad setting. */
 gboolean gst_dtls13_association_start (GstDtls13Association * assoc,

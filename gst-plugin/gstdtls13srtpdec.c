@@ -119,22 +119,10 @@ change_state (GstElement * element, GstStateChange transition)
     GST_OBJECT_LOCK (self);
     id = g_strdup (self->connection_id);
     GST_OBJECT_UNLOCK (self);
-    if (id == NULL || id[0] == '\0') {
-      GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("connection-id is not set"),
-          ("the encoder and decoder of one association share a connection-id"));
-      g_free (id);
-      return GST_STATE_CHANGE_FAILURE;
-    }
-    self->assoc = gst_dtls13_association_acquire (id);
+    self->assoc = gst_dtls13_association_join (element, id, FALSE);
     g_free (id);
-    if (!gst_dtls13_association_set_decoder (self->assoc, element)) {
-      GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("connection-id already in use"),
-          ("another dtls13srtpdec uses connection-id '%s'",
-              gst_dtls13_association_id (self->assoc)));
-      gst_dtls13_association_release (self->assoc);
-      self->assoc = NULL;
+    if (self->assoc == NULL)
       return GST_STATE_CHANGE_FAILURE;
-    }
     dtls13_demux_counters_reset (&self->demux);
   }
   ret = GST_ELEMENT_CLASS (gst_dtls13_srtp_dec_parent_class)->change_state (element, transition);

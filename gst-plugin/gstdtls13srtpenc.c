@@ -230,23 +230,9 @@ acquire_association (GstDtls13SrtpEnc * self)
   GST_OBJECT_LOCK (self);
   id = g_strdup (self->connection_id);
   GST_OBJECT_UNLOCK (self);
-  if (id == NULL || id[0] == '\0') {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("connection-id is not set"),
-        ("the encoder and decoder of one association share a connection-id"));
-    g_free (id);
-    return FALSE;
-  }
-  self->assoc = gst_dtls13_association_acquire (id);
+  self->assoc = gst_dtls13_association_join (GST_ELEMENT (self), id, TRUE);
   g_free (id);
-  if (!gst_dtls13_association_set_encoder (self->assoc, GST_ELEMENT (self))) {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("connection-id already in use"),
-        ("another dtls13srtpenc uses connection-id '%s'",
-            gst_dtls13_association_id (self->assoc)));
-    gst_dtls13_association_release (self->assoc);
-    self->assoc = NULL;
-    return FALSE;
-  }
-  return TRUE;
+  return self->assoc != NULL;
 }
 
 static GstStateChangeReturn
