@@ -77,22 +77,17 @@ void d13_read_queue_free(dtls13_conn *c)
  * 7). Rate-limited to one answer per quarter timeout. */
 static void on_old_message(dtls13_conn *c)
 {
-    if (c->hs == D13_HS_DONE) {
+    /* A client whose final flight is unacknowledged sees the server repeat
+     * its flight: our final flight was lost, so it is resent below. In every
+     * other finished state, acknowledge once the whole datagram is read, so
+     * that one ACK covers every record of the retransmitted flight. */
+    if (c->hs == D13_HS_DONE && !(c->role == DTLS13_ROLE_CLIENT && c->flight.active)) {
         c->ack_after_datagram = true;
         return;
     }
     if (c->last_old_retransmit_ms && c->now_ms - c->last_old_retransmit_ms < c->timeout_ms / 4 + 1) return;
     c->last_old_retransmit_ms = c->now_ms;
-    if (c->flight.active && c->hs != D13_HS_DONE) {
-        d13_flight_retransmit(c, &c->flight);
-    } else if (c->flight.active && c->role == DTLS13_ROLE_CLIENT) {
-        /* The server repeats its flight: our final flight was lost. */
-        d13_flight_retransmit(c, &c->flight);
-    } else if (c->hs == D13_HS_DONE) {
-        /* Acknowledge once the whole datagram is read, so that one ACK
-         * covers every record of the retransmitted flight. */
-        c->ack_after_datagram = true;
-    }
+    if (c->flight.active) d13_flight_retransmit(c, &c->flight);
 }
 
 /* Messages after the handshake (RFC 8446 4.6, RFC 9147 5.8.4, 8). */
