@@ -98,6 +98,19 @@ int dtls13_config_set_initial_timeout_ms(dtls13_config *cfg, uint32_t timeout_ms
 /** Server only: whether to request and require a client certificate
  *  (default true, as WebRTC requires). */
 int dtls13_config_set_require_client_auth(dtls13_config *cfg, bool require);
+/** Restricts the protocol versions the connection may negotiate to
+ *  [min_version, max_version] (DTLS13_VERSION_DTLS12 / DTLS13_VERSION_DTLS13,
+ *  so min_version >= max_version numerically: DTLS counts down).
+ *  This build implements DTLS 1.3 only: the default and the only accepted
+ *  range is DTLS 1.3..DTLS 1.3. A range that includes DTLS 1.2 returns
+ *  DTLS13_ERR_UNSUPPORTED (DTLS 1.2 fallback, RFC 6347, is not implemented
+ *  yet); an unknown version or an empty range returns
+ *  DTLS13_ERR_INVALID_ARG. The config is unchanged on error. */
+int dtls13_config_set_version_range(dtls13_config *cfg, uint16_t min_version, uint16_t max_version);
+/** The versions this build can negotiate: writes the oldest and newest
+ *  (both DTLS13_VERSION_DTLS13 here) to *min_version and *max_version. */
+void dtls13_config_get_version_range(const dtls13_config *cfg, uint16_t *min_version,
+                                     uint16_t *max_version);
 /** Treats the draft-ietf-tls-dtls13-43 code point 0x7f2b as DTLS 1.3 in
  *  supported_versions (offered by a client, accepted by a server). Off by
  *  default; for NSS 3.87 interop only. */

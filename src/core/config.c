@@ -196,6 +196,32 @@ int dtls13_config_set_require_client_auth(dtls13_config *cfg, bool require)
     return DTLS13_OK;
 }
 
+/* Whether v is a DTLS version code point this API knows. */
+static bool is_known_version(uint16_t v)
+{
+    return v == DTLS13_VERSION_DTLS12 || v == DTLS13_VERSION_DTLS13;
+}
+
+int dtls13_config_set_version_range(dtls13_config *cfg, uint16_t min_version, uint16_t max_version)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    if (!is_known_version(min_version) || !is_known_version(max_version)) return DTLS13_ERR_INVALID_ARG;
+    /* DTLS version numbers count down: 1.3 (0xfefc) < 1.2 (0xfefd). */
+    if (min_version < max_version) return DTLS13_ERR_INVALID_ARG;
+    if (min_version == DTLS13_VERSION_DTLS12 || max_version == DTLS13_VERSION_DTLS12)
+        return DTLS13_ERR_UNSUPPORTED;
+    return DTLS13_OK;
+}
+
+void dtls13_config_get_version_range(const dtls13_config *cfg, uint16_t *min_version,
+                                     uint16_t *max_version)
+{
+    (void)cfg;
+    if (min_version) *min_version = DTLS13_VERSION_DTLS13;
+    if (max_version) *max_version = DTLS13_VERSION_DTLS13;
+}
+
 int dtls13_config_set_accept_draft43(dtls13_config *cfg, bool enable)
 {
     int rc = check_mutable(cfg);

@@ -1,0 +1,62 @@
+/* dtls13_config setters: argument validation and the version range. */
+#include "dtls13/dtls13.h"
+#include "test.h"
+
+static void test_version_range(d13_test_state *t)
+{
+    dtls13_config *cfg = dtls13_config_new();
+    CHECK(cfg != NULL);
+    uint16_t lo = 0, hi = 0;
+    dtls13_config_get_version_range(cfg, &lo, &hi);
+    CHECK_EQ(lo, DTLS13_VERSION_DTLS13);
+    CHECK_EQ(hi, DTLS13_VERSION_DTLS13);
+    CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS13, DTLS13_VERSION_DTLS13), DTLS13_OK);
+    /* DTLS 1.2 fallback is not implemented: any range that needs it. */
+    CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS12, DTLS13_VERSION_DTLS13),
+             DTLS13_ERR_UNSUPPORTED);
+    CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS12, DTLS13_VERSION_DTLS12),
+             DTLS13_ERR_UNSUPPORTED);
+    /* Empty range (min newer than max) and unknown code points. */
+    CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS13, DTLS13_VERSION_DTLS12),
+             DTLS13_ERR_INVALID_ARG);
+    CHECK_EQ(dtls13_config_set_version_range(cfg, 0x0303, 0x0304), DTLS13_ERR_INVALID_ARG);
+    CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS13_DRAFT43, DTLS13_VERSION_DTLS13),
+             DTLS13_ERR_INVALID_ARG);
+    CHECK_EQ(dtls13_config_set_version_range(NULL, DTLS13_VERSION_DTLS13, DTLS13_VERSION_DTLS13),
+             DTLS13_ERR_INVALID_ARG);
+    dtls13_config_get_version_range(cfg, &lo, &hi);
+    CHECK_EQ(lo, DTLS13_VERSION_DTLS13);
+    CHECK_EQ(hi, DTLS13_VERSION_DTLS13);
+    dtls13_config_free(cfg);
+}
+
+/* Send callback that drops what the connection sends. */
+static int discard_datagram(void *user, const uint8_t *data, size_t len)
+{
+    (void)user;
+    (void)data;
+    (void)len;
+    return 0;
+}
+
+static void test_frozen_config(d13_test_state *t)
+{
+    dtls13_config *cfg = dtls13_config_new();
+    CHECK_EQ(dtls13_config_generate_certificate(cfg, "frozen"), DTLS13_OK);
+    dtls13_conn *conn = dtls13_conn_new(cfg, DTLS13_ROLE_CLIENT, discard_datagram, NULL);
+    CHECK(conn != NULL);
+    /* A config in use by a connection no longer changes. */
+    CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS13, DTLS13_VERSION_DTLS13),
+             DTLS13_ERR_BAD_STATE);
+    CHECK_EQ(dtls13_config_set_mtu(cfg, 1000), DTLS13_ERR_BAD_STATE);
+    dtls13_conn_free(conn);
+    dtls13_config_free(cfg);
+}
+
+int main(void)
+{
+    d13_test_state st = {0, 0};
+    RUN_TEST(&st, test_version_range);
+    RUN_TEST(&st, test_frozen_config);
+    TEST_MAIN_END(&st);
+}
