@@ -2,7 +2,9 @@
 # Builds (optimized) and runs the benchmarks. They print measurements next
 # to the targets of issue 2 (handshake within 1.25x of the raw public-key
 # crypto, records within 1.15x of the raw AEAD, at most 16 KiB per
-# established connection); they never fail on a missed target.
+# established connection, the GStreamer elements at least as fast as
+# Debian's DTLS 1.2 dtlssrtpenc/dtlssrtpdec); they never fail on a missed
+# target.
 #
 # Environment: D13_BENCH_BUILD_DIR overrides the build directory
 # (default build-bench/, configured with buildtype=release).
@@ -27,3 +29,13 @@ for bench in bench_handshake bench_record bench_memory bench_srtp bench_sim_hand
     "$BUILD_DIR/bench/$bench"
     echo
 done
+
+# The GStreamer elements against Debian's DTLS 1.2 ones; built only with the
+# GStreamer development packages. It loads our plugin from the build
+# directory itself (and Debian's dtlssrtpenc/dec from the system path).
+if [[ -x "$BUILD_DIR/bench/bench_gst" ]]; then
+    say "running bench_gst"
+    "$BUILD_DIR/bench/bench_gst"
+else
+    say "bench_gst not built (no GStreamer development packages): skipped"
+fi
