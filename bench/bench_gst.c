@@ -35,7 +35,7 @@
  * plugin registry is kept in the build directory (BENCH_GST_REGISTRY)
  * unless GST_REGISTRY_1_0 is set.
  *
- * Usage: bench_gst [PACKETS_PER_ROUND [ROUNDS]]   (default 10000 5) */
+ * Usage: bench_gst [PACKETS_PER_ROUND [ROUNDS]]   (default 10000 7) */
 #include <gst/gst.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -58,7 +58,7 @@
 #define WARMUP_BATCH 50
 #define DELIVERY_TIMEOUT_MS 20000
 #define DEFAULT_PACKETS 10000
-#define DEFAULT_ROUNDS 5
+#define DEFAULT_ROUNDS 7
 #define MAX_ROUNDS 101
 
 /* One of the stacks compared. */
