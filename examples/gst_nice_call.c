@@ -19,6 +19,10 @@
  * is read at that same transition, so bob starts first, alice starts with
  * bob's fingerprint in `peer-fingerprint`, and bob checks alice's
  * certificate against alice's `local-fingerprint` in `on-peer-certificate`.
+ * The pipelines play before ICE starts: nicesrc reads the agent's socket
+ * (STUN included) only from its streaming thread, so ICE cannot connect
+ * without it; the DTLS client's first flight, sent before a candidate pair
+ * exists, is lost and retransmitted (400 ms later).
  *
  * Progress goes to stdout; the last line is the summary. The exit status
  * is 0 when both peers decoded at least N frames (default 30) within the
@@ -58,7 +62,6 @@ typedef struct {
     guint ice_state;
     gboolean ice_ready;
     gboolean connected;
-    gint64 connected_us;
     gint frames_reported;
     gboolean first_frame_reported;
 
@@ -88,8 +91,8 @@ static void usage(FILE *f)
 {
     fputs("usage: gst_nice_call [--frames N] [--timeout SECONDS]\n"
           "  --frames N       frames each peer must decode (default 30)\n"
-          "  --timeout S      limit for the whole call, from ICE gathering to the\n"
-          "                   last frame (default 20)\n"
+          "  --timeout S      limit for the whole call, from the start to the last\n"
+          "                   frame (default 20)\n"
           "Needs the dtls13 plugin on GST_PLUGIN_PATH and Debian's gstreamer1.0-nice,\n"
           "gstreamer1.0-plugins-good and gstreamer1.0-plugins-base.\n",
           f);
@@ -483,7 +486,6 @@ static void report_connection(Call *call, Peer *peer)
 {
     if (peer->connected || !g_str_equal(connection_state(peer), "connected")) return;
     peer->connected = TRUE;
-    peer->connected_us = g_get_monotonic_time();
     gchar *version = NULL, *cipher = NULL, *profile = NULL;
     g_object_get(peer->enc, "negotiated-version", &version, "cipher-suite", &cipher, "srtp-profile", &profile, NULL);
     printf("[%s] DTLS connected: %s, %s, SRTP %s, handshake %llu ms, %llu retransmission(s) (%.2f s)\n",
