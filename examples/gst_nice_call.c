@@ -19,6 +19,9 @@
  * is read at that same transition, so bob starts first, alice starts with
  * bob's fingerprint in `peer-fingerprint`, and bob checks alice's
  * certificate against alice's `local-fingerprint` in `on-peer-certificate`.
+ * bob sets `peer-address-validated`: DTLS only flows over the candidate
+ * pair ICE checked, so RFC 9147's anti-amplification limit (5.1) has
+ * nothing left to protect and would only hold back bob's first flight.
  * The pipelines play before ICE starts: nicesrc reads the agent's socket
  * (STUN included) only from its streaming thread, so ICE cannot connect
  * without it; the DTLS client's first flight, sent before a candidate pair
@@ -318,16 +321,19 @@ static gboolean setup_pipeline(Peer *peer, gchar **error)
     gchar *desc = g_strdup_printf(
         "videotestsrc is-live=true pattern=%s ! video/x-raw,width=160,height=120,framerate=30/1 "
         "! vp8enc deadline=1 keyframe-max-dist=10 ! rtpvp8pay "
-        "! dtls13srtpenc name=enc connection-id=%s is-client=%s pre-key-policy=hold "
+        "! dtls13srtpenc name=enc connection-id=%s is-client=%s peer-address-validated=%s pre-key-policy=hold "
         "! nicesink name=net_out sync=false async=false "
         "nicesrc name=net_in ! dtls13srtpdec name=dec connection-id=%s "
         "dec.rtp_src ! " RTP_CAPS " ! rtpvp8depay ! vp8dec ! fakesink name=video sync=false async=false",
-        peer->dtls_client ? "ball" : "smpte", peer->name, peer->dtls_client ? "true" : "false", peer->name);
+        peer->dtls_client ? "ball" : "smpte", peer->name, peer->dtls_client ? "true" : "false",
+        peer->dtls_client ? "false" : "true", peer->name);
     GError *err = NULL;
     peer->pipeline = gst_parse_launch(desc, &err);
     g_free(desc);
     if (peer->pipeline == NULL || err != NULL) {
-        *error = g_strdup_printf("%s pipeline: %s", peer->name, err ? err->message : "cannot be built");
+        gboolean missing = err != NULL && g_error_matches(err, GST_PARSE_ERROR, GST_PARSE_ERROR_NO_SUCH_ELEMENT);
+        *error = g_strdup_printf("%s pipeline: %s%s", peer->name, err ? err->message : "cannot be built",
+                                 missing ? " (plugin not installed or not on GST_PLUGIN_PATH; see --help)" : "");
         g_clear_error(&err);
         return FALSE;
     }
