@@ -294,7 +294,8 @@ static gboolean pipeline_failed(Stack *stack)
     return FALSE;
 }
 
-/* Finds the dtlsenc inside Debian's dtlssrtpenc bin (new reference). */
+/* The first element made by factory_name inside bin, at any depth (a new
+ * reference), or NULL. */
 static GstElement *find_child_by_factory(GstElement *bin, const char *factory_name)
 {
     GstIterator *it = gst_bin_iterate_recurse(GST_BIN(bin));
