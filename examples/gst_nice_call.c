@@ -210,17 +210,19 @@ static GstPadProbeReturn count_frame(GstPad *pad, GstPadProbeInfo *info, gpointe
 
 /* ---- ICE (the agents' signals, on the main context) ---- */
 
-static void exchange(Peer *from, Peer *to)
+/* Signalling: to learns from's ICE credentials and candidates. */
+static gboolean exchange(Peer *from, Peer *to)
 {
     gchar *ufrag = NULL, *pwd = NULL;
-    nice_agent_get_local_credentials(from->agent, from->stream_id, &ufrag, &pwd);
-    nice_agent_set_remote_credentials(to->agent, to->stream_id, ufrag, pwd);
+    gboolean ok = nice_agent_get_local_credentials(from->agent, from->stream_id, &ufrag, &pwd) &&
+                  nice_agent_set_remote_credentials(to->agent, to->stream_id, ufrag, pwd);
     g_free(ufrag);
     g_free(pwd);
     GSList *candidates = nice_agent_get_local_candidates(from->agent, from->stream_id, COMPONENT_ID);
-    int added = nice_agent_set_remote_candidates(to->agent, to->stream_id, COMPONENT_ID, candidates);
+    int added = ok ? nice_agent_set_remote_candidates(to->agent, to->stream_id, COMPONENT_ID, candidates) : 0;
     printf("[%s] ICE: %d remote candidate%s from %s\n", to->name, added, added == 1 ? "" : "s", from->name);
     g_slist_free_full(candidates, (GDestroyNotify)nice_candidate_free);
+    return ok && added > 0;
 }
 
 static void on_gathering_done(NiceAgent *agent, guint stream_id, gpointer user)
@@ -246,8 +248,10 @@ static void on_gathering_done(NiceAgent *agent, guint stream_id, gpointer user)
     }
     if (call->peers[0].gathered && call->peers[1].gathered && !call->exchanged) {
         call->exchanged = TRUE;
-        exchange(&call->peers[0], &call->peers[1]);
-        exchange(&call->peers[1], &call->peers[0]);
+        if (!exchange(&call->peers[0], &call->peers[1]) || !exchange(&call->peers[1], &call->peers[0])) {
+            finish(call, FALSE, "ICE: an agent refused the other's credentials or candidates");
+            return;
+        }
         printf("ICE: credentials and candidates exchanged, connectivity checks running\n");
     }
 }
