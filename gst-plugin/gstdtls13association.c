@@ -9,6 +9,7 @@
 #include "dtls13/conn.h"
 #include "dtls13/constants.h"
 #include "dtls13/errors.h"
+#include "dtls13/listen.h"
 #include "dtls13/srtp.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_dtls13_debug);
@@ -19,6 +20,9 @@ GST_DEBUG_CATEGORY_EXTERN (gst_dtls13_debug);
 #define MAX_QUEUED_DATAGRAMS 512
 /* Largest DTLS application data record read at once. */
 #define MAX_RECORD_BYTES 16384
+/* Room for a HelloRetryRequest datagram of the listener (dtls13/listen.h
+ * says 512 suffice). */
+#define MAX_HRR_BYTES 1024
 
 typedef struct {
   GstDtls13MediaKind kind;
@@ -34,6 +38,15 @@ struct _GstDtls13Association {
   dtls13_config *cfg;
   dtls13_conn *conn;
   dtls13_srtp *srtp;
+  /* A server before its connection exists (see gst_dtls13_association_start) */
+  dtls13_listener *listener;    /* while a cookie may be demanded */
+  gboolean awaiting_client_hello;       /* server started, no connection yet */
+  GstDtls13CookiePolicy cookie;
+  gboolean under_load;
+  gboolean hrr_sent;            /* the listener answered with a HelloRetryRequest */
+  gboolean peer_address_validated;
+  gchar *peer_fingerprint;
+  dtls13_listener_stats listener_stats; /* kept when the listener is freed */
   GstClock *clock;              /* the system clock (monotonic) */
   GstClockID timer;
   guint64 timer_ms;
@@ -515,6 +528,39 @@ set_profiles (dtls13_config * cfg, const gchar * names, GError ** error)
   return ok;
 }
 
+static const gchar *
+version_nick (GstDtls13Version version)
+{
+  switch (version) {
+    case GST_DTLS13_VERSION_DTLS12:
+      return "dtls1.2";
+    case GST_DTLS13_VERSION_DTLS13:
+      return "dtls1.3";
+  }
+  return "unknown";
+}
+
+/* min-version / max-version; the engine refuses what this build cannot
+ * negotiate, and the error names the property and the version. */
+static gboolean
+set_version_range (dtls13_config * cfg, const GstDtls13Settings * s, GError ** error)
+{
+  int rc = dtls13_config_set_version_range (cfg, (uint16_t) s->min_version,
+      (uint16_t) s->max_version);
+
+  if (rc == 0)
+    return TRUE;
+  if (rc == DTLS13_ERR_UNSUPPORTED)
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
+        "%s dtls1.2: DTLS 1.2 fallback is not implemented by this build (DTLS 1.3 only)",
+        s->min_version == GST_DTLS13_VERSION_DTLS12 ? "min-version" : "max-version");
+  else
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
+        "min-version %s and max-version %s leave no version to negotiate (%s)",
+        version_nick (s->min_version), version_nick (s->max_version), dtls13_strerror (rc));
+  return FALSE;
+}
+
 static dtls13_config *
 make_config (GstDtls13Association * assoc, const GstDtls13Settings * s, GError ** error)
 {
@@ -534,6 +580,8 @@ make_config (GstDtls13Association * assoc, const GstDtls13Settings * s, GError *
         s->pem ? s->pem : "");
     goto fail;
   }
+  if (!set_version_range (cfg, s, error))
+    goto fail;
   if (s->srtp_profiles != NULL && s->srtp_profiles[0] != '\0'
       && !set_profiles (cfg, s->srtp_profiles, error))
     goto fail;
@@ -555,6 +603,35 @@ fail:
   return NULL;
 }
 
+/* Event callback, expected peer fingerprint and (server) address
+ * validation of a new connection, before it processes anything more. */
+static gboolean
+configure_conn_locked (GstDtls13Association * assoc, GError ** error)
+{
+  dtls13_conn_set_event_callback (assoc->conn, on_event, assoc);
+  if (assoc->peer_fingerprint != NULL
+      && dtls13_conn_set_peer_fingerprint (assoc->conn, assoc->peer_fingerprint) != 0) {
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
+        "peer-fingerprint '%s' is not an SDP fingerprint", assoc->peer_fingerprint);
+    return FALSE;
+  }
+  if (dtls13_conn_role (assoc->conn) == DTLS13_ROLE_SERVER && assoc->peer_address_validated)
+    dtls13_conn_set_peer_address_validated (assoc->conn);
+  return TRUE;
+}
+
+/* The listener is done once a connection exists: its counters are kept,
+ * its cookie secrets zeroized. */
+static void
+free_listener_locked (GstDtls13Association * assoc)
+{
+  if (assoc->listener == NULL)
+    return;
+  dtls13_listener_get_stats (assoc->listener, &assoc->listener_stats);
+  dtls13_listener_free (assoc->listener);
+  assoc->listener = NULL;
+}
+
 gboolean
 gst_dtls13_association_start (GstDtls13Association * assoc,
     const GstDtls13Settings * s, GError ** error)
@@ -567,31 +644,45 @@ gst_dtls13_association_start (GstDtls13Association * assoc,
   assoc->keylog_path = keylog && keylog[0] ? g_strdup (keylog) : NULL;
   assoc->policy = s->pre_key_policy;
   assoc->max_held = s->max_held_buffers;
+  assoc->cookie = s->cookie;
+  assoc->under_load = s->under_load;
+  assoc->peer_address_validated = !s->is_client && s->peer_address_validated;
+  assoc->peer_fingerprint = s->peer_fingerprint != NULL && s->peer_fingerprint[0] != '\0'
+      ? g_strdup (s->peer_fingerprint) : NULL;
   assoc->cfg = make_config (assoc, s, error);
   if (assoc->cfg == NULL)
     goto out;
+  /* Created in every case, so that its settings are checked now. */
   assoc->conn = dtls13_conn_new (assoc->cfg,
       s->is_client ? DTLS13_ROLE_CLIENT : DTLS13_ROLE_SERVER, on_send, assoc);
   if (assoc->conn == NULL) {
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED, "cannot create connection");
     goto out;
   }
-  dtls13_conn_set_event_callback (assoc->conn, on_event, assoc);
-  if (s->peer_fingerprint != NULL && s->peer_fingerprint[0] != '\0'
-      && dtls13_conn_set_peer_fingerprint (assoc->conn, s->peer_fingerprint) != 0) {
-    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
-        "peer-fingerprint '%s' is not an SDP fingerprint", s->peer_fingerprint);
+  if (!configure_conn_locked (assoc, error))
     goto out;
-  }
-  if (!s->is_client && s->peer_address_validated)
-    dtls13_conn_set_peer_address_validated (assoc->conn);
   assoc->state = GST_DTLS13_CONNECTION_STATE_CONNECTING;
-  if (dtls13_conn_start (assoc->conn, now_ms (assoc)) != 0) {
+  if (!s->is_client && s->cookie != GST_DTLS13_COOKIE_NEVER) {
+    /* The first ClientHellos go to the listener; the connection is made
+     * from the one it accepts (gst_dtls13_association_handle_datagram). */
+    dtls13_conn_free (assoc->conn);
+    assoc->conn = NULL;
+    assoc->listener = dtls13_listener_new (assoc->cfg, (dtls13_cookie_mode) s->cookie);
+    if (assoc->listener == NULL) {
+      g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
+          "cannot create the cookie listener");
+      goto out;
+    }
+    dtls13_listener_set_under_load (assoc->listener, s->under_load);
+    assoc->awaiting_client_hello = TRUE;
+  } else if (dtls13_conn_start (assoc->conn, now_ms (assoc)) != 0) {
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED, "cannot start the handshake");
     goto out;
   }
-  GST_INFO ("[%s] started as %s, local fingerprint %s", assoc->id,
-      s->is_client ? "client" : "server", assoc->local_fingerprint);
+  GST_INFO ("[%s] started as %s (cookie %s), local fingerprint %s", assoc->id,
+      s->is_client ? "client" : "server", s->is_client ? "n/a"
+      : s->cookie == GST_DTLS13_COOKIE_ALWAYS ? "always"
+      : s->cookie == GST_DTLS13_COOKIE_NEVER ? "never" : "under-load", assoc->local_fingerprint);
   rearm_timer_locked (assoc);
   ok = TRUE;
 out:
@@ -603,6 +694,17 @@ out:
 }
 
 void
+gst_dtls13_association_set_under_load (GstDtls13Association * assoc, gboolean under_load)
+{
+  g_rec_mutex_lock (&assoc->lock);
+  assoc->under_load = under_load;
+  if (assoc->listener != NULL)
+    dtls13_listener_set_under_load (assoc->listener, under_load);
+  g_rec_mutex_unlock (&assoc->lock);
+  GST_DEBUG ("[%s] under load: %s", assoc->id, under_load ? "yes" : "no");
+}
+
+void
 gst_dtls13_association_stop (GstDtls13Association * assoc)
 {
   g_rec_mutex_lock (&assoc->lock);
@@ -611,6 +713,12 @@ gst_dtls13_association_stop (GstDtls13Association * assoc)
   assoc->srtp = NULL;
   dtls13_conn_free (assoc->conn);
   assoc->conn = NULL;
+  dtls13_listener_free (assoc->listener);
+  assoc->listener = NULL;
+  memset (&assoc->listener_stats, 0, sizeof assoc->listener_stats);
+  assoc->awaiting_client_hello = FALSE;
+  assoc->hrr_sent = FALSE;
+  g_clear_pointer (&assoc->peer_fingerprint, g_free);
   dtls13_config_free (assoc->cfg);
   assoc->cfg = NULL;
   while (assoc->held.length > 0) {
@@ -693,8 +801,8 @@ send_protected_locked (GstDtls13Association * assoc, GstDtls13MediaKind kind, Gs
 static GstDtls13ProtectResult
 hold_or_drop_locked (GstDtls13Association * assoc, GstDtls13MediaKind kind, GstBuffer * in)
 {
-  if (assoc->conn != NULL && assoc->state == GST_DTLS13_CONNECTION_STATE_CONNECTING
-      && assoc->policy == GST_DTLS13_PRE_KEY_HOLD && assoc->held.length < assoc->max_held) {
+  if ((assoc->conn != NULL || assoc->awaiting_client_hello)
+      && assoc->state == GST_DTLS13_CONNECTION_STATE_CONNECTING && assoc->policy == GST_DTLS13_PRE_KEY_HOLD && assoc->held.length < assoc->max_held) {
     HeldMedia *held = g_new (HeldMedia, 1);
     held->kind = kind;
     held->buffer = gst_buffer_ref (in);
@@ -759,12 +867,107 @@ gst_dtls13_association_unprotect (GstDtls13Association * assoc, gboolean rtcp, G
   return in;
 }
 
+/* A server with no connection yet and a ClientHello (or anything) from
+ * the network: see gst_dtls13_association_start(). */
+static gboolean
+cookie_may_be_demanded_locked (GstDtls13Association * assoc)
+{
+  return assoc->listener != NULL && (assoc->cookie == GST_DTLS13_COOKIE_ALWAYS
+      || assoc->under_load || assoc->hrr_sent);
+}
+
+static void
+refused_client_hello_locked (GstDtls13Association * assoc, const gchar * reason)
+{
+  assoc->state = GST_DTLS13_CONNECTION_STATE_FAILED;
+  assoc->awaiting_client_hello = FALSE;
+  assoc->pending_failed = TRUE;
+  assoc->failed_alert = 0;
+  g_free (assoc->failed_reason);
+  assoc->failed_reason = g_strdup (reason);
+  GST_WARNING ("[%s] handshake failed: %s", assoc->id, reason);
+}
+
+/* Lets the listener answer the datagram; on DTLS13_LISTEN_ACCEPT the
+ * connection is created from (and has processed) it. */
+static void
+listen_locked (GstDtls13Association * assoc, const guint8 * datagram, gsize len)
+{
+  /* The peer "address" the cookie binds: the association's one peer. */
+  size_t addr_len = MIN (strlen (assoc->id), (size_t) DTLS13_LISTEN_MAX_ADDR);
+  guint8 hrr[MAX_HRR_BYTES];
+  size_t hrr_len = 0;
+  guint64 now = now_ms (assoc);
+  int rc = dtls13_listen (assoc->listener, datagram, len, assoc->id, addr_len, now, hrr,
+      sizeof hrr, &hrr_len);
+
+  switch (rc) {
+    case DTLS13_LISTEN_SEND_HRR:
+      GST_DEBUG ("[%s] ClientHello answered with a cookie HelloRetryRequest", assoc->id);
+      assoc->hrr_sent = TRUE;
+      queue_datagram (assoc, gst_buffer_new_memdup (hrr, hrr_len));
+      break;
+    case DTLS13_LISTEN_ACCEPT:
+      assoc->conn = dtls13_listener_accept (assoc->listener, datagram, len, assoc->id, addr_len,
+          on_send, assoc, now);
+      if (assoc->conn == NULL) {
+        refused_client_hello_locked (assoc,
+            "the server connection refused the ClientHello the cookie listener accepted");
+        free_listener_locked (assoc);
+      } else if (!configure_conn_locked (assoc, NULL)) {
+        refused_client_hello_locked (assoc, "cannot configure the server connection");
+      } else {
+        GST_DEBUG ("[%s] ClientHello accepted (%s cookie)", assoc->id,
+            assoc->hrr_sent ? "after a" : "without");
+        assoc->awaiting_client_hello = FALSE;
+        free_listener_locked (assoc);
+      }
+      break;
+    case DTLS13_LISTEN_DROP:
+      GST_LOG ("[%s] datagram dropped by the cookie listener", assoc->id);
+      break;
+    default:
+      GST_WARNING ("[%s] cookie listener: %s", assoc->id, dtls13_strerror (rc));
+      break;
+  }
+}
+
+/* For a server with no connection yet. Returns TRUE when the datagram was
+ * consumed (by the listener), FALSE when it is for the (possibly just
+ * created) connection. */
+static gboolean
+answer_before_connection_locked (GstDtls13Association * assoc, const guint8 * datagram,
+    gsize len)
+{
+  if (cookie_may_be_demanded_locked (assoc)) {
+    listen_locked (assoc, datagram, len);
+    return TRUE;
+  }
+  /* under-load, not under load: what the listener would accept anyway,
+   * with peer-address-validated applied before the first flight. */
+  free_listener_locked (assoc);
+  assoc->awaiting_client_hello = FALSE;
+  assoc->conn = dtls13_conn_new (assoc->cfg, DTLS13_ROLE_SERVER, on_send, assoc);
+  if (assoc->conn == NULL || !configure_conn_locked (assoc, NULL)
+      || dtls13_conn_start (assoc->conn, now_ms (assoc)) != 0) {
+    refused_client_hello_locked (assoc, "cannot create the server connection");
+    return TRUE;
+  }
+  return FALSE;
+}
+
 void
 gst_dtls13_association_handle_datagram (GstDtls13Association * assoc,
     const guint8 * datagram, gsize len, GList ** data_out)
 {
+  gboolean consumed = FALSE;
+
   g_rec_mutex_lock (&assoc->lock);
-  if (assoc->conn == NULL) {
+  if (assoc->conn == NULL && assoc->awaiting_client_hello)
+    consumed = answer_before_connection_locked (assoc, datagram, len);
+  if (consumed) {
+    rearm_timer_locked (assoc);
+  } else if (assoc->conn == NULL) {
     assoc->datagrams_dropped++;
     GST_DEBUG ("[%s] DTLS datagram before the encoder started: dropped", assoc->id);
   } else {
@@ -845,12 +1048,17 @@ gst_dtls13_association_stats (GstDtls13Association * assoc)
 {
   dtls13_stats st;
   dtls13_srtp_stats ss;
+  dtls13_listener_stats ls;
   guint64 dropped_before_keys, datagrams_dropped;
 
   memset (&st, 0, sizeof st);
   g_rec_mutex_lock (&assoc->lock);
   if (assoc->conn != NULL)
     dtls13_conn_stats (assoc->conn, &st);
+  if (assoc->listener != NULL)
+    dtls13_listener_get_stats (assoc->listener, &ls);
+  else
+    ls = assoc->listener_stats;
   dtls13_srtp_get_stats (assoc->srtp, &ss);
   dropped_before_keys = assoc->media_dropped_before_keys;
   datagrams_dropped = assoc->datagrams_dropped;
@@ -866,6 +1074,8 @@ gst_dtls13_association_stats (GstDtls13Association * assoc)
       "records-dropped-replay", G_TYPE_UINT64, (guint64) st.dropped_replay,
       "key-updates-sent", G_TYPE_UINT64, (guint64) st.key_updates_sent,
       "key-updates-received", G_TYPE_UINT64, (guint64) st.key_updates_received,
+      "hrr-sent", G_TYPE_UINT64, (guint64) ls.hrr_sent,
+      "cookies-invalid", G_TYPE_UINT64, (guint64) ls.cookies_invalid,
       "srtp-rtp-protected", G_TYPE_UINT64, (guint64) ss.rtp_protected,
       "srtp-rtcp-protected", G_TYPE_UINT64, (guint64) ss.rtcp_protected,
       "srtp-rtp-unprotected", G_TYPE_UINT64, (guint64) ss.rtp_unprotected,

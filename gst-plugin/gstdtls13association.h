@@ -48,12 +48,34 @@ typedef enum {
   GST_DTLS13_PRE_KEY_HOLD = 1,
 } GstDtls13PreKeyPolicy;
 
+/** Protocol versions of the `min-version` / `max-version` properties
+ *  (GstDtls13Version): the wire code points, so DTLS counts down. */
+typedef enum {
+  GST_DTLS13_VERSION_DTLS12 = 0xfefd,
+  GST_DTLS13_VERSION_DTLS13 = 0xfefc,
+} GstDtls13Version;
+
+/** When a server association demands a cookie round trip (a
+ *  HelloRetryRequest with a cookie, RFC 9147 5.1) before it creates its
+ *  connection: the modes of the engine's listener (dtls13/listen.h). */
+typedef enum {
+  GST_DTLS13_COOKIE_ALWAYS = 0,
+  GST_DTLS13_COOKIE_NEVER = 1,
+  GST_DTLS13_COOKIE_UNDER_LOAD = 2,
+} GstDtls13CookiePolicy;
+
 /** The GType of GstDtls13ConnectionState. */
 GType gst_dtls13_connection_state_get_type (void);
 #define GST_TYPE_DTLS13_CONNECTION_STATE (gst_dtls13_connection_state_get_type ())
 /** The GType of GstDtls13PreKeyPolicy. */
 GType gst_dtls13_pre_key_policy_get_type (void);
 #define GST_TYPE_DTLS13_PRE_KEY_POLICY (gst_dtls13_pre_key_policy_get_type ())
+/** The GType of GstDtls13Version. */
+GType gst_dtls13_version_get_type (void);
+#define GST_TYPE_DTLS13_VERSION (gst_dtls13_version_get_type ())
+/** The GType of GstDtls13CookiePolicy. */
+GType gst_dtls13_cookie_policy_get_type (void);
+#define GST_TYPE_DTLS13_COOKIE_POLICY (gst_dtls13_cookie_policy_get_type ())
 
 /** What the encoder's properties configure (copied at start). */
 typedef struct {
@@ -66,6 +88,10 @@ typedef struct {
   gboolean peer_address_validated;
   GstDtls13PreKeyPolicy pre_key_policy;
   guint max_held_buffers;
+  GstDtls13Version min_version;  /* oldest version accepted */
+  GstDtls13Version max_version;  /* newest version offered */
+  GstDtls13CookiePolicy cookie;  /* server only */
+  gboolean under_load;           /* server with cookie under-load: initial load */
 } GstDtls13Settings;
 
 /** Kinds of media the encoder protects. */
@@ -110,9 +136,30 @@ GstDtls13Association *gst_dtls13_association_join (GstElement * element, const g
     gboolean is_encoder);
 
 /** Creates the engine from settings and starts the handshake (a client
- *  queues its ClientHello). Fails (FALSE, *error set) on a bad setting. */
+ *  queues its ClientHello). Fails (FALSE, *error set, nothing queued) on a
+ *  bad setting, including a version range the engine refuses (a range
+ *  needing DTLS 1.2 in this DTLS 1.3-only build): the message then names
+ *  the property and the version.
+ *
+ *  A server whose cookie policy may demand a cookie (always; under-load
+ *  while under load, or once a HelloRetryRequest was sent) creates no
+ *  connection yet: the ClientHellos go to a dtls13_listener in that mode,
+ *  whose HelloRetryRequests are queued like any datagram, and the
+ *  connection is created by dtls13_listener_accept() from the ClientHello
+ *  that carries a valid cookie (the engine then counts the client's
+ *  address as validated). Otherwise (never; under-load while not under
+ *  load) the ClientHello goes straight to a connection created with
+ *  peer-address-validated applied before its first flight. The listener
+ *  authenticates the association id as the peer address: one association
+ *  serves one peer, the one its encoder sends to. */
 gboolean gst_dtls13_association_start (GstDtls13Association * assoc,
     const GstDtls13Settings * settings, GError ** error);
+
+/** Server with cookie policy under-load: whether the server is under load
+ *  now (a new ClientHello then gets a HelloRetryRequest with a cookie).
+ *  Takes effect at once when the association is listening, and at the
+ *  next start otherwise. */
+void gst_dtls13_association_set_under_load (GstDtls13Association * assoc, gboolean under_load);
 
 /** Stops the timer and frees the engine and SRTP session (keys zeroized);
  *  queued datagrams and held media are dropped. The association can be
@@ -155,8 +202,9 @@ gchar *gst_dtls13_association_cipher_suite (GstDtls13Association * assoc);
 gchar *gst_dtls13_association_srtp_profile (GstDtls13Association * assoc);
 gchar *gst_dtls13_association_local_fingerprint (GstDtls13Association * assoc);
 
-/** A new "application/x-dtls13-stats" structure with the engine and SRTP
- *  counters (all zero before start). */
+/** A new "application/x-dtls13-stats" structure with the engine, cookie
+ *  listener (hrr-sent, cookies-invalid) and SRTP counters (all zero before
+ *  start). */
 GstStructure *gst_dtls13_association_stats (GstDtls13Association * assoc);
 
 /** Installs the signals shared by both elements on klass:

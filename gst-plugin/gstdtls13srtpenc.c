@@ -11,6 +11,10 @@ GST_DEBUG_CATEGORY_EXTERN (gst_dtls13_debug);
 #define DEFAULT_MTU 1200
 #define DEFAULT_INITIAL_TIMEOUT_MS 400
 #define DEFAULT_MAX_HELD_BUFFERS 64
+#define DEFAULT_MIN_VERSION GST_DTLS13_VERSION_DTLS13
+#define DEFAULT_MAX_VERSION GST_DTLS13_VERSION_DTLS13
+/* One WebRTC peer on an ICE-checked path: see the cookie blurb. */
+#define DEFAULT_COOKIE GST_DTLS13_COOKIE_NEVER
 
 enum {
   PROP_0,
@@ -24,6 +28,10 @@ enum {
   PROP_PEER_ADDRESS_VALIDATED,
   PROP_PRE_KEY_POLICY,
   PROP_MAX_HELD_BUFFERS,
+  PROP_MIN_VERSION,
+  PROP_MAX_VERSION,
+  PROP_COOKIE,
+  PROP_UNDER_LOAD,
   PROP_STATUS_FIRST,
 };
 
@@ -44,6 +52,10 @@ struct _GstDtls13SrtpEnc {
   gboolean peer_address_validated;
   GstDtls13PreKeyPolicy pre_key_policy;
   guint max_held_buffers;
+  GstDtls13Version min_version;
+  GstDtls13Version max_version;
+  GstDtls13CookiePolicy cookie;
+  gboolean under_load;
 
   GstDtls13Association *assoc;  /* from READY to NULL */
 };
@@ -208,12 +220,18 @@ start_association (GstDtls13SrtpEnc * self)
   s.peer_address_validated = self->peer_address_validated;
   s.pre_key_policy = self->pre_key_policy;
   s.max_held_buffers = self->max_held_buffers;
+  s.min_version = self->min_version;
+  s.max_version = self->max_version;
+  s.cookie = self->cookie;
+  s.under_load = self->under_load;
   GST_OBJECT_UNLOCK (self);
 
   ok = gst_dtls13_association_start (self->assoc, &s, &error);
   if (!ok) {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("Cannot start DTLS 1.3"),
-        ("%s", error ? error->message : "unknown error"));
+    /* The message names the setting (e.g. "min-version dtls1.2: ..."). */
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s",
+            error ? error->message : "Cannot start DTLS 1.3"),
+        ("cannot start the DTLS 1.3 association '%s'", gst_dtls13_association_id (self->assoc)));
     g_clear_error (&error);
   }
   g_free ((gchar *) s.pem);
@@ -280,6 +298,18 @@ set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec 
 {
   GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (object);
 
+  if (prop_id == PROP_UNDER_LOAD) {
+    gboolean under_load = g_value_get_boolean (value);
+    GST_OBJECT_LOCK (self);
+    self->under_load = under_load;
+    GST_OBJECT_UNLOCK (self);
+    /* Outside the object lock: on-peer-certificate handlers read properties
+     * with the association locked. assoc only changes in NULL<->READY, from
+     * the application thread. */
+    if (self->assoc != NULL)
+      gst_dtls13_association_set_under_load (self->assoc, under_load);
+    return;
+  }
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_CONNECTION_ID:
@@ -315,6 +345,15 @@ set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec 
       break;
     case PROP_MAX_HELD_BUFFERS:
       self->max_held_buffers = g_value_get_uint (value);
+      break;
+    case PROP_MIN_VERSION:
+      self->min_version = g_value_get_enum (value);
+      break;
+    case PROP_MAX_VERSION:
+      self->max_version = g_value_get_enum (value);
+      break;
+    case PROP_COOKIE:
+      self->cookie = g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -365,6 +404,18 @@ get_property (GObject * object, guint prop_id, GValue * value, GParamSpec * pspe
       break;
     case PROP_MAX_HELD_BUFFERS:
       g_value_set_uint (value, self->max_held_buffers);
+      break;
+    case PROP_MIN_VERSION:
+      g_value_set_enum (value, self->min_version);
+      break;
+    case PROP_MAX_VERSION:
+      g_value_set_enum (value, self->max_version);
+      break;
+    case PROP_COOKIE:
+      g_value_set_enum (value, self->cookie);
+      break;
+    case PROP_UNDER_LOAD:
+      g_value_set_boolean (value, self->under_load);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -439,9 +490,10 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
   g_object_class_install_property (gobject_class, PROP_PEER_ADDRESS_VALIDATED,
       g_param_spec_boolean ("peer-address-validated", "Peer address validated",
           "Server only: the path is already validated (e.g. by ICE connectivity "
-          "checks), which lifts the anti-amplification limit of RFC 9147 5.1. This "
-          "element does no cookie exchange (one association, one peer): set this "
-          "only behind ICE", FALSE, rw_ready));
+          "checks), which lifts the anti-amplification limit of RFC 9147 5.1 (at "
+          "most 3x the bytes received until the client proves its address) from the "
+          "first flight on. Set it only behind ICE, with cookie=never (a cookie "
+          "round trip validates the address by itself)", FALSE, rw_ready));
   g_object_class_install_property (gobject_class, PROP_PRE_KEY_POLICY,
       g_param_spec_enum ("pre-key-policy", "Pre-key policy",
           "What happens to media and data pushed before the SRTP keys exist; it is "
@@ -451,6 +503,35 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
       g_param_spec_uint ("max-held-buffers", "Max held buffers",
           "With pre-key-policy=hold: buffers kept until the keys exist; later ones "
           "are dropped", 1, 4096, DEFAULT_MAX_HELD_BUFFERS, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_MIN_VERSION,
+      g_param_spec_enum ("min-version", "Minimum version",
+          "Oldest protocol version accepted. This build implements DTLS 1.3 only: "
+          "dtls1.2 (a DTLS 1.2 fallback, RFC 6347) makes the start fail with an "
+          "element error instead of being ignored; negotiated-version says what was "
+          "negotiated", GST_TYPE_DTLS13_VERSION, DEFAULT_MIN_VERSION, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_MAX_VERSION,
+      g_param_spec_enum ("max-version", "Maximum version",
+          "Newest protocol version offered (client) or accepted (server); must not "
+          "be older than min-version. dtls1.2 fails the start (DTLS 1.3 only build)",
+          GST_TYPE_DTLS13_VERSION, DEFAULT_MAX_VERSION, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_COOKIE,
+      g_param_spec_enum ("cookie", "Cookie policy",
+          "Server only (a client ignores it): when a new ClientHello gets a "
+          "HelloRetryRequest with a stateless cookie (RFC 9147 5.1) before the "
+          "connection exists; a returned cookie proves the client receives what this "
+          "element sends, and the address then counts as validated. Default never: "
+          "the element serves one WebRTC peer on a path ICE already checked, where a "
+          "cookie costs a round trip and adds nothing (set peer-address-validated "
+          "too); the engine still sends at most 3x the bytes received to an "
+          "unvalidated address. Use always (the RFC's default) on paths nothing "
+          "validated, under-load to make the round trip only while the under-load "
+          "property is TRUE", GST_TYPE_DTLS13_COOKIE_POLICY, DEFAULT_COOKIE, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_UNDER_LOAD,
+      g_param_spec_boolean ("under-load", "Under load",
+          "With cookie=under-load: the server is under load now (e.g. an SFU's "
+          "own measure), so a new ClientHello gets a cookie round trip; can be "
+          "changed while playing", FALSE,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS));
   gst_dtls13_install_status_properties (gobject_class, PROP_STATUS_FIRST);
   gst_dtls13_install_signals (gobject_class);
 
@@ -465,6 +546,8 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
       "Honours SSLKEYLOGFILE.", "libdtls13 developers");
   gst_type_mark_as_plugin_api (GST_TYPE_DTLS13_CONNECTION_STATE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_DTLS13_PRE_KEY_POLICY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_DTLS13_VERSION, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_DTLS13_COOKIE_POLICY, 0);
 }
 
 static void
@@ -475,6 +558,9 @@ gst_dtls13_srtp_enc_init (GstDtls13SrtpEnc * self)
   self->initial_timeout_ms = DEFAULT_INITIAL_TIMEOUT_MS;
   self->pre_key_policy = GST_DTLS13_PRE_KEY_DROP;
   self->max_held_buffers = DEFAULT_MAX_HELD_BUFFERS;
+  self->min_version = DEFAULT_MIN_VERSION;
+  self->max_version = DEFAULT_MAX_VERSION;
+  self->cookie = DEFAULT_COOKIE;
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
   gst_pad_set_activatemode_function (self->srcpad, GST_DEBUG_FUNCPTR (src_activate_mode));
   gst_pad_use_fixed_caps (self->srcpad);

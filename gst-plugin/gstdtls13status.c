@@ -40,6 +40,46 @@ gst_dtls13_pre_key_policy_get_type (void)
   return type;
 }
 
+GType
+gst_dtls13_version_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_DTLS13_VERSION_DTLS12, "DTLS 1.2 (RFC 6347; not implemented by this build)",
+        "dtls1.2"},
+    {GST_DTLS13_VERSION_DTLS13, "DTLS 1.3 (RFC 9147)", "dtls1.3"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstDtls13Version", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+gst_dtls13_cookie_policy_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_DTLS13_COOKIE_ALWAYS,
+        "Every new handshake makes a cookie round trip (RFC 9147 5.1's default)", "always"},
+    {GST_DTLS13_COOKIE_NEVER,
+        "No cookie: for paths already validated by ICE (set peer-address-validated too)",
+        "never"},
+    {GST_DTLS13_COOKIE_UNDER_LOAD,
+        "A cookie round trip only while the under-load property is TRUE", "under-load"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstDtls13CookiePolicy", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
 void
 gst_dtls13_install_signals (GObjectClass * klass)
 {
@@ -80,7 +120,8 @@ gst_dtls13_install_status_properties (GObjectClass * klass, guint first)
           GST_TYPE_DTLS13_CONNECTION_STATE, GST_DTLS13_CONNECTION_STATE_NEW, ro));
   g_object_class_install_property (klass, first + 1,
       g_param_spec_string ("negotiated-version", "Negotiated version",
-          "Protocol version negotiated (\"DTLS1.3\"), NULL before the ServerHello",
+          "Protocol version negotiated (\"DTLS1.3\"; the only one this build "
+          "implements), NULL before the ServerHello",
           NULL, ro));
   g_object_class_install_property (klass, first + 2,
       g_param_spec_string ("cipher-suite", "Cipher suite",
@@ -96,8 +137,9 @@ gst_dtls13_install_status_properties (GObjectClass * klass, guint first)
   g_object_class_install_property (klass, first + 5,
       g_param_spec_boxed ("stats", "Statistics",
           "Counters of the association (application/x-dtls13-stats): datagrams, "
-          "records, retransmissions, handshake-ms, SRTP packets protected and "
-          "unprotected, authentication failures, replays, media dropped before keys",
+          "records, retransmissions, handshake-ms, hrr-sent and cookies-invalid "
+          "(server cookie exchange), SRTP packets protected and unprotected, "
+          "authentication failures, replays, media dropped before keys",
           GST_TYPE_STRUCTURE, ro));
 }
 

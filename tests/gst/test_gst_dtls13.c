@@ -1,6 +1,7 @@
 /* gst-check tests of the dtls13 plugin: registration and properties, a
- * two-pipeline VP8 call in one process, a mismatched fingerprint, and
- * repeated NULL -> PLAYING -> NULL cycles.
+ * two-pipeline VP8 call in one process, a mismatched fingerprint,
+ * repeated NULL -> PLAYING -> NULL cycles, the server's cookie policies
+ * and the version range (min-version / max-version).
  *
  * The two pipelines of a call are joined in-process: each encoder feeds an
  * appsink whose samples are pushed into the other pipeline's appsrc, which
@@ -19,6 +20,7 @@ typedef struct {
   gint frames;                  /* decoded frames that reached the sink */
   gint key_set;                 /* on-key-set emissions on the encoder */
   gint failed;                  /* on-handshake-failed emissions (both elements) */
+  gint sent;                    /* buffers the encoder pushed towards the network */
   guint failed_alert;
 } Side;
 
@@ -43,6 +45,17 @@ count_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   (void) pad;
   (void) info;
   g_atomic_int_inc (&side->frames);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+count_sent (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Side *side = user_data;
+
+  (void) pad;
+  (void) info;
+  g_atomic_int_inc (&side->sent);
   return GST_PAD_PROBE_OK;
 }
 
@@ -92,6 +105,9 @@ make_side (Side * side, const gchar * id, gboolean is_client)
   side->videosink = gst_bin_get_by_name (GST_BIN (side->pipeline), "video");
   pad = gst_element_get_static_pad (side->videosink, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, side, NULL);
+  gst_object_unref (pad);
+  pad = gst_element_get_static_pad (side->enc, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_sent, side, NULL);
   gst_object_unref (pad);
   g_signal_connect (side->enc, "on-key-set", G_CALLBACK (on_key_set), side);
   g_signal_connect (side->enc, "on-handshake-failed", G_CALLBACK (on_failed), side);
@@ -317,6 +333,234 @@ GST_START_TEST (test_state_cycles)
 }
 GST_END_TEST;
 
+/* The enum value of nick in the enum type of property name of element. */
+static gint
+enum_value_of (GParamSpec * pspec, const gchar * nick)
+{
+  GEnumClass *klass = g_type_class_ref (pspec->value_type);
+  GEnumValue *v = g_enum_get_value_by_nick (klass, nick);
+  gint value = v ? v->value : -1;
+
+  g_type_class_unref (klass);
+  return value;
+}
+
+static gint
+enum_default_of (GParamSpec * pspec)
+{
+  return G_PARAM_SPEC_ENUM (pspec)->default_value;
+}
+
+GST_START_TEST (test_version_and_cookie_properties)
+{
+  GstElement *enc = gst_element_factory_make ("dtls13srtpenc", NULL);
+  GObjectClass *klass = G_OBJECT_GET_CLASS (enc);
+  GParamSpec *min = g_object_class_find_property (klass, "min-version");
+  GParamSpec *max = g_object_class_find_property (klass, "max-version");
+  GParamSpec *cookie = g_object_class_find_property (klass, "cookie");
+  GParamSpec *load = g_object_class_find_property (klass, "under-load");
+  gint vmin = 0, vmax = 0, vcookie = -1;
+  gboolean vload = TRUE;
+
+  fail_unless (min && max && cookie && load);
+  fail_unless_equals_string (g_type_name (min->value_type), "GstDtls13Version");
+  fail_unless (max->value_type == min->value_type);
+  fail_unless_equals_string (g_type_name (cookie->value_type), "GstDtls13CookiePolicy");
+  fail_unless (load->value_type == G_TYPE_BOOLEAN);
+  /* The nicks name the wire code points and the engine's listener modes. */
+  fail_unless_equals_int (enum_value_of (min, "dtls1.2"), 0xfefd);
+  fail_unless_equals_int (enum_value_of (min, "dtls1.3"), 0xfefc);
+  fail_unless_equals_int (enum_value_of (cookie, "always"), 0);
+  fail_unless_equals_int (enum_value_of (cookie, "never"), 1);
+  fail_unless_equals_int (enum_value_of (cookie, "under-load"), 2);
+  fail_unless_equals_int (enum_default_of (min), 0xfefc);
+  fail_unless_equals_int (enum_default_of (max), 0xfefc);
+  fail_unless_equals_int (enum_default_of (cookie), enum_value_of (cookie, "never"));
+  fail_unless (!G_PARAM_SPEC_BOOLEAN (load)->default_value);
+  /* Documented for gst-inspect-1.0. */
+  fail_unless (strstr (g_param_spec_get_blurb (min), "DTLS 1.3 only") != NULL);
+  fail_unless (strstr (g_param_spec_get_blurb (cookie), "Default never") != NULL);
+  fail_unless (load->flags & GST_PARAM_MUTABLE_PLAYING);
+
+  g_object_get (enc, "min-version", &vmin, "max-version", &vmax, "cookie", &vcookie,
+      "under-load", &vload, NULL);
+  fail_unless_equals_int (vmin, 0xfefc);
+  fail_unless_equals_int (vmax, 0xfefc);
+  fail_unless_equals_int (vcookie, 1);
+  fail_unless (!vload);
+  gst_util_set_object_arg (G_OBJECT (enc), "cookie", "under-load");
+  gst_util_set_object_arg (G_OBJECT (enc), "min-version", "dtls1.2");
+  g_object_set (enc, "under-load", TRUE, NULL);
+  g_object_get (enc, "min-version", &vmin, "cookie", &vcookie, "under-load", &vload, NULL);
+  fail_unless_equals_int (vmin, 0xfefd);
+  fail_unless_equals_int (vcookie, 2);
+  fail_unless (vload);
+  /* The decoder has no configuration of its own. */
+  {
+    GstElement *dec = gst_element_factory_make ("dtls13srtpdec", NULL);
+    fail_unless (g_object_class_find_property (G_OBJECT_GET_CLASS (dec), "cookie") == NULL);
+    gst_object_unref (dec);
+  }
+  gst_object_unref (enc);
+}
+GST_END_TEST;
+
+/* Starts server then client and waits for keys and a few decoded frames
+ * on both sides. */
+static void
+run_call (Side * server, Side * client)
+{
+  fail_unless (gst_element_set_state (server->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (client->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  fail_unless (wait_until (&client->key_set, 1, 10000), "client never keyed");
+  fail_unless (wait_until (&server->key_set, 1, 10000), "server never keyed");
+  fail_unless (wait_until (&client->frames, 5, 40000), "client decoded %d frames", client->frames);
+  fail_unless (wait_until (&server->frames, 5, 40000), "server decoded %d frames", server->frames);
+  fail_unless_equals_int (client->failed + server->failed, 0);
+  fail_unless_equals_int (stat_u64 (server->dec, "srtp-auth-failures"), 0);
+}
+
+/* A call whose server has the given cookie policy; returns the number of
+ * cookie HelloRetryRequests the server sent. */
+static guint64
+cookie_call (const gchar * id, const gchar * policy, gboolean under_load,
+    gboolean peer_address_validated)
+{
+  Side server, client;
+  gchar *server_id = g_strdup_printf ("%s-server", id);
+  gchar *client_id = g_strdup_printf ("%s-client", id);
+  guint64 hrr;
+
+  make_side (&server, server_id, FALSE);
+  make_side (&client, client_id, TRUE);
+  connect_sides (&server, &client);
+  gst_util_set_object_arg (G_OBJECT (server.enc), "cookie", policy);
+  g_object_set (server.enc, "under-load", under_load, "peer-address-validated",
+      peer_address_validated, NULL);
+  /* The client ignores the policy. */
+  gst_util_set_object_arg (G_OBJECT (client.enc), "cookie", "always");
+  run_call (&server, &client);
+  hrr = stat_u64 (server.enc, "hrr-sent");
+  fail_unless_equals_int (stat_u64 (server.enc, "cookies-invalid"), 0);
+  fail_unless_equals_int (stat_u64 (client.enc, "hrr-sent"), 0);
+  fail_unless (stat_u64 (server.dec, "srtp-rtp-unprotected") > 0);
+  fail_unless (stat_u64 (client.dec, "srtp-rtp-unprotected") > 0);
+  stop_sides (&client, &server);
+  free_side (&client);
+  free_side (&server);
+  g_free (server_id);
+  g_free (client_id);
+  return hrr;
+}
+
+GST_START_TEST (test_cookie_always)
+{
+  fail_unless_equals_int (cookie_call ("cookie-always", "always", FALSE, FALSE), 1);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_cookie_never)
+{
+  fail_unless_equals_int (cookie_call ("cookie-never", "never", FALSE, TRUE), 0);
+  fail_unless_equals_int (cookie_call ("cookie-never-unvalidated", "never", FALSE, FALSE), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_cookie_under_load)
+{
+  fail_unless_equals_int (cookie_call ("cookie-load", "under-load", TRUE, FALSE), 1);
+  fail_unless_equals_int (cookie_call ("cookie-idle", "under-load", FALSE, TRUE), 0);
+}
+GST_END_TEST;
+
+/* The first error message on the pipeline's bus (owned by the caller), or
+ * NULL. */
+static gchar *
+pop_error_message (GstElement * pipeline)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  GError *error = NULL;
+  gchar *text = NULL;
+
+  if (msg != NULL) {
+    gst_message_parse_error (msg, &error, NULL);
+    text = g_strdup (error ? error->message : "");
+    g_clear_error (&error);
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  return text;
+}
+
+/* A side whose encoder has the given range must refuse to start, with an
+ * element error containing want, and send nothing at all. */
+static void
+check_range_refused (gboolean is_client, const gchar * min, const gchar * max,
+    const gchar * want)
+{
+  Side side, peer;
+  gchar *message;
+  gint state = -1;
+
+  make_side (&side, "range-side", is_client);
+  make_side (&peer, "range-peer", !is_client);
+  connect_sides (&side, &peer);
+  gst_util_set_object_arg (G_OBJECT (side.enc), "min-version", min);
+  gst_util_set_object_arg (G_OBJECT (side.enc), "max-version", max);
+  fail_unless (gst_element_set_state (peer.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_set_state (side.pipeline, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_FAILURE);
+  message = pop_error_message (side.pipeline);
+  fail_unless (message != NULL, "no element error for %s..%s", min, max);
+  GST_INFO ("refused %s..%s: %s", min, max, message);
+  fail_unless (strstr (message, want) != NULL, "error '%s' lacks '%s'", message, want);
+  g_usleep (300 * 1000);        /* a ClientHello or media would be out by now */
+  fail_unless_equals_int (g_atomic_int_get (&side.sent), 0);
+  fail_unless_equals_int (g_atomic_int_get (&peer.frames), 0);
+  fail_unless_equals_int (stat_u64 (side.enc, "srtp-rtp-protected"), 0);
+  g_object_get (side.enc, "connection-state", &state, NULL);
+  fail_unless_equals_int (state, 0);    /* new: never started */
+  g_free (message);
+  stop_sides (&side, &peer);
+  free_side (&side);
+  free_side (&peer);
+}
+
+GST_START_TEST (test_min_version_dtls12_fails)
+{
+  check_range_refused (TRUE, "dtls1.2", "dtls1.3", "min-version dtls1.2: DTLS 1.2");
+  check_range_refused (FALSE, "dtls1.2", "dtls1.3", "min-version dtls1.2: DTLS 1.2");
+  check_range_refused (TRUE, "dtls1.2", "dtls1.2", "DTLS 1.2 fallback is not implemented");
+  /* An empty range is a different mistake, named as such. */
+  check_range_refused (TRUE, "dtls1.3", "dtls1.2", "leave no version to negotiate");
+}
+GST_END_TEST;
+
+GST_START_TEST (test_max_version_dtls13_explicit)
+{
+  Side server, client;
+  gchar *version = NULL;
+
+  make_side (&server, "range13-server", FALSE);
+  make_side (&client, "range13-client", TRUE);
+  connect_sides (&server, &client);
+  gst_util_set_object_arg (G_OBJECT (client.enc), "max-version", "dtls1.3");
+  gst_util_set_object_arg (G_OBJECT (server.enc), "max-version", "dtls1.3");
+  gst_util_set_object_arg (G_OBJECT (server.enc), "min-version", "dtls1.3");
+  run_call (&server, &client);
+  g_object_get (client.enc, "negotiated-version", &version, NULL);
+  fail_unless_equals_string (version, "DTLS1.3");
+  g_free (version);
+  g_object_get (server.dec, "negotiated-version", &version, NULL);
+  fail_unless_equals_string (version, "DTLS1.3");
+  g_free (version);
+  stop_sides (&client, &server);
+  free_side (&client);
+  free_side (&server);
+}
+GST_END_TEST;
+
 static Suite *
 dtls13_suite (void)
 {
@@ -329,6 +573,12 @@ dtls13_suite (void)
   tcase_add_test (tc, test_two_pipeline_call);
   tcase_add_test (tc, test_wrong_fingerprint_fails);
   tcase_add_test (tc, test_state_cycles);
+  tcase_add_test (tc, test_version_and_cookie_properties);
+  tcase_add_test (tc, test_cookie_always);
+  tcase_add_test (tc, test_cookie_never);
+  tcase_add_test (tc, test_cookie_under_load);
+  tcase_add_test (tc, test_min_version_dtls12_fails);
+  tcase_add_test (tc, test_max_version_dtls13_explicit);
   return s;
 }
 
