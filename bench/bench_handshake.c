@@ -33,8 +33,8 @@ static bool raw_handshake_crypto(uint16_t group, uint16_t scheme, const d13_pkey
     if (c == NULL || s == NULL) goto done;
     if (d13_kex_public(c, pub_c, sizeof pub_c, &pub_c_len) != 0) goto done;
     if (d13_kex_public(s, pub_s, sizeof pub_s, &pub_s_len) != 0) goto done;
-    if (d13_kex_derive(s, pub_c, pub_c_len, secret, sizeof secret, &secret_len) != 0) goto done;
-    if (d13_kex_derive(c, pub_s, pub_s_len, secret, sizeof secret, &secret_len) != 0) goto done;
+    if (d13_kex_derive(NULL, s, pub_c, pub_c_len, secret, sizeof secret, &secret_len) != 0) goto done;
+    if (d13_kex_derive(NULL, c, pub_s, pub_s_len, secret, sizeof secret, &secret_len) != 0) goto done;
     /* server signs, client verifies; then the client signs, server verifies */
     if (d13_sign(server_key, scheme, content, sizeof content, sig, sizeof sig, &sig_len) != 0) goto done;
     if (d13_verify(server_key, scheme, content, sizeof content, sig, sig_len) != 0) goto done;

@@ -24,8 +24,8 @@ static bool record_round_trips(uint16_t suite, long count, uint64_t *elapsed_ns)
     d13_epoch_keys wk, rk;
     memset(&wk, 0, sizeof wk);
     memset(&rk, 0, sizeof rk);
-    if (d13_epoch_keys_init(&wk, suite, secret, secret_len, 3) != 0 ||
-        d13_epoch_keys_init(&rk, suite, secret, secret_len, 3) != 0)
+    if (d13_epoch_keys_init(&wk, NULL, suite, secret, secret_len, 3) != 0 ||
+        d13_epoch_keys_init(&rk, NULL, suite, secret, secret_len, 3) != 0)
         return false;
     static const uint8_t zero_payload[PAYLOAD_LEN];
     uint8_t datagram[PAYLOAD_LEN + 64], plain[PAYLOAD_LEN + 64];
@@ -60,8 +60,8 @@ static bool aead_round_trips(uint16_t suite, long count, uint64_t *elapsed_ns)
     uint8_t key[D13_MAX_KEY_LEN], iv[D13_AEAD_IV_LEN];
     memset(key, 0x11, sizeof key);
     memset(iv, 0x22, sizeof iv);
-    d13_aead *seal = d13_aead_new(alg, key, iv);
-    d13_aead *open = d13_aead_new(alg, key, iv);
+    d13_aead *seal = d13_aead_new(NULL, alg, key, iv);
+    d13_aead *open = d13_aead_new(NULL, alg, key, iv);
     if (seal == NULL || open == NULL) return false;
     uint8_t aad[D13_CIPHERTEXT_HEADER_LEN] = {0x2f, 0, 0, 0x04, 0xc1};
     uint8_t in[PAYLOAD_LEN + 1], ct[PAYLOAD_LEN + 1 + D13_AEAD_TAG_LEN], pt[PAYLOAD_LEN + 1];

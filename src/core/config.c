@@ -27,6 +27,11 @@ dtls13_config *dtls13_config_new(void)
 {
     dtls13_config *cfg = calloc(1, sizeof(*cfg));
     if (!cfg) return NULL;
+    cfg->algs = d13_algs_new();
+    if (!cfg->algs) {
+        free(cfg);
+        return NULL;
+    }
     atomic_init(&cfg->refs, 1);
     atomic_init(&cfg->in_use, false);
     memcpy(cfg->suites, default_suites, sizeof(default_suites));
@@ -54,6 +59,7 @@ void d13_config_release(dtls13_config *cfg)
     if (!cfg) return;
     if (atomic_fetch_sub(&cfg->refs, 1) != 1) return;
     d13_cert_free(cfg->cert);
+    d13_algs_free(cfg->algs);
     d13_cleanse(cfg, sizeof(*cfg));
     free(cfg);
 }

@@ -13,7 +13,7 @@ dtls13_conn *dtls13_conn_new(dtls13_config *cfg, dtls13_role role, dtls13_send_f
     dtls13_conn *c = calloc(1, sizeof(*c));
     if (!c) return NULL;
     c->dgram = malloc(2 * cfg->mtu); /* datagram + fragment scratch */
-    if (!c->dgram || d13_transcript_init(&c->transcript)) {
+    if (!c->dgram || d13_transcript_init(&c->transcript, cfg->algs)) {
         free(c->dgram);
         free(c);
         return NULL;

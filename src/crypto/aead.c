@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "crypto/crypto.h"
+#include "crypto/crypto_internal.h"
 
 struct d13_aead {
     EVP_CIPHER_CTX *ctx;
@@ -33,19 +34,10 @@ size_t d13_aead_key_len(d13_aead_alg alg)
     return alg == D13_AEAD_AES_128_GCM ? 16 : 32;
 }
 
-static const EVP_CIPHER *aead_cipher(d13_aead_alg alg)
+d13_aead *d13_aead_new(const d13_algs *algs, d13_aead_alg alg, const uint8_t *key,
+                       const uint8_t iv[D13_AEAD_IV_LEN])
 {
-    switch (alg) {
-    case D13_AEAD_AES_128_GCM: return EVP_aes_128_gcm();
-    case D13_AEAD_AES_256_GCM: return EVP_aes_256_gcm();
-    case D13_AEAD_CHACHA20_POLY1305: return EVP_chacha20_poly1305();
-    }
-    return NULL;
-}
-
-d13_aead *d13_aead_new(d13_aead_alg alg, const uint8_t *key, const uint8_t iv[D13_AEAD_IV_LEN])
-{
-    const EVP_CIPHER *cipher = aead_cipher(alg);
+    const EVP_CIPHER *cipher = d13_algs_aead_cipher(algs, alg);
     if (cipher == NULL || key == NULL || iv == NULL) return NULL;
     d13_aead *aead = calloc(1, sizeof(*aead));
     if (aead == NULL) return NULL;

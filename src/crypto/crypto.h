@@ -27,6 +27,19 @@ void d13_cleanse(void *p, size_t len);
 /** Constant-time comparison; returns true when equal. */
 bool d13_ct_equal(const uint8_t *a, const uint8_t *b, size_t len);
 
+/* ---- algorithm implementations ---- */
+
+/** The hash, AEAD and mask ciphers and the P-256 key template, fetched
+ *  from libcrypto's provider once (OpenSSL 3 otherwise looks an
+ *  implicitly named algorithm up on every use). Immutable after
+ *  d13_algs_new and safe to share between threads; a configuration owns
+ *  one. Every function below that takes a `const d13_algs *` also accepts
+ *  NULL and then fetches implicitly (same results, slower). */
+typedef struct d13_algs d13_algs;
+/** Fetches the algorithms; NULL only when out of memory. */
+d13_algs *d13_algs_new(void);
+void d13_algs_free(d13_algs *algs);
+
 /* ---- hashes ---- */
 
 typedef enum d13_hash_alg {
@@ -42,14 +55,14 @@ d13_hash_alg d13_suite_hash(uint16_t suite);
 
 /** Running hash, for the handshake transcript. */
 typedef struct d13_hash_ctx d13_hash_ctx;
-d13_hash_ctx *d13_hash_new(d13_hash_alg alg);
+d13_hash_ctx *d13_hash_new(const d13_algs *algs, d13_hash_alg alg);
 int d13_hash_update(d13_hash_ctx *ctx, const uint8_t *data, size_t len);
 /** Writes the digest of everything hashed so far without finishing ctx. */
 int d13_hash_peek(const d13_hash_ctx *ctx, uint8_t *out);
 d13_hash_alg d13_hash_ctx_alg(const d13_hash_ctx *ctx);
 void d13_hash_free(d13_hash_ctx *ctx);
 /** One-shot digest. */
-int d13_hash(d13_hash_alg alg, const uint8_t *data, size_t len, uint8_t *out);
+int d13_hash(const d13_algs *algs, d13_hash_alg alg, const uint8_t *data, size_t len, uint8_t *out);
 /** One-shot HMAC. out receives d13_hash_len(alg) bytes. */
 int d13_hmac(d13_hash_alg alg, const uint8_t *key, size_t key_len, const uint8_t *data, size_t len,
              uint8_t *out);
@@ -59,17 +72,32 @@ int d13_hmac(d13_hash_alg alg, const uint8_t *key, size_t key_len, const uint8_t
 /** PRK = HKDF-Extract(salt, ikm); out receives d13_hash_len(alg) bytes.
  *  salt may be NULL/0 (treated as HashLen zeros), ikm may be NULL/0 (also
  *  treated as HashLen zeros, the "0" of the TLS 1.3 key schedule). */
-int d13_hkdf_extract(d13_hash_alg alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
-                     size_t ikm_len, uint8_t *out);
+int d13_hkdf_extract(const d13_algs *algs, d13_hash_alg alg, const uint8_t *salt, size_t salt_len,
+                     const uint8_t *ikm, size_t ikm_len, uint8_t *out);
 /** OKM = HKDF-Expand(prk, info, out_len). */
-int d13_hkdf_expand(d13_hash_alg alg, const uint8_t *prk, size_t prk_len, const uint8_t *info,
-                    size_t info_len, uint8_t *out, size_t out_len);
+int d13_hkdf_expand(const d13_algs *algs, d13_hash_alg alg, const uint8_t *prk, size_t prk_len,
+                    const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len);
 /** HKDF-Expand-Label(secret, label, context, out_len) where the label on
  *  the wire is prefix || label. prefix is "dtls13" for DTLS 1.3 (RFC 9147
  *  5.9) or "tls13 " for TLS 1.3 (used by the RFC 8448 known-answer tests). */
-int d13_hkdf_expand_label(d13_hash_alg alg, const char *prefix, const uint8_t *secret,
-                          size_t secret_len, const char *label, const uint8_t *context,
-                          size_t context_len, uint8_t *out, size_t out_len);
+int d13_hkdf_expand_label(const d13_algs *algs, d13_hash_alg alg, const char *prefix,
+                          const uint8_t *secret, size_t secret_len, const char *label,
+                          const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len);
+
+/** One output of d13_hkdf_expand_labels. */
+typedef struct d13_hkdf_label {
+    const char *label;      /* without the prefix */
+    const uint8_t *context; /* may be NULL when context_len is 0 */
+    size_t context_len;
+    uint8_t *out;
+    size_t out_len;
+} d13_hkdf_label;
+/** Several HKDF-Expand-Label outputs from one secret (the same results as
+ *  one d13_hkdf_expand_label call each), absorbing the secret into the
+ *  HMAC only once. Fails as a whole: on error the outputs are unspecified. */
+int d13_hkdf_expand_labels(const d13_algs *algs, d13_hash_alg alg, const char *prefix,
+                           const uint8_t *secret, size_t secret_len, const d13_hkdf_label *labels,
+                           size_t count);
 
 /* ---- AEAD record protection ---- */
 
@@ -87,7 +115,8 @@ size_t d13_aead_key_len(d13_aead_alg alg);
 /** A keyed AEAD with its static IV; the per-record nonce is
  *  iv XOR left-padded 64-bit sequence number (RFC 8446 5.3). */
 typedef struct d13_aead d13_aead;
-d13_aead *d13_aead_new(d13_aead_alg alg, const uint8_t *key, const uint8_t iv[D13_AEAD_IV_LEN]);
+d13_aead *d13_aead_new(const d13_algs *algs, d13_aead_alg alg, const uint8_t *key,
+                       const uint8_t iv[D13_AEAD_IV_LEN]);
 void d13_aead_free(d13_aead *aead);
 /** Encrypts len bytes of in into out (out may equal in) and appends the
  *  16-byte tag: out must hold len + 16 bytes. No allocation. */
@@ -103,7 +132,7 @@ int d13_aead_open(d13_aead *aead, uint64_t seq, const uint8_t *aad, size_t aad_l
  *  sample for the AES suites; ChaCha20 keystream with counter = first 4
  *  sample bytes (little endian) and nonce = last 12 for ChaCha20. */
 typedef struct d13_sn_mask d13_sn_mask;
-d13_sn_mask *d13_sn_mask_new(d13_aead_alg alg, const uint8_t *sn_key);
+d13_sn_mask *d13_sn_mask_new(const d13_algs *algs, d13_aead_alg alg, const uint8_t *sn_key);
 void d13_sn_mask_free(d13_sn_mask *m);
 /** mask receives 16 bytes computed from the 16-byte ciphertext sample. */
 int d13_sn_mask_compute(d13_sn_mask *m, const uint8_t sample[16], uint8_t mask[16]);
@@ -127,15 +156,15 @@ int d13_kex_public(const d13_kex *kex, uint8_t *out, size_t cap, size_t *out_len
 /** Computes the shared secret with the peer's public key, validating it
  *  (length, point on curve, non-zero x25519 result). Returns
  *  DTLS13_ERR_DECODE for an invalid peer key. */
-int d13_kex_derive(const d13_kex *kex, const uint8_t *peer, size_t peer_len, uint8_t *secret,
-                   size_t cap, size_t *secret_len);
+int d13_kex_derive(const d13_algs *algs, const d13_kex *kex, const uint8_t *peer, size_t peer_len,
+                   uint8_t *secret, size_t cap, size_t *secret_len);
 void d13_kex_free(d13_kex *kex);
 
 /* ---- signatures ---- */
 
 typedef struct d13_pkey d13_pkey;
 /** Public key from DER SubjectPublicKeyInfo. */
-d13_pkey *d13_pkey_from_spki(const uint8_t *spki, size_t len);
+d13_pkey *d13_pkey_from_spki(const d13_algs *algs, const uint8_t *spki, size_t len);
 void d13_pkey_free(d13_pkey *key);
 /** Whether key can make/verify signatures with scheme (key type and curve
  *  match; RSA keys must be rsaEncryption keys of at least 2048 bits). */

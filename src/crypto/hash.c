@@ -38,9 +38,9 @@ d13_hash_alg d13_suite_hash(uint16_t suite)
     return suite == DTLS13_TLS_AES_256_GCM_SHA384 ? D13_HASH_SHA384 : D13_HASH_SHA256;
 }
 
-d13_hash_ctx *d13_hash_new(d13_hash_alg alg)
+d13_hash_ctx *d13_hash_new(const d13_algs *algs, d13_hash_alg alg)
 {
-    const EVP_MD *md = d13_evp_md(alg);
+    const EVP_MD *md = d13_algs_md(algs, alg);
     if (md == NULL) return NULL;
     d13_hash_ctx *ctx = calloc(1, sizeof(*ctx));
     if (ctx == NULL) return NULL;
@@ -84,9 +84,9 @@ void d13_hash_free(d13_hash_ctx *ctx)
     free(ctx);
 }
 
-int d13_hash(d13_hash_alg alg, const uint8_t *data, size_t len, uint8_t *out)
+int d13_hash(const d13_algs *algs, d13_hash_alg alg, const uint8_t *data, size_t len, uint8_t *out)
 {
-    const EVP_MD *md = d13_evp_md(alg);
+    const EVP_MD *md = d13_algs_md(algs, alg);
     if (md == NULL || out == NULL || (data == NULL && len > 0)) return DTLS13_ERR_INVALID_ARG;
     static const uint8_t empty[1] = {0};
     if (data == NULL) data = empty;

@@ -71,11 +71,30 @@ static int hmac_run(const hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *a, size_t
     return ok ? DTLS13_OK : DTLS13_ERR_CRYPTO;
 }
 
+/* HKDF-Expand with the PRK absorbed in k: T(i) = HMAC(PRK, T(i-1) || info || i),
+ * OKM = T(1) || T(2) ... (out_len at most 255 hash lengths, checked by callers). */
+static int hkdf_expand_with(const hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *info, size_t info_len,
+                            uint8_t *out, size_t out_len)
+{
+    uint8_t t[EVP_MAX_MD_SIZE];
+    size_t t_len = 0, done = 0;
+    int rc = DTLS13_OK;
+    for (uint8_t i = 1; rc == 0 && done < out_len; i++) {
+        rc = hmac_run(k, tmp, t, t_len, info, info_len, &i, 1, t);
+        t_len = k->hash_len;
+        size_t take = out_len - done < t_len ? out_len - done : t_len;
+        if (rc == 0) memcpy(out + done, t, take);
+        done += take;
+    }
+    OPENSSL_cleanse(t, sizeof(t));
+    return rc;
+}
+
 /* HKDF-Extract (key = salt) or HKDF-Expand (key = prk) in one function. */
-static int hkdf_run(d13_hash_alg alg, bool extract, const uint8_t *key, size_t key_len, const uint8_t *data,
+static int hkdf_run(const d13_algs *algs, d13_hash_alg alg, bool extract, const uint8_t *key, size_t key_len, const uint8_t *data,
                     size_t data_len, uint8_t *out, size_t out_len)
 {
-    const EVP_MD *md = d13_evp_md(alg);
+    const EVP_MD *md = d13_algs_md(algs, alg);
     if (md == NULL) return DTLS13_ERR_INVALID_ARG;
     hmac_key k;
     int rc = hmac_key_init(&k, md, key, key_len);
@@ -85,28 +104,17 @@ static int hkdf_run(d13_hash_alg alg, bool extract, const uint8_t *key, size_t k
         hmac_key_free(&k);
         return DTLS13_ERR_NO_MEMORY;
     }
-    if (extract) {
+    if (extract)
         rc = hmac_run(&k, tmp, data, data_len, NULL, 0, NULL, 0, out);
-    } else {
-        /* T(i) = HMAC(PRK, T(i-1) || info || i), OKM = T(1) || T(2) ... */
-        uint8_t t[EVP_MAX_MD_SIZE];
-        size_t t_len = 0, done = 0;
-        for (uint8_t i = 1; rc == 0 && done < out_len; i++) {
-            rc = hmac_run(&k, tmp, t, t_len, data, data_len, &i, 1, t);
-            t_len = k.hash_len;
-            size_t take = out_len - done < t_len ? out_len - done : t_len;
-            if (rc == 0) memcpy(out + done, t, take);
-            done += take;
-        }
-        OPENSSL_cleanse(t, sizeof(t));
-    }
+    else
+        rc = hkdf_expand_with(&k, tmp, data, data_len, out, out_len);
     EVP_MD_CTX_free(tmp);
     hmac_key_free(&k);
     return rc;
 }
 
-int d13_hkdf_extract(d13_hash_alg alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
-                     size_t ikm_len, uint8_t *out)
+int d13_hkdf_extract(const d13_algs *algs, d13_hash_alg alg, const uint8_t *salt, size_t salt_len,
+                     const uint8_t *ikm, size_t ikm_len, uint8_t *out)
 {
     size_t hash_len = d13_hash_len(alg);
     if (hash_len == 0 || out == NULL || (salt == NULL && salt_len > 0) ||
@@ -121,34 +129,31 @@ int d13_hkdf_extract(d13_hash_alg alg, const uint8_t *salt, size_t salt_len, con
         ikm = zeros;
         ikm_len = hash_len;
     }
-    return hkdf_run(alg, true, salt, salt_len, ikm, ikm_len, out, hash_len);
+    return hkdf_run(algs, alg, true, salt, salt_len, ikm, ikm_len, out, hash_len);
 }
 
-int d13_hkdf_expand(d13_hash_alg alg, const uint8_t *prk, size_t prk_len, const uint8_t *info,
-                    size_t info_len, uint8_t *out, size_t out_len)
+int d13_hkdf_expand(const d13_algs *algs, d13_hash_alg alg, const uint8_t *prk, size_t prk_len,
+                    const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
     size_t hash_len = d13_hash_len(alg);
     if (hash_len == 0 || prk == NULL || prk_len == 0 || out == NULL || out_len == 0 ||
         out_len > 255 * hash_len || (info == NULL && info_len > 0))
         return DTLS13_ERR_INVALID_ARG;
-    return hkdf_run(alg, false, prk, prk_len, info, info_len, out, out_len);
+    return hkdf_run(algs, alg, false, prk, prk_len, info, info_len, out, out_len);
 }
 
-int d13_hkdf_expand_label(d13_hash_alg alg, const char *prefix, const uint8_t *secret,
-                          size_t secret_len, const char *label, const uint8_t *context,
-                          size_t context_len, uint8_t *out, size_t out_len)
+/* Writes the HkdfLabel of RFC 8446 7.1 into info (at least 514 bytes):
+ * struct { uint16 length; opaque label<7..255>; opaque context<0..255>; }.
+ * Returns its length, or 0 when an argument is out of range. */
+static size_t hkdf_label_info(const char *prefix, const char *label, const uint8_t *context,
+                              size_t context_len, size_t out_len, uint8_t *info)
 {
-    if (prefix == NULL || label == NULL || (context == NULL && context_len > 0) ||
-        out_len > 0xffff)
-        return DTLS13_ERR_INVALID_ARG;
+    if (prefix == NULL || label == NULL || (context == NULL && context_len > 0) || out_len > 0xffff)
+        return 0;
     size_t prefix_len = strlen(prefix);
     size_t label_len = strlen(label);
     size_t full_label_len = prefix_len + label_len;
-    if (full_label_len < 7 || full_label_len > 255 || context_len > 255)
-        return DTLS13_ERR_INVALID_ARG;
-
-    /* struct { uint16 length; opaque label<7..255>; opaque context<0..255>; } HkdfLabel; */
-    uint8_t info[2 + 1 + 255 + 1 + 255];
+    if (full_label_len < 7 || full_label_len > 255 || context_len > 255) return 0;
     size_t n = 0;
     info[n++] = (uint8_t)(out_len >> 8);
     info[n++] = (uint8_t)out_len;
@@ -160,5 +165,45 @@ int d13_hkdf_expand_label(d13_hash_alg alg, const char *prefix, const uint8_t *s
     info[n++] = (uint8_t)context_len;
     if (context_len > 0) memcpy(info + n, context, context_len);
     n += context_len;
-    return d13_hkdf_expand(alg, secret, secret_len, info, n, out, out_len);
+    return n;
+}
+
+#define HKDF_LABEL_INFO_MAX (2 + 1 + 255 + 1 + 255)
+
+int d13_hkdf_expand_label(const d13_algs *algs, d13_hash_alg alg, const char *prefix,
+                          const uint8_t *secret, size_t secret_len, const char *label,
+                          const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
+{
+    uint8_t info[HKDF_LABEL_INFO_MAX];
+    size_t n = hkdf_label_info(prefix, label, context, context_len, out_len, info);
+    if (n == 0) return DTLS13_ERR_INVALID_ARG;
+    return d13_hkdf_expand(algs, alg, secret, secret_len, info, n, out, out_len);
+}
+
+int d13_hkdf_expand_labels(const d13_algs *algs, d13_hash_alg alg, const char *prefix,
+                           const uint8_t *secret, size_t secret_len, const d13_hkdf_label *labels,
+                           size_t count)
+{
+    size_t hash_len = d13_hash_len(alg);
+    const EVP_MD *md = d13_algs_md(algs, alg);
+    if (hash_len == 0 || md == NULL || secret == NULL || secret_len == 0 || labels == NULL || count == 0)
+        return DTLS13_ERR_INVALID_ARG;
+    for (size_t i = 0; i < count; i++) {
+        if (labels[i].out == NULL || labels[i].out_len == 0 || labels[i].out_len > 255 * hash_len)
+            return DTLS13_ERR_INVALID_ARG;
+    }
+    hmac_key k;
+    int rc = hmac_key_init(&k, md, secret, secret_len);
+    if (rc) return rc;
+    EVP_MD_CTX *tmp = EVP_MD_CTX_new();
+    if (tmp == NULL) rc = DTLS13_ERR_NO_MEMORY;
+    uint8_t info[HKDF_LABEL_INFO_MAX];
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        const d13_hkdf_label *l = &labels[i];
+        size_t n = hkdf_label_info(prefix, l->label, l->context, l->context_len, l->out_len, info);
+        rc = n == 0 ? DTLS13_ERR_INVALID_ARG : hkdf_expand_with(&k, tmp, info, n, l->out, l->out_len);
+    }
+    EVP_MD_CTX_free(tmp);
+    hmac_key_free(&k);
+    return rc;
 }

@@ -91,7 +91,23 @@ int d13_kex_public(const d13_kex *kex, uint8_t *out, size_t cap, size_t *out_len
 }
 
 /* Builds the peer's public key; NULL when it is not a valid key share. */
-EVP_PKEY *d13_evp_public_from_share(uint16_t group, const uint8_t *peer, size_t peer_len)
+/* A P-256 public key as a copy of the parameters-only template with the
+ * point set: OpenSSL decodes and validates the point (on the curve,
+ * coordinates below the field prime; RFC 8446 4.2.8.2) without the key
+ * type lookup of EVP_PKEY_fromdata. */
+static EVP_PKEY *p256_public_from_template(const EVP_PKEY *params, const uint8_t *point, size_t len)
+{
+    EVP_PKEY *pkey = EVP_PKEY_new();
+    if (pkey == NULL || EVP_PKEY_copy_parameters(pkey, params) != 1 ||
+        EVP_PKEY_set1_encoded_public_key(pkey, point, len) != 1) {
+        EVP_PKEY_free(pkey);
+        return NULL;
+    }
+    return pkey;
+}
+
+EVP_PKEY *d13_evp_public_from_share(const d13_algs *algs, uint16_t group, const uint8_t *peer,
+                                    size_t peer_len)
 {
     if (peer == NULL || peer_len != d13_kex_public_len(group)) return NULL;
     if (group == DTLS13_GROUP_X25519)
@@ -99,6 +115,8 @@ EVP_PKEY *d13_evp_public_from_share(uint16_t group, const uint8_t *peer, size_t 
 
     /* TLS 1.3 allows only the uncompressed form (RFC 8446 4.2.8.2). */
     if (peer[0] != 0x04) return NULL;
+    const EVP_PKEY *p256_params = d13_algs_p256_params(algs);
+    if (p256_params != NULL) return p256_public_from_template(p256_params, peer, peer_len);
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
     if (ctx == NULL) return NULL;
     char group_name[] = "P-256";
@@ -126,13 +144,13 @@ EVP_PKEY *d13_evp_public_from_share(uint16_t group, const uint8_t *peer, size_t 
     return pkey;
 }
 
-int d13_kex_derive(const d13_kex *kex, const uint8_t *peer, size_t peer_len, uint8_t *secret,
-                   size_t cap, size_t *secret_len)
+int d13_kex_derive(const d13_algs *algs, const d13_kex *kex, const uint8_t *peer, size_t peer_len,
+                   uint8_t *secret, size_t cap, size_t *secret_len)
 {
     if (kex == NULL || secret == NULL || secret_len == NULL) return DTLS13_ERR_INVALID_ARG;
     size_t want = kex->group == DTLS13_GROUP_X25519 ? X25519_LEN : P256_SECRET_LEN;
     if (cap < want) return DTLS13_ERR_BUFFER_TOO_SMALL;
-    EVP_PKEY *peer_pkey = d13_evp_public_from_share(kex->group, peer, peer_len);
+    EVP_PKEY *peer_pkey = d13_evp_public_from_share(algs, kex->group, peer, peer_len);
     if (peer_pkey == NULL) {
         ERR_clear_error();
         return DTLS13_ERR_DECODE;

@@ -50,20 +50,20 @@ static const uint8_t spki_ed25519_prefix[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03
 
 /* Builds the key directly for those two exact encodings: OpenSSL 3's
  * generic decoder (d2i_PUBKEY) costs more than a signature verification. */
-static EVP_PKEY *spki_fast_path(const uint8_t *spki, size_t len)
+static EVP_PKEY *spki_fast_path(const d13_algs *algs, const uint8_t *spki, size_t len)
 {
     if (len == sizeof(spki_p256_prefix) + 65 && memcmp(spki, spki_p256_prefix, sizeof(spki_p256_prefix)) == 0)
-        return d13_evp_public_from_share(DTLS13_GROUP_SECP256R1, spki + sizeof(spki_p256_prefix), 65);
+        return d13_evp_public_from_share(algs, DTLS13_GROUP_SECP256R1, spki + sizeof(spki_p256_prefix), 65);
     if (len == sizeof(spki_ed25519_prefix) + 32 &&
         memcmp(spki, spki_ed25519_prefix, sizeof(spki_ed25519_prefix)) == 0)
         return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, spki + sizeof(spki_ed25519_prefix), 32);
     return NULL;
 }
 
-d13_pkey *d13_pkey_from_spki(const uint8_t *spki, size_t len)
+d13_pkey *d13_pkey_from_spki(const d13_algs *algs, const uint8_t *spki, size_t len)
 {
     if (spki == NULL || len == 0 || len > LONG_MAX) return NULL;
-    EVP_PKEY *pkey = spki_fast_path(spki, len);
+    EVP_PKEY *pkey = spki_fast_path(algs, spki, len);
     if (pkey == NULL) {
         const unsigned char *p = spki;
         pkey = d2i_PUBKEY(NULL, &p, (long)len);

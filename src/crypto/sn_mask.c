@@ -4,22 +4,17 @@
 #include <openssl/evp.h>
 
 #include "crypto/crypto.h"
+#include "crypto/crypto_internal.h"
 
 struct d13_sn_mask {
     EVP_CIPHER_CTX *ctx;
     d13_aead_alg alg;
 };
 
-d13_sn_mask *d13_sn_mask_new(d13_aead_alg alg, const uint8_t *sn_key)
+d13_sn_mask *d13_sn_mask_new(const d13_algs *algs, d13_aead_alg alg, const uint8_t *sn_key)
 {
-    const EVP_CIPHER *cipher;
-    switch (alg) {
-    case D13_AEAD_AES_128_GCM: cipher = EVP_aes_128_ecb(); break;
-    case D13_AEAD_AES_256_GCM: cipher = EVP_aes_256_ecb(); break;
-    case D13_AEAD_CHACHA20_POLY1305: cipher = EVP_chacha20(); break;
-    default: return NULL;
-    }
-    if (sn_key == NULL) return NULL;
+    const EVP_CIPHER *cipher = d13_algs_sn_mask_cipher(algs, alg);
+    if (cipher == NULL || sn_key == NULL) return NULL;
     d13_sn_mask *m = calloc(1, sizeof(*m));
     if (m == NULL) return NULL;
     m->alg = alg;

@@ -85,7 +85,7 @@ int d13_auth_recv_certificate(dtls13_conn *c, const uint8_t *body, size_t len, b
     d13_bytes spki;
     if (d13_der_certificate_spki(ee->p, ee->len, &spki))
         return d13_fail(c, DTLS13_ALERT_BAD_CERTIFICATE, "cannot parse the peer certificate");
-    c->peer_key = d13_pkey_from_spki(spki.p, spki.len);
+    c->peer_key = d13_pkey_from_spki(c->cfg->algs, spki.p, spki.len);
     if (!c->peer_key) return d13_fail(c, DTLS13_ALERT_UNSUPPORTED_CERTIFICATE, "unsupported peer public key");
     c->peer_cert = malloc(ee->len);
     if (!c->peer_cert) return d13_fail_internal(c, DTLS13_ERR_NO_MEMORY, "out of memory");

@@ -149,7 +149,7 @@ static int handle_server_hello(dtls13_conn *c, const uint8_t *body, size_t len)
             rc = d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "server key share is for a group we did not send");
         uint8_t shared[D13_MAX_KEY_LEN * 3];
         size_t shared_len = 0;
-        if (rc == 0 && d13_kex_derive(c->kex, sh->ext.server_share.key_exchange.p,
+        if (rc == 0 && d13_kex_derive(c->cfg->algs, c->kex, sh->ext.server_share.key_exchange.p,
                                       sh->ext.server_share.key_exchange.len, shared, sizeof(shared), &shared_len))
             rc = d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "invalid server key share");
         if (rc == 0) {
@@ -158,7 +158,7 @@ static int handle_server_hello(dtls13_conn *c, const uint8_t *body, size_t len)
             uint8_t th[D13_MAX_HASH_LEN];
             if (d13_transcript_add(&c->transcript, D13_HS_SERVER_HELLO, body, len) ||
                 d13_transcript_hash(&c->transcript, th) ||
-                d13_ks_init(&c->ks, d13_suite_hash(c->suite), "dtls13") ||
+                d13_ks_init(&c->ks, c->cfg->algs, d13_suite_hash(c->suite), "dtls13") ||
                 d13_ks_handshake(&c->ks, shared, shared_len, th) || d13_install_handshake_keys(c))
                 rc = d13_fail_internal(c, DTLS13_ERR_CRYPTO, "handshake key derivation failed");
         }

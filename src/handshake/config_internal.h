@@ -18,6 +18,7 @@ struct dtls13_config {
     atomic_int refs;     /* the creator's reference plus one per connection */
     atomic_bool in_use;  /* a connection was created: setters refuse */
     d13_cert *cert;
+    d13_algs *algs; /* fetched once; shared read-only by the connections */
     uint16_t suites[D13_MAX_ALGS];
     size_t num_suites;
     uint16_t groups[D13_MAX_ALGS];

@@ -56,7 +56,7 @@ int d13_cookie_hash_message(d13_hash_alg alg, uint8_t msg_type, const uint8_t *b
     d13_write_u24(&w, (uint32_t)len);
     d13_write_bytes(&w, body, len);
     if (d13_writer_failed(&w)) return DTLS13_ERR_BUFFER_TOO_SMALL;
-    return d13_hash(alg, scratch, d13_writer_len(&w), out);
+    return d13_hash(NULL, alg, scratch, d13_writer_len(&w), out);
 }
 
 /* The secret for a timestamp: the current period's or the previous one's. */

@@ -90,8 +90,8 @@ int d13_install_handshake_keys(dtls13_conn *c)
     const d13_key_schedule *ks = &c->ks;
     const uint8_t *wr = c->role == DTLS13_ROLE_CLIENT ? ks->client_handshake_traffic : ks->server_handshake_traffic;
     const uint8_t *rd = c->role == DTLS13_ROLE_CLIENT ? ks->server_handshake_traffic : ks->client_handshake_traffic;
-    if (d13_epoch_keys_init(&c->write_hs, c->suite, wr, ks->hash_len, 2) ||
-        d13_epoch_keys_init(&c->read_hs, c->suite, rd, ks->hash_len, 2))
+    if (d13_epoch_keys_init(&c->write_hs, c->cfg->algs, c->suite, wr, ks->hash_len, 2) ||
+        d13_epoch_keys_init(&c->read_hs, c->cfg->algs, c->suite, rd, ks->hash_len, 2))
         return DTLS13_ERR_CRYPTO;
     d13_keylog(c, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", ks->client_handshake_traffic, ks->hash_len);
     d13_keylog(c, "SERVER_HANDSHAKE_TRAFFIC_SECRET", ks->server_handshake_traffic, ks->hash_len);
@@ -103,8 +103,8 @@ int d13_install_application_keys(dtls13_conn *c)
     const d13_key_schedule *ks = &c->ks;
     const uint8_t *wr = c->role == DTLS13_ROLE_CLIENT ? ks->client_application_traffic : ks->server_application_traffic;
     const uint8_t *rd = c->role == DTLS13_ROLE_CLIENT ? ks->server_application_traffic : ks->client_application_traffic;
-    if (d13_epoch_keys_init(&c->write_app, c->suite, wr, ks->hash_len, 3) ||
-        d13_epoch_keys_init(&c->read_app, c->suite, rd, ks->hash_len, 3))
+    if (d13_epoch_keys_init(&c->write_app, c->cfg->algs, c->suite, wr, ks->hash_len, 3) ||
+        d13_epoch_keys_init(&c->read_app, c->cfg->algs, c->suite, rd, ks->hash_len, 3))
         return DTLS13_ERR_CRYPTO;
     d13_keylog(c, "CLIENT_TRAFFIC_SECRET_0", ks->client_application_traffic, ks->hash_len);
     d13_keylog(c, "SERVER_TRAFFIC_SECRET_0", ks->server_application_traffic, ks->hash_len);

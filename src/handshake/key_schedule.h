@@ -11,6 +11,7 @@
 #define D13_MAX_SECRET 48
 
 typedef struct d13_key_schedule {
+    const d13_algs *algs; /* the configuration's fetched algorithms, or NULL */
     d13_hash_alg hash;
     size_t hash_len;
     const char *prefix; /* "dtls13" or, for known-answer tests, "tls13 " */
@@ -25,7 +26,7 @@ typedef struct d13_key_schedule {
 } d13_key_schedule;
 
 /** Starts the schedule without PSK: early_secret = HKDF-Extract(0, 0). */
-int d13_ks_init(d13_key_schedule *ks, d13_hash_alg hash, const char *prefix);
+int d13_ks_init(d13_key_schedule *ks, const d13_algs *algs, d13_hash_alg hash, const char *prefix);
 /** handshake_secret from the (EC)DHE shared secret; derives the client and
  *  server handshake traffic secrets with transcript hash H(ClientHello..ServerHello). */
 int d13_ks_handshake(d13_key_schedule *ks, const uint8_t *shared, size_t shared_len,

@@ -44,7 +44,7 @@ int d13_key_update_acked(dtls13_conn *c)
     uint64_t next_epoch = c->write_app.epoch + 1;
     if (d13_ks_update_traffic_secret(&c->ks, secret)) return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key update failed");
     d13_epoch_keys_clear(&c->write_app);
-    if (d13_epoch_keys_init(&c->write_app, c->suite, secret, c->ks.hash_len, next_epoch))
+    if (d13_epoch_keys_init(&c->write_app, c->cfg->algs, c->suite, secret, c->ks.hash_len, next_epoch))
         return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key update failed");
     /* The handshake epoch can no longer be told apart by its 2 low bits. */
     if (next_epoch >= 4) d13_epoch_keys_clear(&c->write_hs);
@@ -71,7 +71,7 @@ int d13_handle_key_update(dtls13_conn *c, const uint8_t *body, size_t len, uint6
     c->read_prev = c->read_app;
     memset(&c->read_app, 0, sizeof(c->read_app));
     c->read_prev_expiry = c->now_ms + prev_epoch_lifetime(c);
-    if (d13_epoch_keys_init(&c->read_app, c->suite, secret, c->ks.hash_len, epoch + 1))
+    if (d13_epoch_keys_init(&c->read_app, c->cfg->algs, c->suite, secret, c->ks.hash_len, epoch + 1))
         return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key update failed");
     if (epoch + 1 >= 4) d13_epoch_keys_clear(&c->read_hs);
     c->stats.key_updates_received++;

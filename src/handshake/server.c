@@ -132,7 +132,7 @@ static int send_server_flight(dtls13_conn *c, const d13_client_hello *ch, const 
     c->kex = d13_kex_generate(sc->group);
     if (!c->kex || d13_kex_public(c->kex, pub, sizeof(pub), &pub_len))
         return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key generation failed");
-    if (d13_kex_derive(c->kex, sc->share->key_exchange.p, sc->share->key_exchange.len, shared, sizeof(shared),
+    if (d13_kex_derive(c->cfg->algs, c->kex, sc->share->key_exchange.p, sc->share->key_exchange.len, shared, sizeof(shared),
                        &shared_len))
         return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "invalid client key share");
     if (d13_random(c->server_random, 32)) return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "no randomness");
@@ -165,7 +165,7 @@ static int send_server_flight(dtls13_conn *c, const d13_client_hello *ch, const 
     free(sh);
     uint8_t th[D13_MAX_HASH_LEN];
     if (rc == 0 && (d13_transcript_hash(&c->transcript, th) ||
-                    d13_ks_init(&c->ks, d13_suite_hash(c->suite), "dtls13") ||
+                    d13_ks_init(&c->ks, c->cfg->algs, d13_suite_hash(c->suite), "dtls13") ||
                     d13_ks_handshake(&c->ks, shared, shared_len, th) || d13_install_handshake_keys(c)))
         rc = DTLS13_ERR_CRYPTO;
     d13_cleanse(shared, sizeof(shared));

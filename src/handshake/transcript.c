@@ -3,12 +3,13 @@
 
 #include "wire/messages.h"
 
-int d13_transcript_init(d13_transcript *t)
+int d13_transcript_init(d13_transcript *t, const d13_algs *algs)
 {
+    t->algs = algs;
     t->chosen = false;
     t->alg = D13_HASH_SHA256;
-    t->sha256 = d13_hash_new(D13_HASH_SHA256);
-    t->sha384 = d13_hash_new(D13_HASH_SHA384);
+    t->sha256 = d13_hash_new(algs, D13_HASH_SHA256);
+    t->sha384 = d13_hash_new(algs, D13_HASH_SHA384);
     if (!t->sha256 || !t->sha384) {
         d13_transcript_free(t);
         return DTLS13_ERR_NO_MEMORY;
@@ -70,7 +71,7 @@ int d13_transcript_hrr_rewrite(d13_transcript *t)
     uint8_t ch1_hash[D13_MAX_HASH_LEN];
     size_t hlen = d13_hash_len(t->alg);
     if (d13_hash_peek(ctx, ch1_hash)) return DTLS13_ERR_CRYPTO;
-    d13_hash_ctx *fresh = d13_hash_new(t->alg);
+    d13_hash_ctx *fresh = d13_hash_new(t->algs, t->alg);
     if (!fresh) return DTLS13_ERR_NO_MEMORY;
     d13_hash_free(ctx);
     if (t->alg == D13_HASH_SHA256) t->sha256 = fresh;

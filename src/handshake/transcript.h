@@ -11,14 +11,15 @@
 #include "crypto/crypto.h"
 
 typedef struct d13_transcript {
+    const d13_algs *algs;
     d13_hash_ctx *sha256;
     d13_hash_ctx *sha384;
     bool chosen;
     d13_hash_alg alg;
 } d13_transcript;
 
-/** Starts both running hashes. */
-int d13_transcript_init(d13_transcript *t);
+/** Starts both running hashes (algs: the configuration's, or NULL). */
+int d13_transcript_init(d13_transcript *t, const d13_algs *algs);
 /** Adds one handshake message: msg_type, uint24 length, body. */
 int d13_transcript_add(d13_transcript *t, uint8_t msg_type, const uint8_t *body, size_t len);
 /** Keeps only the hash of alg (the suite's hash). Idempotent for the same alg. */

@@ -5,15 +5,8 @@
 
 #define DTLS13_LABEL_PREFIX "dtls13"
 
-static int expand(d13_hash_alg hash, const uint8_t *secret, size_t secret_len, const char *label,
-                  uint8_t *out, size_t out_len)
-{
-    return d13_hkdf_expand_label(hash, DTLS13_LABEL_PREFIX, secret, secret_len, label, NULL, 0,
-                                 out, out_len);
-}
-
-int d13_epoch_keys_init(d13_epoch_keys *k, uint16_t suite, const uint8_t *traffic_secret,
-                        size_t secret_len, uint64_t epoch)
+int d13_epoch_keys_init(d13_epoch_keys *k, const d13_algs *algs, uint16_t suite,
+                        const uint8_t *traffic_secret, size_t secret_len, uint64_t epoch)
 {
     uint8_t key[D13_MAX_KEY_LEN];
     uint8_t iv[D13_AEAD_IV_LEN];
@@ -31,12 +24,18 @@ int d13_epoch_keys_init(d13_epoch_keys *k, uint16_t suite, const uint8_t *traffi
     if (traffic_secret == NULL || secret_len != d13_hash_len(hash)) return DTLS13_ERR_INVALID_ARG;
     key_len = d13_aead_key_len(alg);
 
-    rc = expand(hash, traffic_secret, secret_len, "key", key, key_len);
-    if (rc == 0) rc = expand(hash, traffic_secret, secret_len, "iv", iv, sizeof(iv));
-    if (rc == 0) rc = expand(hash, traffic_secret, secret_len, "sn", sn_key, key_len);
+    /* [sender]_write_key, [sender]_write_iv and the record number key
+     * (RFC 9147 4.2.3), all from the one traffic secret. */
+    const d13_hkdf_label labels[] = {
+        {"key", NULL, 0, key, key_len},
+        {"iv", NULL, 0, iv, sizeof(iv)},
+        {"sn", NULL, 0, sn_key, key_len},
+    };
+    rc = d13_hkdf_expand_labels(algs, hash, DTLS13_LABEL_PREFIX, traffic_secret, secret_len, labels,
+                                sizeof(labels) / sizeof(labels[0]));
     if (rc == 0) {
-        k->aead = d13_aead_new(alg, key, iv);
-        k->sn_mask = d13_sn_mask_new(alg, sn_key);
+        k->aead = d13_aead_new(algs, alg, key, iv);
+        k->sn_mask = d13_sn_mask_new(algs, alg, sn_key);
         if (k->aead == NULL || k->sn_mask == NULL) rc = DTLS13_ERR_CRYPTO;
     }
     d13_cleanse(key, sizeof(key));

@@ -112,8 +112,8 @@ typedef struct d13_epoch_keys {
  *  previously initialized (keys already installed are freed first); on
  *  failure k is left cleared. Returns 0, DTLS13_ERR_UNSUPPORTED for an
  *  unknown suite, DTLS13_ERR_INVALID_ARG or a crypto error. */
-int d13_epoch_keys_init(d13_epoch_keys *k, uint16_t suite, const uint8_t *traffic_secret,
-                        size_t secret_len, uint64_t epoch);
+int d13_epoch_keys_init(d13_epoch_keys *k, const d13_algs *algs, uint16_t suite,
+                        const uint8_t *traffic_secret, size_t secret_len, uint64_t epoch);
 /** Frees and zeroizes; the struct may be reused. */
 void d13_epoch_keys_clear(d13_epoch_keys *k);
 

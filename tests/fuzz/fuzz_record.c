@@ -29,7 +29,7 @@ static int init_keys(d13_epoch_keys *k, uint16_t suite)
     size_t len = d13_hash_len(d13_suite_hash(suite));
     for (size_t i = 0; i < sizeof(secret); i++) secret[i] = (uint8_t)(0xa0 + i);
     memset(k, 0, sizeof(*k));
-    return d13_epoch_keys_init(k, suite, secret, len, 1);
+    return d13_epoch_keys_init(k, NULL, suite, secret, len, 1);
 }
 
 static void parse_and_open(d13_epoch_keys *k, const uint8_t *dgram, size_t len, uint8_t *out)

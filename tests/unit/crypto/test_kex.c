@@ -23,10 +23,10 @@ static void test_x25519_rfc7748(d13_test_state *t)
     CHECK_MEM(pub, alice_pub, 32);
     CHECK_EQ(d13_kex_public(bob, pub, sizeof(pub), &len), 0);
     CHECK_MEM(pub, bob_pub, 32);
-    CHECK_EQ(d13_kex_derive(alice, bob_pub, 32, secret, sizeof(secret), &len), 0);
+    CHECK_EQ(d13_kex_derive(NULL, alice, bob_pub, 32, secret, sizeof(secret), &len), 0);
     CHECK_EQ(len, 32);
     CHECK_MEM(secret, shared, 32);
-    CHECK_EQ(d13_kex_derive(bob, alice_pub, 32, secret, sizeof(secret), &len), 0);
+    CHECK_EQ(d13_kex_derive(NULL, bob, alice_pub, 32, secret, sizeof(secret), &len), 0);
     CHECK_MEM(secret, shared, 32);
     CHECK_EQ(d13_kex_public(alice, pub, 31, &len), DTLS13_ERR_BUFFER_TOO_SMALL);
 done:
@@ -34,7 +34,7 @@ done:
     d13_kex_free(bob);
 }
 
-static void check_agreement(d13_test_state *t, uint16_t group, size_t pub_len)
+static void check_agreement(d13_test_state *t, const d13_algs *algs, uint16_t group, size_t pub_len)
 {
     d13_kex *a = d13_kex_generate(group);
     d13_kex *b = d13_kex_generate(group);
@@ -48,8 +48,8 @@ static void check_agreement(d13_test_state *t, uint16_t group, size_t pub_len)
     CHECK_EQ(la, pub_len);
     CHECK_EQ(lb, pub_len);
     if (group == DTLS13_GROUP_SECP256R1) CHECK_EQ(pub_a[0], 0x04);
-    CHECK_EQ(d13_kex_derive(a, pub_b, lb, s_a, sizeof(s_a), &sa), 0);
-    CHECK_EQ(d13_kex_derive(b, pub_a, la, s_b, sizeof(s_b), &sb), 0);
+    CHECK_EQ(d13_kex_derive(algs, a, pub_b, lb, s_a, sizeof(s_a), &sa), 0);
+    CHECK_EQ(d13_kex_derive(NULL, b, pub_a, la, s_b, sizeof(s_b), &sb), 0);
     CHECK_EQ(sa, 32);
     CHECK_EQ(sb, 32);
     CHECK_MEM(s_a, s_b, 32);
@@ -61,8 +61,14 @@ done:
 
 static void test_agreement(d13_test_state *t)
 {
-    check_agreement(t, DTLS13_GROUP_X25519, 32);
-    check_agreement(t, DTLS13_GROUP_SECP256R1, 65);
+    d13_algs *algs = d13_algs_new();
+    CHECK(algs != NULL);
+    check_agreement(t, NULL, DTLS13_GROUP_X25519, 32);
+    check_agreement(t, NULL, DTLS13_GROUP_SECP256R1, 65);
+    /* One side with the configuration's algorithms: the same secret. */
+    check_agreement(t, algs, DTLS13_GROUP_X25519, 32);
+    check_agreement(t, algs, DTLS13_GROUP_SECP256R1, 65);
+    d13_algs_free(algs);
     CHECK(d13_kex_group_supported(DTLS13_GROUP_X25519));
     CHECK(d13_kex_group_supported(DTLS13_GROUP_SECP256R1));
     CHECK(!d13_kex_group_supported(0x0018)); /* secp384r1 */
@@ -81,24 +87,26 @@ static void test_x25519_invalid_peers(d13_test_state *t)
     uint8_t peer[33] = {0}, secret[32];
     size_t len = 0;
     d13_random(peer, sizeof(peer));
-    CHECK_EQ(d13_kex_derive(k, peer, 31, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
-    CHECK_EQ(d13_kex_derive(k, peer, 33, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
-    CHECK_EQ(d13_kex_derive(k, NULL, 0, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(NULL, k, peer, 31, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(NULL, k, peer, 33, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(NULL, k, NULL, 0, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     /* Small-order points give an all-zero shared secret (RFC 7748 6.1). */
     memset(peer, 0, sizeof(peer));
-    CHECK_EQ(d13_kex_derive(k, peer, 32, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(NULL, k, peer, 32, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     peer[0] = 1; /* u = 1 */
-    CHECK_EQ(d13_kex_derive(k, peer, 32, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(NULL, k, peer, 32, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     /* u = p - 1 = 2^255 - 20, order 2 (little endian). */
     test_hex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", peer, 32);
-    CHECK_EQ(d13_kex_derive(k, peer, 32, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(NULL, k, peer, 32, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     /* A point of order 8. */
     test_hex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800", peer, 32);
-    CHECK_EQ(d13_kex_derive(k, peer, 32, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(NULL, k, peer, 32, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     d13_kex_free(k);
 }
 
-static void test_p256_invalid_peers(d13_test_state *t)
+/* Invalid P-256 shares, through the implicit fetch (algs NULL) or the
+ * configuration's parameters template (algs set): both validate the point. */
+static void check_p256_invalid_peers(d13_test_state *t, const d13_algs *algs)
 {
     d13_kex *k = d13_kex_generate(DTLS13_GROUP_SECP256R1);
     d13_kex *other = d13_kex_generate(DTLS13_GROUP_SECP256R1);
@@ -107,39 +115,48 @@ static void test_p256_invalid_peers(d13_test_state *t)
     uint8_t good[65], peer[66], secret[32];
     size_t len = 0;
     CHECK_EQ(d13_kex_public(other, good, sizeof(good), &len), 0);
-    CHECK_EQ(d13_kex_derive(k, good, 65, secret, sizeof(secret), &len), 0);
+    CHECK_EQ(d13_kex_derive(algs, k, good, 65, secret, sizeof(secret), &len), 0);
 
     memcpy(peer, good, 65);
-    CHECK_EQ(d13_kex_derive(k, peer, 64, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(algs, k, peer, 64, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     peer[65] = 0;
-    CHECK_EQ(d13_kex_derive(k, peer, 66, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(algs, k, peer, 66, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     /* Compressed form (33 bytes) is not allowed in TLS 1.3. */
     peer[0] = (uint8_t)(0x02 | (good[64] & 1));
-    CHECK_EQ(d13_kex_derive(k, peer, 33, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(algs, k, peer, 33, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     /* Wrong format byte with a valid point. */
     memcpy(peer, good, 65);
     peer[0] = 0x06;
-    CHECK_EQ(d13_kex_derive(k, peer, 65, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(algs, k, peer, 65, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     /* Point not on the curve: y changed. */
     memcpy(peer, good, 65);
     peer[64] ^= 0x01;
-    CHECK_EQ(d13_kex_derive(k, peer, 65, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(algs, k, peer, 65, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     /* (0, 0) and the point at infinity encoding. */
     memset(peer, 0, sizeof(peer));
     peer[0] = 0x04;
-    CHECK_EQ(d13_kex_derive(k, peer, 65, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(algs, k, peer, 65, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     peer[0] = 0x00;
-    CHECK_EQ(d13_kex_derive(k, peer, 1, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(algs, k, peer, 1, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     /* Coordinates >= p. */
     memset(peer, 0xff, sizeof(peer));
     peer[0] = 0x04;
-    CHECK_EQ(d13_kex_derive(k, peer, 65, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
+    CHECK_EQ(d13_kex_derive(algs, k, peer, 65, secret, sizeof(secret), &len), DTLS13_ERR_DECODE);
     /* Still works after the failures. */
-    CHECK_EQ(d13_kex_derive(k, good, 65, secret, sizeof(secret), &len), 0);
-    CHECK_EQ(d13_kex_derive(k, good, 65, secret, 31, &len), DTLS13_ERR_BUFFER_TOO_SMALL);
+    CHECK_EQ(d13_kex_derive(algs, k, good, 65, secret, sizeof(secret), &len), 0);
+    CHECK_EQ(d13_kex_derive(algs, k, good, 65, secret, 31, &len), DTLS13_ERR_BUFFER_TOO_SMALL);
 done:
     d13_kex_free(k);
     d13_kex_free(other);
+}
+
+static void test_p256_invalid_peers(d13_test_state *t)
+{
+    check_p256_invalid_peers(t, NULL);
+    d13_algs *algs = d13_algs_new();
+    CHECK(algs != NULL);
+    check_p256_invalid_peers(t, algs);
+    d13_algs_free(algs);
 }
 
 int main(void)

@@ -16,7 +16,7 @@ static d13_pkey *load_spki(const char *name)
 {
     uint8_t der[600];
     size_t len = test_read_data(name, der, sizeof(der));
-    return len > 0 ? d13_pkey_from_spki(der, len) : NULL;
+    return len > 0 ? d13_pkey_from_spki(NULL, der, len) : NULL;
 }
 
 typedef struct scheme_case {
@@ -102,7 +102,7 @@ static void test_ed25519_rfc8032(d13_test_state *t)
     test_hex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
              "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
              sig, sizeof(sig));
-    d13_pkey *key = d13_pkey_from_spki(spki, sizeof(spki));
+    d13_pkey *key = d13_pkey_from_spki(NULL, spki, sizeof(spki));
     CHECK(key != NULL);
     if (key == NULL) return;
     CHECK_EQ(d13_verify(key, DTLS13_SIG_ED25519, NULL, 0, sig, sizeof(sig)), 0);
@@ -116,13 +116,13 @@ static void test_bad_spki(d13_test_state *t)
     uint8_t der[100];
     size_t len = test_read_data("ecdsa_spki.der", der, sizeof(der) - 1);
     CHECK(len > 0);
-    CHECK(d13_pkey_from_spki(der, len - 1) == NULL); /* truncated */
+    CHECK(d13_pkey_from_spki(NULL, der, len - 1) == NULL); /* truncated */
     der[len] = 0;
-    CHECK(d13_pkey_from_spki(der, len + 1) == NULL); /* trailing byte */
-    CHECK(d13_pkey_from_spki(der, 0) == NULL);
-    CHECK(d13_pkey_from_spki(NULL, 10) == NULL);
+    CHECK(d13_pkey_from_spki(NULL, der, len + 1) == NULL); /* trailing byte */
+    CHECK(d13_pkey_from_spki(NULL, der, 0) == NULL);
+    CHECK(d13_pkey_from_spki(NULL, NULL, 10) == NULL);
     memset(der, 0x30, sizeof(der));
-    CHECK(d13_pkey_from_spki(der, sizeof(der)) == NULL);
+    CHECK(d13_pkey_from_spki(NULL, der, sizeof(der)) == NULL);
     d13_pkey_free(NULL);
 }
 

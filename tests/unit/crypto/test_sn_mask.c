@@ -9,7 +9,7 @@ static void check_mask(d13_test_state *t, d13_aead_alg alg, const char *key_hex,
     test_hex(key_hex, key, sizeof(key));
     test_hex(sample_hex, sample, sizeof(sample));
     test_hex(mask_hex, want, sizeof(want));
-    d13_sn_mask *m = d13_sn_mask_new(alg, key);
+    d13_sn_mask *m = d13_sn_mask_new(NULL, alg, key);
     CHECK(m != NULL);
     if (m == NULL) return;
     for (int i = 0; i < 3; i++) { /* the same answer every time: no state carried over */
@@ -49,8 +49,8 @@ static void test_chacha20(d13_test_state *t)
 static void test_bad_args(d13_test_state *t)
 {
     uint8_t key[32] = {0}, sample[16] = {0}, mask[16];
-    CHECK(d13_sn_mask_new(D13_AEAD_AES_128_GCM, NULL) == NULL);
-    CHECK(d13_sn_mask_new((d13_aead_alg)7, key) == NULL);
+    CHECK(d13_sn_mask_new(NULL, D13_AEAD_AES_128_GCM, NULL) == NULL);
+    CHECK(d13_sn_mask_new(NULL, (d13_aead_alg)7, key) == NULL);
     CHECK(d13_sn_mask_compute(NULL, sample, mask) < 0);
     d13_sn_mask_free(NULL);
 }

@@ -187,7 +187,7 @@ static void run_schedule(d13_test_state *t, const schedule_case *c)
     uint8_t secret[D13_MAX_SECRET];
     size_t n = d13_hash_len(c->hash);
 
-    CHECK_EQ(d13_ks_init(&ks, c->hash, c->prefix), 0);
+    CHECK_EQ(d13_ks_init(&ks, NULL, c->hash, c->prefix), 0);
     CHECK_EQ(ks.hash_len, n);
     CHECK_MEM(ks.early_secret, c->early, n);
     CHECK_EQ(d13_ks_handshake(&ks, c->shared, c->shared_len, c->th_hello), 0);
@@ -261,7 +261,7 @@ static void test_rfc8448_client_finished(d13_test_state *t)
     test_hex(rfc_th_hello, th_hello, sizeof(th_hello));
     test_hex(rfc_th_sfin, th_sfin, sizeof(th_sfin));
     test_hex(rfc_c_finished, expected, sizeof(expected));
-    CHECK_EQ(d13_ks_init(&ks, D13_HASH_SHA256, "tls13 "), 0);
+    CHECK_EQ(d13_ks_init(&ks, NULL, D13_HASH_SHA256, "tls13 "), 0);
     CHECK_EQ(d13_ks_handshake(&ks, shared, sizeof(shared), th_hello), 0);
     CHECK_EQ(d13_ks_finished(&ks, ks.client_handshake_traffic, th_sfin, out), 0);
     CHECK_MEM(out, expected, sizeof(expected));
@@ -304,7 +304,7 @@ static void test_dtls13_sha256(d13_test_state *t)
 
 static void hash_string(d13_test_state *t, d13_hash_alg alg, const char *s, uint8_t *out)
 {
-    CHECK_EQ(d13_hash(alg, (const uint8_t *)s, strlen(s), out), 0);
+    CHECK_EQ(d13_hash(NULL, alg, (const uint8_t *)s, strlen(s), out), 0);
 }
 
 static void test_dtls13_sha384(d13_test_state *t)
@@ -348,8 +348,8 @@ static void test_prefix_matters(d13_test_state *t)
 
     test_hex(rfc_shared, shared, sizeof(shared));
     test_hex(rfc_th_hello, th_hello, sizeof(th_hello));
-    CHECK_EQ(d13_ks_init(&tls, D13_HASH_SHA256, "tls13 "), 0);
-    CHECK_EQ(d13_ks_init(&dtls, D13_HASH_SHA256, "dtls13"), 0);
+    CHECK_EQ(d13_ks_init(&tls, NULL, D13_HASH_SHA256, "tls13 "), 0);
+    CHECK_EQ(d13_ks_init(&dtls, NULL, D13_HASH_SHA256, "dtls13"), 0);
     CHECK_MEM(tls.early_secret, dtls.early_secret, 32);
     CHECK_EQ(d13_ks_handshake(&tls, shared, sizeof(shared), th_hello), 0);
     CHECK_EQ(d13_ks_handshake(&dtls, shared, sizeof(shared), th_hello), 0);
@@ -365,10 +365,10 @@ static void test_bad_arguments(d13_test_state *t)
     uint8_t shared[32] = {1};
     static const uint8_t zeros[sizeof(ks)] = {0};
 
-    CHECK_EQ(d13_ks_init(&ks, D13_HASH_SHA512, "dtls13"), DTLS13_ERR_UNSUPPORTED);
-    CHECK_EQ(d13_ks_init(&ks, D13_HASH_SHA256, NULL), DTLS13_ERR_INVALID_ARG);
-    CHECK_EQ(d13_ks_init(NULL, D13_HASH_SHA256, "dtls13"), DTLS13_ERR_INVALID_ARG);
-    CHECK_EQ(d13_ks_init(&ks, D13_HASH_SHA256, "dtls13"), 0);
+    CHECK_EQ(d13_ks_init(&ks, NULL, D13_HASH_SHA512, "dtls13"), DTLS13_ERR_UNSUPPORTED);
+    CHECK_EQ(d13_ks_init(&ks, NULL, D13_HASH_SHA256, NULL), DTLS13_ERR_INVALID_ARG);
+    CHECK_EQ(d13_ks_init(NULL, NULL, D13_HASH_SHA256, "dtls13"), DTLS13_ERR_INVALID_ARG);
+    CHECK_EQ(d13_ks_init(&ks, NULL, D13_HASH_SHA256, "dtls13"), 0);
     CHECK_EQ(d13_ks_handshake(&ks, NULL, 0, th), DTLS13_ERR_INVALID_ARG);
     CHECK_EQ(d13_ks_handshake(&ks, shared, sizeof(shared), NULL), DTLS13_ERR_INVALID_ARG);
     CHECK_EQ(d13_ks_master(&ks, NULL), DTLS13_ERR_INVALID_ARG);

@@ -88,8 +88,8 @@ static void make_pair(d13_test_state *t, const suite_case *sc, uint64_t epoch, d
     traffic_secret(sc->secret_len, secret);
     memset(tx, 0, sizeof(*tx));
     memset(rx, 0, sizeof(*rx));
-    CHECK_EQ(d13_epoch_keys_init(tx, sc->suite, secret, sc->secret_len, epoch), 0);
-    CHECK_EQ(d13_epoch_keys_init(rx, sc->suite, secret, sc->secret_len, epoch), 0);
+    CHECK_EQ(d13_epoch_keys_init(tx, NULL, sc->suite, secret, sc->secret_len, epoch), 0);
+    CHECK_EQ(d13_epoch_keys_init(rx, NULL, sc->suite, secret, sc->secret_len, epoch), 0);
 }
 
 /* Parses the first record of a datagram and opens it. */
@@ -124,8 +124,8 @@ static size_t reference_record(d13_test_state *t, const suite_case *sc, uint64_t
     uint8_t header[5], mask[16];
     uint8_t inner[64];
     size_t header_len = 0, inner_len = len + 1, body_len = inner_len + D13_AEAD_TAG_LEN;
-    d13_aead *aead = d13_aead_new(sc->alg, sc->key, sc->iv);
-    d13_sn_mask *sn = d13_sn_mask_new(sc->alg, sc->sn_key);
+    d13_aead *aead = d13_aead_new(NULL, sc->alg, sc->key, sc->iv);
+    d13_sn_mask *sn = d13_sn_mask_new(NULL, sc->alg, sc->sn_key);
 
     CHECK(aead != NULL && sn != NULL && len < sizeof(inner));
     header[header_len++] = (uint8_t)(0x20 | (form->seq8 ? 0 : 0x08) | (form->omit_length ? 0 : 0x04) |
@@ -469,8 +469,8 @@ static size_t raw_record(d13_test_state *t, const suite_case *sc, uint64_t epoch
 {
     uint8_t header[5], mask[16];
     size_t body_len = inner_len + D13_AEAD_TAG_LEN;
-    d13_aead *aead = d13_aead_new(sc->alg, sc->key, sc->iv);
-    d13_sn_mask *sn = d13_sn_mask_new(sc->alg, sc->sn_key);
+    d13_aead *aead = d13_aead_new(NULL, sc->alg, sc->key, sc->iv);
+    d13_sn_mask *sn = d13_sn_mask_new(NULL, sc->alg, sc->sn_key);
 
     header[0] = (uint8_t)(0x2c | (epoch & 3));
     header[1] = (uint8_t)(seq >> 8);
@@ -618,18 +618,18 @@ static void test_epoch_keys_init(d13_test_state *t)
 
     traffic_secret(sizeof(secret), secret);
     memset(&k, 0, sizeof(k));
-    CHECK_EQ(d13_epoch_keys_init(&k, 0x1304, secret, 32, 1), DTLS13_ERR_UNSUPPORTED);
+    CHECK_EQ(d13_epoch_keys_init(&k, NULL, 0x1304, secret, 32, 1), DTLS13_ERR_UNSUPPORTED);
     CHECK(!k.installed);
-    CHECK_EQ(d13_epoch_keys_init(&k, DTLS13_TLS_AES_256_GCM_SHA384, secret, 32, 1),
+    CHECK_EQ(d13_epoch_keys_init(&k, NULL, DTLS13_TLS_AES_256_GCM_SHA384, secret, 32, 1),
              DTLS13_ERR_INVALID_ARG);
-    CHECK_EQ(d13_epoch_keys_init(&k, DTLS13_TLS_AES_128_GCM_SHA256, NULL, 32, 1),
+    CHECK_EQ(d13_epoch_keys_init(&k, NULL, DTLS13_TLS_AES_128_GCM_SHA256, NULL, 32, 1),
              DTLS13_ERR_INVALID_ARG);
-    CHECK_EQ(d13_epoch_keys_init(&k, DTLS13_TLS_AES_128_GCM_SHA256, secret, 32, 5), 0);
+    CHECK_EQ(d13_epoch_keys_init(&k, NULL, DTLS13_TLS_AES_128_GCM_SHA256, secret, 32, 5), 0);
     CHECK(k.installed);
     CHECK_EQ(k.epoch, 5);
     CHECK_EQ(k.suite, DTLS13_TLS_AES_128_GCM_SHA256);
     /* re-initialising frees the old keys */
-    CHECK_EQ(d13_epoch_keys_init(&k, DTLS13_TLS_CHACHA20_POLY1305_SHA256, secret, 32, 6), 0);
+    CHECK_EQ(d13_epoch_keys_init(&k, NULL, DTLS13_TLS_CHACHA20_POLY1305_SHA256, secret, 32, 6), 0);
     CHECK_EQ(k.epoch, 6);
     d13_epoch_keys_clear(&k);
     CHECK_MEM(&k, zeros, sizeof(k));
