@@ -405,12 +405,11 @@ GST_START_TEST (test_version_and_cookie_properties)
 }
 GST_END_TEST;
 
-/* Starts server then client and waits for keys and a few decoded frames
- * on both sides. */
+/* Starts the client (the server is already playing) and waits for keys
+ * and a few decoded frames on both sides. */
 static void
-run_call (Side * server, Side * client)
+run_call_client (Side * server, Side * client)
 {
-  fail_unless (gst_element_set_state (server->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
   fail_unless (gst_element_set_state (client->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
   fail_unless (wait_until (&client->key_set, 1, 10000), "client never keyed");
   fail_unless (wait_until (&server->key_set, 1, 10000), "server never keyed");
@@ -420,11 +419,20 @@ run_call (Side * server, Side * client)
   fail_unless_equals_int (stat_u64 (server->dec, "srtp-auth-failures"), 0);
 }
 
-/* A call whose server has the given cookie policy; returns the number of
- * cookie HelloRetryRequests the server sent. */
+/* Starts server then client, and waits as run_call_client() does. */
+static void
+run_call (Side * server, Side * client)
+{
+  fail_unless (gst_element_set_state (server->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  run_call_client (server, client);
+}
+
+/* A call whose server has the given cookie policy (under-load set before
+ * the start, or with load_while_playing once the server plays); returns
+ * the number of cookie HelloRetryRequests the server sent. */
 static guint64
 cookie_call (const gchar * id, const gchar * policy, gboolean under_load,
-    gboolean peer_address_validated)
+    gboolean peer_address_validated, gboolean load_while_playing)
 {
   Side server, client;
   gchar *server_id = g_strdup_printf ("%s-server", id);
@@ -435,11 +443,14 @@ cookie_call (const gchar * id, const gchar * policy, gboolean under_load,
   make_side (&client, client_id, TRUE);
   connect_sides (&server, &client);
   gst_util_set_object_arg (G_OBJECT (server.enc), "cookie", policy);
-  g_object_set (server.enc, "under-load", under_load, "peer-address-validated",
-      peer_address_validated, NULL);
+  g_object_set (server.enc, "under-load", under_load && !load_while_playing,
+      "peer-address-validated", peer_address_validated, NULL);
   /* The client ignores the policy. */
   gst_util_set_object_arg (G_OBJECT (client.enc), "cookie", "always");
-  run_call (&server, &client);
+  fail_unless (gst_element_set_state (server.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE);
+  if (load_while_playing)
+    g_object_set (server.enc, "under-load", under_load, NULL);
+  run_call_client (&server, &client);
   hrr = stat_u64 (server.enc, "hrr-sent");
   fail_unless_equals_int (stat_u64 (server.enc, "cookies-invalid"), 0);
   fail_unless_equals_int (stat_u64 (client.enc, "hrr-sent"), 0);
@@ -455,21 +466,24 @@ cookie_call (const gchar * id, const gchar * policy, gboolean under_load,
 
 GST_START_TEST (test_cookie_always)
 {
-  fail_unless_equals_int (cookie_call ("cookie-always", "always", FALSE, FALSE), 1);
+  fail_unless_equals_int (cookie_call ("cookie-always", "always", FALSE, FALSE, FALSE), 1);
 }
 GST_END_TEST;
 
 GST_START_TEST (test_cookie_never)
 {
-  fail_unless_equals_int (cookie_call ("cookie-never", "never", FALSE, TRUE), 0);
-  fail_unless_equals_int (cookie_call ("cookie-never-unvalidated", "never", FALSE, FALSE), 0);
+  fail_unless_equals_int (cookie_call ("cookie-never", "never", FALSE, TRUE, FALSE), 0);
+  fail_unless_equals_int (cookie_call ("cookie-never-unvalidated", "never", FALSE, FALSE,
+          FALSE), 0);
 }
 GST_END_TEST;
 
 GST_START_TEST (test_cookie_under_load)
 {
-  fail_unless_equals_int (cookie_call ("cookie-load", "under-load", TRUE, FALSE), 1);
-  fail_unless_equals_int (cookie_call ("cookie-idle", "under-load", FALSE, TRUE), 0);
+  fail_unless_equals_int (cookie_call ("cookie-load", "under-load", TRUE, FALSE, FALSE), 1);
+  fail_unless_equals_int (cookie_call ("cookie-idle", "under-load", FALSE, TRUE, FALSE), 0);
+  /* The load the application reports while playing reaches the listener. */
+  fail_unless_equals_int (cookie_call ("cookie-load-live", "under-load", TRUE, FALSE, TRUE), 1);
 }
 GST_END_TEST;
 
