@@ -64,7 +64,7 @@ void d13_hash_free(d13_hash_ctx *ctx);
 /** One-shot digest. */
 int d13_hash(const d13_algs *algs, d13_hash_alg alg, const uint8_t *data, size_t len, uint8_t *out);
 /** One-shot HMAC. out receives d13_hash_len(alg) bytes. */
-int d13_hmac(d13_hash_alg alg, const uint8_t *key, size_t key_len, const uint8_t *data, size_t len,
+int d13_hmac(const d13_algs *algs, d13_hash_alg alg, const uint8_t *key, size_t key_len, const uint8_t *data, size_t len,
              uint8_t *out);
 
 /* ---- HKDF (RFC 5869) and HKDF-Expand-Label (RFC 8446 7.1, RFC 9147 5.9) ---- */

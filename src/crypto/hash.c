@@ -3,7 +3,6 @@
 #include <stdlib.h>
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "crypto/crypto.h"
 #include "crypto/crypto_internal.h"
@@ -91,23 +90,4 @@ int d13_hash(const d13_algs *algs, d13_hash_alg alg, const uint8_t *data, size_t
     static const uint8_t empty[1] = {0};
     if (data == NULL) data = empty;
     return EVP_Digest(data, len, out, NULL, md, NULL) == 1 ? 0 : DTLS13_ERR_CRYPTO;
-}
-
-int d13_hmac(d13_hash_alg alg, const uint8_t *key, size_t key_len, const uint8_t *data, size_t len,
-             uint8_t *out)
-{
-    const EVP_MD *md = d13_evp_md(alg);
-    if (md == NULL || out == NULL || (key == NULL && key_len > 0) || (data == NULL && len > 0) ||
-        key_len > (size_t)INT_MAX)
-        return DTLS13_ERR_INVALID_ARG;
-    /* HMAC pads short keys with zeros, so an empty key equals one zero byte. */
-    static const uint8_t zero[1] = {0};
-    if (key == NULL || key_len == 0) {
-        key = zero;
-        key_len = 1;
-    }
-    if (data == NULL) data = zero;
-    unsigned int out_len = 0;
-    if (HMAC(md, key, (int)key_len, data, len, out, &out_len) == NULL) return DTLS13_ERR_CRYPTO;
-    return 0;
 }

@@ -1,4 +1,4 @@
-/* HKDF (RFC 5869) over HMAC on EVP digests, and HKDF-Expand-Label (RFC 8446 7.1). */
+/* HMAC (RFC 2104) and HKDF (RFC 5869) on EVP digests, and HKDF-Expand-Label (RFC 8446 7.1). */
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -111,6 +111,16 @@ static int hkdf_run(const d13_algs *algs, d13_hash_alg alg, bool extract, const 
     EVP_MD_CTX_free(tmp);
     hmac_key_free(&k);
     return rc;
+}
+
+int d13_hmac(const d13_algs *algs, d13_hash_alg alg, const uint8_t *key, size_t key_len,
+             const uint8_t *data, size_t len, uint8_t *out)
+{
+    size_t hash_len = d13_hash_len(alg);
+    if (hash_len == 0 || out == NULL || (key == NULL && key_len > 0) || (data == NULL && len > 0))
+        return DTLS13_ERR_INVALID_ARG;
+    /* An empty key is a block of zeros, as RFC 2104 pads short keys. */
+    return hkdf_run(algs, alg, true, key, key_len, data, len, out, hash_len);
 }
 
 int d13_hkdf_extract(const d13_algs *algs, d13_hash_alg alg, const uint8_t *salt, size_t salt_len,

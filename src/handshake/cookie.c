@@ -86,7 +86,7 @@ static int cookie_mac(const uint8_t *secret, const uint8_t *fields, size_t field
     d13_write_bytes(&w, fields, fields_len);
     if (addr_len) d13_write_bytes(&w, addr, addr_len);
     if (d13_writer_failed(&w)) return DTLS13_ERR_INVALID_ARG;
-    int rc = d13_hmac(D13_HASH_SHA256, secret, D13_COOKIE_SECRET_LEN, input, d13_writer_len(&w), mac);
+    int rc = d13_hmac(NULL, D13_HASH_SHA256, secret, D13_COOKIE_SECRET_LEN, input, d13_writer_len(&w), mac);
     d13_cleanse(input, sizeof(input));
     return rc;
 }

@@ -112,7 +112,7 @@ int d13_ks_finished(const d13_key_schedule *ks, const uint8_t *base_secret,
     rc = d13_hkdf_expand_label(ks->algs, ks->hash, ks->prefix, base_secret, ks->hash_len, "finished", NULL,
                                0, finished_key, ks->hash_len);
     if (rc == 0)
-        rc = d13_hmac(ks->hash, finished_key, ks->hash_len, transcript_hash, ks->hash_len, out);
+        rc = d13_hmac(ks->algs, ks->hash, finished_key, ks->hash_len, transcript_hash, ks->hash_len, out);
     d13_cleanse(finished_key, sizeof(finished_key));
     return rc;
 }

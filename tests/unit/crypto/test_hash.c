@@ -60,16 +60,32 @@ static void test_hmac_rfc4231(d13_test_state *t)
     test_hex("164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
              "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737",
              want512, sizeof(want512));
-    CHECK_EQ(d13_hmac(D13_HASH_SHA256, (const uint8_t *)"Jefe", 4, (const uint8_t *)data, 28, got),
+    CHECK_EQ(d13_hmac(NULL, D13_HASH_SHA256, (const uint8_t *)"Jefe", 4, (const uint8_t *)data, 28, got),
              0);
     CHECK_MEM(got, want256, 32);
-    CHECK_EQ(d13_hmac(D13_HASH_SHA512, (const uint8_t *)"Jefe", 4, (const uint8_t *)data, 28, got),
+    CHECK_EQ(d13_hmac(NULL, D13_HASH_SHA512, (const uint8_t *)"Jefe", 4, (const uint8_t *)data, 28, got),
              0);
     CHECK_MEM(got, want512, 64);
     /* A different key gives a different MAC. */
-    CHECK_EQ(d13_hmac(D13_HASH_SHA256, (const uint8_t *)"Jeff", 4, (const uint8_t *)data, 28, got),
+    CHECK_EQ(d13_hmac(NULL, D13_HASH_SHA256, (const uint8_t *)"Jeff", 4, (const uint8_t *)data, 28, got),
              0);
     CHECK(memcmp(got, want256, 32) != 0);
+    /* RFC 4231 test case 6: a key longer than the block is hashed first;
+     * with the configuration's fetched algorithms as well. */
+    uint8_t long_key[131], want6[32];
+    memset(long_key, 0xaa, sizeof(long_key));
+    test_hex("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54", want6, sizeof(want6));
+    const char *data6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+    d13_algs *algs = d13_algs_new();
+    CHECK(algs != NULL);
+    CHECK_EQ(d13_hmac(NULL, D13_HASH_SHA256, long_key, sizeof(long_key), (const uint8_t *)data6, 54, got), 0);
+    CHECK_MEM(got, want6, 32);
+    CHECK_EQ(d13_hmac(algs, D13_HASH_SHA256, long_key, sizeof(long_key), (const uint8_t *)data6, 54, got), 0);
+    CHECK_MEM(got, want6, 32);
+    CHECK_EQ(d13_hmac(algs, D13_HASH_SHA256, (const uint8_t *)"Jefe", 4, (const uint8_t *)data, 28, got), 0);
+    CHECK_MEM(got, want256, 32);
+    CHECK(d13_hmac(algs, D13_HASH_SHA256, NULL, 4, (const uint8_t *)data, 28, got) < 0);
+    d13_algs_free(algs);
 }
 
 static void test_lengths_and_suites(d13_test_state *t)
