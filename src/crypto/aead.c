@@ -68,11 +68,11 @@ static void aead_nonce(const d13_aead *aead, uint64_t seq, uint8_t nonce[D13_AEA
     for (int i = 0; i < 8; i++) nonce[D13_AEAD_IV_LEN - 1 - i] ^= (uint8_t)(seq >> (8 * i));
 }
 
-int d13_aead_seal(d13_aead *aead, uint64_t seq, const uint8_t *aad, size_t aad_len,
-                  const uint8_t *in, size_t len, uint8_t *out)
+int d13_aead_seal_prefixed(d13_aead *aead, uint64_t seq, const uint8_t *aad, size_t aad_len,
+                           const uint8_t *data, size_t data_len, uint8_t *out, size_t total_len)
 {
-    if (aead == NULL || out == NULL || (aad == NULL && aad_len > 0) || (in == NULL && len > 0) ||
-        aad_len > INT_MAX || len > INT_MAX - D13_AEAD_TAG_LEN)
+    if (aead == NULL || out == NULL || (aad == NULL && aad_len > 0) || (data == NULL && data_len > 0) ||
+        data_len > total_len || aad_len > INT_MAX || total_len > INT_MAX - D13_AEAD_TAG_LEN)
         return DTLS13_ERR_INVALID_ARG;
     uint8_t nonce[D13_AEAD_IV_LEN];
     aead_nonce(aead, seq, nonce);
@@ -80,18 +80,31 @@ int d13_aead_seal(d13_aead *aead, uint64_t seq, const uint8_t *aad, size_t aad_l
     int outl = 0;
     int ok = EVP_EncryptInit_ex(ctx, NULL, NULL, NULL, nonce) == 1;
     if (ok && aad_len > 0) ok = EVP_EncryptUpdate(ctx, NULL, &outl, aad, (int)aad_len) == 1;
-    int total = 0;
-    if (ok && len > 0) {
-        ok = EVP_EncryptUpdate(ctx, out, &outl, in, (int)len) == 1;
-        total = outl;
+    size_t total = 0;
+    /* GCM and ChaCha20-Poly1305 are stream modes: EVP_EncryptUpdate
+     * returns every byte it is given, whatever the split. */
+    if (ok && data_len > 0) {
+        ok = EVP_EncryptUpdate(ctx, out, &outl, data, (int)data_len) == 1;
+        total += (size_t)outl;
+    }
+    if (ok && total_len > data_len) {
+        ok = EVP_EncryptUpdate(ctx, out + total, &outl, out + data_len, (int)(total_len - data_len)) == 1;
+        total += (size_t)outl;
     }
     if (ok) {
         ok = EVP_EncryptFinal_ex(ctx, out + total, &outl) == 1;
-        total += outl;
+        total += (size_t)outl;
     }
-    ok = ok && (size_t)total == len &&
-         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, D13_AEAD_TAG_LEN, out + len) == 1;
+    ok = ok && total == total_len &&
+         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, D13_AEAD_TAG_LEN, out + total_len) == 1;
     return ok ? 0 : DTLS13_ERR_CRYPTO;
+}
+
+int d13_aead_seal(d13_aead *aead, uint64_t seq, const uint8_t *aad, size_t aad_len,
+                  const uint8_t *in, size_t len, uint8_t *out)
+{
+    if (in == NULL && len > 0) return DTLS13_ERR_INVALID_ARG;
+    return d13_aead_seal_prefixed(aead, seq, aad, aad_len, in, len, out, len);
 }
 
 int d13_aead_open(d13_aead *aead, uint64_t seq, const uint8_t *aad, size_t aad_len,

@@ -122,6 +122,13 @@ void d13_aead_free(d13_aead *aead);
  *  16-byte tag: out must hold len + 16 bytes. No allocation. */
 int d13_aead_seal(d13_aead *aead, uint64_t seq, const uint8_t *aad, size_t aad_len,
                   const uint8_t *in, size_t len, uint8_t *out);
+/** Like d13_aead_seal for a plaintext in two places: data_len bytes at
+ *  data, followed by the total_len - data_len bytes already at
+ *  out + data_len (encrypted in place). Writes total_len bytes of
+ *  ciphertext and the tag to out (total_len + 16 bytes); data must not
+ *  overlap out unless data == out. Saves copying data into out first. */
+int d13_aead_seal_prefixed(d13_aead *aead, uint64_t seq, const uint8_t *aad, size_t aad_len,
+                           const uint8_t *data, size_t data_len, uint8_t *out, size_t total_len);
 /** Decrypts in (len bytes including the tag) into out (len - 16 bytes; out
  *  may equal in). Returns DTLS13_ERR_DECODE when len < 16 and
  *  DTLS13_ERR_CRYPTO when authentication fails. No allocation. */

@@ -62,12 +62,16 @@ int d13_record_seal_ex(d13_epoch_keys *k, uint8_t content_type, const uint8_t *d
     body = d13_write_reserve(out, body_len);
     if (header_out == NULL || body == NULL) return DTLS13_ERR_BUFFER_TOO_SMALL;
 
+    /* DTLSInnerPlaintext = content || type || zeros: the type and padding
+     * are written in place after where the content goes, and the content
+     * is encrypted straight from the caller's buffer (no copy). */
     d13_writer_init(&inner, body, inner_len);
-    d13_write_bytes(&inner, data, len);
+    d13_write_reserve(&inner, len);
     d13_write_u8(&inner, content_type);
     d13_write_zeros(&inner, pad);
     rc = d13_writer_failed(&inner) ? DTLS13_ERR_BUFFER_TOO_SMALL : 0;
-    if (rc == 0) rc = d13_aead_seal(k->aead, k->next_seq, header, header_len, body, inner_len, body);
+    if (rc == 0)
+        rc = d13_aead_seal_prefixed(k->aead, k->next_seq, header, header_len, data, len, body, inner_len);
     /* body_len >= 17, so the sample is always there. */
     if (rc == 0) rc = d13_sn_mask_compute(k->sn_mask, body, mask);
     if (rc != 0) {

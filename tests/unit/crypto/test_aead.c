@@ -149,6 +149,36 @@ static void test_round_trips(d13_test_state *t)
     }
 }
 
+/* A plaintext split between a separate buffer and the output (encrypted in
+ * place) gives exactly the one-buffer ciphertext and tag, for every split. */
+static void test_seal_prefixed(d13_test_state *t)
+{
+    uint8_t key[32], iv[12], plain[70], whole[70 + 16], split[70 + 16];
+    memset(key, 0x3c, sizeof(key));
+    memset(iv, 0x5a, sizeof(iv));
+    for (size_t i = 0; i < sizeof(plain); i++) plain[i] = (uint8_t)(i * 7 + 1);
+    const uint8_t aad[5] = {0x2c, 1, 2, 0, 70};
+    d13_algs *algs = d13_algs_new();
+    for (int alg = 0; alg < 3; alg++) {
+        d13_aead *a = d13_aead_new(algs, (d13_aead_alg)alg, key, iv);
+        CHECK(a != NULL);
+        if (a == NULL) continue;
+        CHECK_EQ(d13_aead_seal(a, 9, aad, sizeof(aad), plain, sizeof(plain), whole), 0);
+        static const size_t splits[] = {0, 1, 16, 33, 69, 70};
+        for (size_t k = 0; k < sizeof(splits) / sizeof(splits[0]); k++) {
+            size_t data_len = splits[k];
+            memset(split, 0xee, sizeof(split));
+            memcpy(split + data_len, plain + data_len, sizeof(plain) - data_len);
+            CHECK_EQ(d13_aead_seal_prefixed(a, 9, aad, sizeof(aad), plain, data_len, split, sizeof(plain)), 0);
+            CHECK_MEM(split, whole, sizeof(whole));
+        }
+        CHECK(d13_aead_seal_prefixed(a, 9, aad, sizeof(aad), plain, 71, split, 70) < 0);
+        CHECK(d13_aead_seal_prefixed(a, 9, aad, sizeof(aad), NULL, 5, split, 70) < 0);
+        d13_aead_free(a);
+    }
+    d13_algs_free(algs);
+}
+
 static void test_suites(d13_test_state *t)
 {
     d13_aead_alg alg = D13_AEAD_AES_128_GCM;
@@ -171,6 +201,7 @@ int main(void)
     RUN_TEST(&st, test_aes128gcm_vector);
     RUN_TEST(&st, test_chacha20poly1305_vector);
     RUN_TEST(&st, test_round_trips);
+    RUN_TEST(&st, test_seal_prefixed);
     RUN_TEST(&st, test_suites);
     TEST_MAIN_END(&st);
 }
