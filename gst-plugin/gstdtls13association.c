@@ -907,12 +907,18 @@ listen_locked (GstDtls13Association * assoc, const guint8 * datagram, gsize len)
       assoc->hrr_sent = TRUE;
       queue_datagram (assoc, gst_buffer_new_memdup (hrr, hrr_len));
       break;
-    case DTLS13_LISTEN_ACCEPT:
-      assoc->conn = dtls13_listener_accept (assoc->listener, datagram, len, assoc->id, addr_len,
-          on_send, assoc, now);
+    case DTLS13_LISTEN_ACCEPT:{
+      /* Events and address validation apply before the first flight:
+       * an alert sent on the ClientHello reaches on_event. */
+      dtls13_accept_options opts = { on_event, assoc, assoc->peer_address_validated };
+      assoc->conn = dtls13_listener_accept_ex (assoc->listener, datagram, len, assoc->id,
+          addr_len, on_send, assoc, now, &opts);
       if (assoc->conn == NULL) {
-        refused_client_hello_locked (assoc,
-            "the server connection refused the ClientHello the cookie listener accepted");
+        if (!assoc->pending_failed)
+          refused_client_hello_locked (assoc,
+              "the server connection refused the ClientHello the cookie listener accepted");
+        else
+          assoc->awaiting_client_hello = FALSE;
         free_listener_locked (assoc);
       } else if (!configure_conn_locked (assoc, NULL)) {
         refused_client_hello_locked (assoc, "cannot configure the server connection");
@@ -923,6 +929,7 @@ listen_locked (GstDtls13Association * assoc, const guint8 * datagram, gsize len)
         free_listener_locked (assoc);
       }
       break;
+    }
     case DTLS13_LISTEN_DROP:
       GST_LOG ("[%s] datagram dropped by the cookie listener", assoc->id);
       break;

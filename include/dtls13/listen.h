@@ -138,6 +138,29 @@ dtls13_conn *dtls13_listener_accept(dtls13_listener *l, const uint8_t *datagram,
                                     const void *peer_addr, size_t peer_addr_len, dtls13_send_fn send,
                                     void *send_user, uint64_t now_ms);
 
+/** What dtls13_listener_accept_ex() applies to the new connection before
+ *  it processes the ClientHello. Zero-initialize; all fields optional. */
+typedef struct dtls13_accept_options {
+    /** Event callback (see dtls13_conn_set_event_callback): installed
+     *  first, so an alert sent on the ClientHello itself is reported too. */
+    dtls13_event_fn event_fn;
+    void *event_user;
+    /** The path is already validated (an ICE connectivity check answered
+     *  from this address): no anti-amplification limit even without a
+     *  cookie, so the whole first flight goes out at once. */
+    bool peer_address_validated;
+} dtls13_accept_options;
+
+/** dtls13_listener_accept() with options (NULL: none). The options take
+ *  effect before the server's first flight is built and sent, which
+ *  calling dtls13_conn_set_event_callback() or
+ *  dtls13_conn_set_peer_address_validated() on the returned connection
+ *  cannot do. When the connection fails on the ClientHello, NULL is
+ *  returned after event_fn has seen the alert. */
+dtls13_conn *dtls13_listener_accept_ex(dtls13_listener *l, const uint8_t *datagram, size_t len,
+                                       const void *peer_addr, size_t peer_addr_len, dtls13_send_fn send,
+                                       void *send_user, uint64_t now_ms, const dtls13_accept_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

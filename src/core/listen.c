@@ -346,6 +346,13 @@ dtls13_conn *dtls13_listener_accept(dtls13_listener *l, const uint8_t *datagram,
                                     const void *peer_addr, size_t peer_addr_len, dtls13_send_fn send,
                                     void *send_user, uint64_t now_ms)
 {
+    return dtls13_listener_accept_ex(l, datagram, len, peer_addr, peer_addr_len, send, send_user, now_ms, NULL);
+}
+
+dtls13_conn *dtls13_listener_accept_ex(dtls13_listener *l, const uint8_t *datagram, size_t len,
+                                       const void *peer_addr, size_t peer_addr_len, dtls13_send_fn send,
+                                       void *send_user, uint64_t now_ms, const dtls13_accept_options *opts)
+{
     if (!l || !datagram || !len || bad_args(peer_addr, peer_addr_len) || !send) return NULL;
     if (d13_cookie_secrets_update(&l->secrets, now_ms)) return NULL;
     located_hello h;
@@ -356,7 +363,10 @@ dtls13_conn *dtls13_listener_accept(dtls13_listener *l, const uint8_t *datagram,
     if (d.result != DTLS13_LISTEN_ACCEPT) return NULL;
     dtls13_conn *c = dtls13_conn_new(l->cfg, DTLS13_ROLE_SERVER, send, send_user);
     if (!c) return NULL;
-    int rc = d.has_cookie ? prime_after_cookie(c, &h, &d) : DTLS13_OK;
+    if (opts && opts->event_fn) dtls13_conn_set_event_callback(c, opts->event_fn, opts->event_user);
+    int rc = DTLS13_OK;
+    if (opts && opts->peer_address_validated) rc = dtls13_conn_set_peer_address_validated(c);
+    if (rc >= 0) rc = d.has_cookie ? prime_after_cookie(c, &h, &d) : DTLS13_OK;
     if (rc == 0) {
         if (h.from_cache) rc = feed_reassembled(c, &h, now_ms);
         else rc = dtls13_conn_handle_datagram(c, datagram, len, now_ms);

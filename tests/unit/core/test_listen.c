@@ -673,6 +673,82 @@ static void test_garbage(d13_test_state *t)
 
 /* A flood of distinct ClientHellos (other random, other address each)
  * leaves the allocated memory exactly where it was. */
+/* Counts what a server sends and the events it reports. */
+typedef struct accept_probe {
+    size_t bytes_sent;
+    unsigned datagrams;
+    unsigned handshake_done_events;
+} accept_probe;
+
+static int probe_send(void *user, const uint8_t *data, size_t len)
+{
+    (void)data;
+    accept_probe *p = user;
+    p->bytes_sent += len;
+    p->datagrams++;
+    return 0;
+}
+
+static void probe_event(void *user, dtls13_conn *conn, const dtls13_event *event)
+{
+    (void)conn;
+    accept_probe *p = user;
+    if (event->type == DTLS13_EVENT_HANDSHAKE_DONE) p->handshake_done_events++;
+}
+
+/* dtls13_listener_accept_ex applies its options before the first flight:
+ * validated, the whole flight goes out at once (more than 3x the
+ * ClientHello, the limit accept() without a cookie keeps); the event
+ * callback is in place from the start and sees the handshake complete. */
+static void test_accept_options(d13_test_state *t)
+{
+    dtls13_config *cc = make_config(NULL, 0, 0), *sc = make_config(NULL, 0, 0);
+    harness *hs = cc && sc ? harness_new(cc, sc, DTLS13_COOKIE_NEVER) : NULL;
+    CHECK(hs != NULL);
+    if (!hs) goto done;
+    CHECK_EQ(dtls13_conn_start(hs->client, hs->now), 0);
+    uint8_t ch[MAX_DGRAM], out[512];
+    size_t ch_len = 0, out_len = 0;
+    CHECK(pop(&hs->to_server, ch, &ch_len));
+    CHECK_EQ(dtls13_listen(hs->l, ch, ch_len, hs->addr, hs->addr_len, hs->now, out, sizeof(out), &out_len),
+             DTLS13_LISTEN_ACCEPT);
+
+    accept_probe plain = {0, 0, 0}, validated = {0, 0, 0};
+    dtls13_conn *a = dtls13_listener_accept(hs->l, ch, ch_len, hs->addr, hs->addr_len, probe_send, &plain, hs->now);
+    dtls13_accept_options opts = {probe_event, &validated, true};
+    dtls13_conn *b = dtls13_listener_accept_ex(hs->l, ch, ch_len, hs->addr, hs->addr_len, probe_send, &validated,
+                                               hs->now, &opts);
+    CHECK(a != NULL && b != NULL);
+    CHECK(plain.bytes_sent <= 3 * ch_len);
+    CHECK(validated.bytes_sent > 3 * ch_len);
+    CHECK(validated.bytes_sent > plain.bytes_sent);
+    dtls13_conn_free(a);
+    dtls13_conn_free(b);
+
+    /* A validated connection on the link completes the handshake with the
+     * client and reports it through the callback the options installed. */
+    accept_probe linked = {0, 0, 0};
+    dtls13_accept_options link_opts = {probe_event, &linked, true};
+    hs->server = dtls13_listener_accept_ex(hs->l, ch, ch_len, hs->addr, hs->addr_len, server_send, hs, hs->now,
+                                           &link_opts);
+    CHECK(hs->server != NULL);
+    for (int round = 0; round < 20 && hs->server; round++) {
+        uint8_t d[MAX_DGRAM];
+        size_t len = 0;
+        while (pop(&hs->to_client, d, &len)) dtls13_conn_handle_datagram(hs->client, d, len, hs->now);
+        while (pop(&hs->to_server, d, &len)) dtls13_conn_handle_datagram(hs->server, d, len, hs->now);
+    }
+    CHECK(hs->server && connected(hs));
+    CHECK_EQ(linked.handshake_done_events, 1);
+    /* NULL options are accept() itself. */
+    CHECK(dtls13_listener_accept_ex(NULL, ch, ch_len, hs->addr, hs->addr_len, server_send, hs, hs->now, &opts) ==
+          NULL);
+done:
+    harness_free(hs);
+    dtls13_config_free(cc);
+    dtls13_config_free(sc);
+}
+
 static void test_flood_allocates_nothing(d13_test_state *t)
 {
     dtls13_config *cc = make_config(NULL, 0, 0), *sc = make_config(NULL, 0, 0);
@@ -741,6 +817,7 @@ int main(void)
     RUN_TEST(&st, test_cookie_attacks);
     RUN_TEST(&st, test_message_seq_rules);
     RUN_TEST(&st, test_garbage);
+    RUN_TEST(&st, test_accept_options);
     RUN_TEST(&st, test_flood_allocates_nothing);
     TEST_MAIN_END(&st);
 }
