@@ -352,6 +352,11 @@ on_event (void *user, dtls13_conn * conn, const dtls13_event * event)
         assoc->state = GST_DTLS13_CONNECTION_STATE_FAILED;
         assoc->pending_failed = TRUE;
         assoc->failed_alert = event->alert;
+        /* A failure after the keys were set (a peer fingerprint that came
+         * late and does not match, a fatal alert mid-call): no more media
+         * is protected or accepted with them. */
+        dtls13_srtp_free (assoc->srtp);
+        assoc->srtp = NULL;
         g_free (assoc->failed_reason);
         assoc->failed_reason = g_strdup_printf ("%s alert %s%s%s",
             event->type == DTLS13_EVENT_ALERT_SENT ? "sent" : "received",
@@ -689,6 +694,33 @@ out:
   g_rec_mutex_unlock (&assoc->lock);
   if (!ok)
     gst_dtls13_association_stop (assoc);
+  emit_pending (assoc);
+  return ok;
+}
+
+gboolean
+gst_dtls13_association_set_peer_fingerprint (GstDtls13Association * assoc,
+    const gchar * fingerprint, GError ** error)
+{
+  gboolean ok = TRUE;
+  gboolean set = fingerprint != NULL && fingerprint[0] != '\0';
+
+  g_rec_mutex_lock (&assoc->lock);
+  g_free (assoc->peer_fingerprint);
+  assoc->peer_fingerprint = set ? g_strdup (fingerprint) : NULL;
+  if (set && assoc->conn != NULL) {
+    int rc = dtls13_conn_set_peer_fingerprint (assoc->conn, fingerprint);
+    if (rc == DTLS13_ERR_INVALID_ARG) {
+      g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
+          "peer-fingerprint '%s' is not an SDP fingerprint", fingerprint);
+      ok = FALSE;
+    } else if (rc == DTLS13_ERR_CERTIFICATE) {
+      /* on_event saw the bad_certificate alert and dropped the keys. */
+      GST_WARNING ("[%s] the peer certificate received earlier does not match %s",
+          assoc->id, fingerprint);
+    }
+  }
+  g_rec_mutex_unlock (&assoc->lock);
   emit_pending (assoc);
   return ok;
 }

@@ -161,6 +161,15 @@ gboolean gst_dtls13_association_start (GstDtls13Association * assoc,
  *  next start otherwise. */
 void gst_dtls13_association_set_under_load (GstDtls13Association * assoc, gboolean under_load);
 
+/** Sets (or replaces) the expected peer fingerprint while the association
+ *  runs, e.g. when the remote SDP arrives after the handshake started.
+ *  A certificate already received is checked at once: a mismatch fails
+ *  the association (bad_certificate; on-handshake-failed; SRTP keys
+ *  dropped). Returns FALSE and sets error for a malformed fingerprint.
+ *  When not started, the value is only used by the next start. */
+gboolean gst_dtls13_association_set_peer_fingerprint (GstDtls13Association * assoc,
+    const gchar * fingerprint, GError ** error);
+
 /** Stops the timer and frees the engine and SRTP session (keys zeroized);
  *  queued datagrams and held media are dropped. The association can be
  *  started again. */

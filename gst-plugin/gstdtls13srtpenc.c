@@ -310,6 +310,22 @@ set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec 
       gst_dtls13_association_set_under_load (self->assoc, under_load);
     return;
   }
+  if (prop_id == PROP_PEER_FINGERPRINT) {
+    gchar *fingerprint = g_value_dup_string (value);
+    GError *error = NULL;
+    GST_OBJECT_LOCK (self);
+    g_free (self->peer_fingerprint);
+    self->peer_fingerprint = g_strdup (fingerprint);
+    GST_OBJECT_UNLOCK (self);
+    /* A running association checks it at once (late SDP answer). */
+    if (self->assoc != NULL
+        && !gst_dtls13_association_set_peer_fingerprint (self->assoc, fingerprint, &error)) {
+      GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("%s", error->message), (NULL));
+      g_error_free (error);
+    }
+    g_free (fingerprint);
+    return;
+  }
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_CONNECTION_ID:
@@ -322,10 +338,6 @@ set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec 
     case PROP_PEM:
       g_free (self->pem);
       self->pem = g_value_dup_string (value);
-      break;
-    case PROP_PEER_FINGERPRINT:
-      g_free (self->peer_fingerprint);
-      self->peer_fingerprint = g_value_dup_string (value);
       break;
     case PROP_SRTP_PROFILES:
       g_free (self->srtp_profiles);
@@ -471,7 +483,10 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
           "Expected certificate fingerprint of the peer in SDP form "
           "(\"sha-256 AB:CD:...\"); the handshake fails with bad_certificate if the "
           "peer's differs. When unset any certificate is accepted (check it in "
-          "on-peer-certificate)", NULL, rw_ready));
+          "on-peer-certificate). May be set while playing (a remote SDP that arrives "
+          "after the handshake started): a certificate already received is checked "
+          "at once and a mismatch fails the association and drops its SRTP keys",
+          NULL, G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SRTP_PROFILES,
       g_param_spec_string ("srtp-profiles", "SRTP profiles",
           "DTLS-SRTP protection profiles offered, in preference order, comma "

@@ -92,8 +92,16 @@ void dtls13_conn_set_event_callback(dtls13_conn *conn, dtls13_event_fn fn, void 
 /** Sets the expected peer certificate fingerprint in SDP form
  *  ("sha-256 AB:CD:..."; sha-1/sha-256/sha-384/sha-512, case-insensitive).
  *  A peer whose certificate does not match fails the handshake with
- *  bad_certificate. Must be called before the handshake reaches the peer's
- *  Certificate. */
+ *  bad_certificate. Normally called before the handshake reaches the
+ *  peer's Certificate; it may also come later (the remote SDP can arrive
+ *  after the DTLS handshake started, RFC 8842 5): the certificate already
+ *  received is then checked at once, and a mismatch fails the connection
+ *  there and then (bad_certificate alert sent, DTLS13_EVENT_ALERT_SENT,
+ *  state FAILED, no more export, read or write) and returns
+ *  DTLS13_ERR_CERTIFICATE. Keys exported before that belong to an
+ *  unauthenticated peer: discard them. DTLS13_ERR_INVALID_ARG for a
+ *  malformed fingerprint, DTLS13_ERR_HANDSHAKE_FAILED on a failed
+ *  connection. */
 int dtls13_conn_set_peer_fingerprint(dtls13_conn *conn, const char *fingerprint);
 
 /** Starts the handshake at time now_ms. A client sends its ClientHello; a

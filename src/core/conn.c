@@ -65,12 +65,19 @@ void dtls13_conn_set_event_callback(dtls13_conn *c, dtls13_event_fn fn, void *us
 int dtls13_conn_set_peer_fingerprint(dtls13_conn *c, const char *fingerprint)
 {
     if (!c || !fingerprint) return DTLS13_ERR_INVALID_ARG;
-    if (c->peer_cert) return DTLS13_ERR_BAD_STATE;
     int alg = 0;
     size_t len = 0;
     uint8_t digest[D13_MAX_HASH_LEN];
     int rc = d13_fingerprint_parse(fingerprint, &alg, digest, sizeof(digest), &len);
     if (rc) return DTLS13_ERR_INVALID_ARG;
+    if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
+    if (c->peer_cert && !d13_fingerprint_matches(alg, digest, len, c->peer_cert, c->peer_cert_len)) {
+        /* Late pinning: the certificate came first and is not the one the
+         * signalling names. */
+        d13_fail(c, DTLS13_ALERT_BAD_CERTIFICATE,
+                 "peer certificate does not match the fingerprint set after it arrived");
+        return DTLS13_ERR_CERTIFICATE;
+    }
     memcpy(c->expected_fp, digest, len);
     c->expected_fp_len = len;
     c->expected_fp_alg = alg;

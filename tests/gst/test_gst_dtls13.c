@@ -420,6 +420,54 @@ run_call_client (Side * server, Side * client)
 }
 
 /* Starts server then client, and waits as run_call_client() does. */
+static void run_call (Side * server, Side * client);
+
+/* The remote fingerprint arrives after the call is up (late SDP answer):
+ * the right one changes nothing; a wrong one fails the association at once
+ * (signal, state failed), its SRTP keys are dropped and no more media is
+ * decoded from it. */
+GST_START_TEST (test_late_peer_fingerprint)
+{
+  Side server, client;
+  gchar *server_fp = NULL;
+  gint state = 0, frames_at_failure;
+  guint64 protected_at_failure;
+
+  make_side (&server, "late-server", FALSE);
+  make_side (&client, "late-client", TRUE);
+  connect_sides (&server, &client);
+  run_call (&server, &client);
+
+  g_object_get (server.enc, "local-fingerprint", &server_fp, NULL);
+  g_object_set (client.enc, "peer-fingerprint", server_fp, NULL);
+  g_usleep (200 * 1000);
+  g_object_get (client.enc, "connection-state", &state, NULL);
+  fail_unless_equals_int (state, 2);    /* still connected */
+  fail_unless_equals_int (client.failed, 0);
+
+  /* The server learns a fingerprint its client's certificate does not have. */
+  g_object_set (server.enc, "peer-fingerprint", server_fp, NULL);
+  fail_unless (wait_until (&server.failed, 1, 5000), "server never reported the late mismatch");
+  fail_unless_equals_int (server.failed_alert, 42);     /* bad_certificate */
+  g_object_get (server.enc, "connection-state", &state, NULL);
+  fail_unless_equals_int (state, 4);    /* failed */
+  fail_unless (wait_until (&client.failed, 1, 5000), "client never got the alert");
+  frames_at_failure = g_atomic_int_get (&server.frames);
+  protected_at_failure = stat_u64 (server.enc, "srtp-rtp-protected");
+  g_usleep (600 * 1000);        /* media would keep flowing if it could */
+  fail_unless (g_atomic_int_get (&server.frames) <= frames_at_failure + 2,
+      "server kept decoding: %d -> %d", frames_at_failure, server.frames);
+  fail_unless_equals_int (stat_u64 (server.enc, "srtp-rtp-protected"), 0);
+  (void) protected_at_failure;
+
+  g_free (server_fp);
+  stop_sides (&client, &server);
+  free_side (&client);
+  free_side (&server);
+}
+GST_END_TEST;
+
+/* Starts server then client, and waits as run_call_client() does. */
 static void
 run_call (Side * server, Side * client)
 {
@@ -593,6 +641,7 @@ dtls13_suite (void)
   tcase_add_test (tc, test_cookie_under_load);
   tcase_add_test (tc, test_min_version_dtls12_fails);
   tcase_add_test (tc, test_max_version_dtls13_explicit);
+  tcase_add_test (tc, test_late_peer_fingerprint);
   return s;
 }
 

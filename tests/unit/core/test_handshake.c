@@ -207,6 +207,29 @@ static void test_fingerprints(d13_test_state *t)
              DTLS13_ERR_WOULD_BLOCK);
     conn_pair_free(p);
 
+    /* Late pinning (the SDP answer after the handshake): the right
+     * fingerprint keeps the association, a wrong one ends it at once. */
+    p = conn_pair_new(cc, sc);
+    CHECK(conn_pair_handshake(p, 10000));
+    CHECK_EQ(dtls13_conn_set_peer_fingerprint(p->client, sfp), 0);
+    CHECK_EQ(dtls13_conn_set_peer_fingerprint(p->server, cfp), 0);
+    CHECK_EQ(dtls13_conn_state(p->client), DTLS13_STATE_CONNECTED);
+    CHECK_EQ(dtls13_conn_export_keying_material(p->client, "EXTRACTOR-dtls_srtp", NULL, 0, key, sizeof(key)), 0);
+    CHECK_EQ(dtls13_conn_set_peer_fingerprint(p->server, "sha-256 zz"), DTLS13_ERR_INVALID_ARG);
+    CHECK_EQ(dtls13_conn_state(p->server), DTLS13_STATE_CONNECTED);
+    CHECK_EQ(dtls13_conn_set_peer_fingerprint(p->server, sfp), DTLS13_ERR_CERTIFICATE);
+    CHECK_EQ(dtls13_conn_state(p->server), DTLS13_STATE_FAILED);
+    CHECK_EQ(dtls13_conn_alert(p->server), DTLS13_ALERT_BAD_CERTIFICATE);
+    CHECK_EQ(p->server_events[DTLS13_EVENT_ALERT_SENT], 1);
+    CHECK_EQ(dtls13_conn_export_keying_material(p->server, "EXTRACTOR-dtls_srtp", NULL, 0, key, sizeof(key)),
+             DTLS13_ERR_WOULD_BLOCK);
+    CHECK(dtls13_conn_write(p->server, key, 1, p->now_ms) < 0);
+    CHECK_EQ(dtls13_conn_set_peer_fingerprint(p->server, cfp), DTLS13_ERR_HANDSHAKE_FAILED);
+    conn_pair_pump(p); /* the client gets the alert */
+    CHECK_EQ(dtls13_conn_state(p->client), DTLS13_STATE_FAILED);
+    CHECK_EQ(p->client_events[DTLS13_EVENT_ALERT_RECEIVED], 1);
+    conn_pair_free(p);
+
     CHECK_EQ(dtls13_conn_set_peer_fingerprint(NULL, sfp), DTLS13_ERR_INVALID_ARG);
     dtls13_config_free(cc);
     dtls13_config_free(sc);
