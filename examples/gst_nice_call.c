@@ -15,10 +15,10 @@
  * ICE credentials and candidates, and each peer the other's certificate
  * fingerprint, as an SDP offer/answer would. alice is the DTLS client,
  * bob the server. Both generate their certificate (no `pem`); a
- * certificate exists once the encoder reaches PAUSED, and `peer-fingerprint`
- * is read at that same transition, so bob starts first, alice starts with
- * bob's fingerprint in `peer-fingerprint`, and bob checks alice's
- * certificate against alice's `local-fingerprint` in `on-peer-certificate`.
+ * certificate exists once the encoder reaches PAUSED, so bob goes to PAUSED
+ * first, alice starts with bob's fingerprint in `peer-fingerprint`, and bob
+ * gets alice's as his `peer-fingerprint` once she is PAUSED (the property
+ * may be set while the element runs, as a late SDP answer would).
  * bob sets `peer-address-validated`: DTLS only flows over the candidate
  * pair ICE checked, so RFC 9147's anti-amplification limit (5.1) has
  * nothing left to protect and would only hold back bob's first flight.
@@ -46,7 +46,6 @@
 #define COMPONENT_ID 1
 #define LOCAL_ADDRESS "127.0.0.1"
 #define RTP_CAPS "application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96"
-#define FINGERPRINT_PREFIX "sha-256 "
 
 typedef struct Call Call;
 
@@ -71,9 +70,6 @@ typedef struct {
     /* Shared with streaming threads. */
     gint frames;             /* atomic: buffers that reached the video sink */
     GMutex lock;             /* guards the fields below */
-    gchar *expected_peer_fp; /* the other peer's local-fingerprint */
-    gboolean peer_cert_checked;
-    gboolean peer_cert_reported;
     gchar *failure;          /* on-handshake-failed, first one */
 } Peer;
 
@@ -132,61 +128,6 @@ static void finish(Call *call, gboolean ok, const char *error)
     call->ok = ok;
     call->error = g_strdup(error);
     g_main_loop_quit(call->loop);
-}
-
-/* ---- certificate fingerprints ---- */
-
-/* The SDP fingerprint ("sha-256 AB:CD:...") of the first certificate in a
- * PEM string, or NULL when it holds none. */
-static gchar *pem_fingerprint(const gchar *pem)
-{
-    gchar **lines = g_strsplit(pem, "\n", -1);
-    GString *body = g_string_new(NULL);
-    gboolean inside = FALSE, complete = FALSE;
-    for (guint i = 0; lines[i] != NULL && !complete; i++) {
-        gchar *line = g_strstrip(lines[i]);
-        if (g_str_equal(line, "-----BEGIN CERTIFICATE-----"))
-            inside = TRUE;
-        else if (g_str_equal(line, "-----END CERTIFICATE-----"))
-            complete = inside;
-        else if (inside)
-            g_string_append(body, line);
-    }
-    g_strfreev(lines);
-    gchar *fingerprint = NULL;
-    gsize der_len = 0;
-    guchar *der = complete && body->len > 0 ? g_base64_decode(body->str, &der_len) : NULL;
-    if (der != NULL && der_len > 0) {
-        GChecksum *sha = g_checksum_new(G_CHECKSUM_SHA256);
-        guint8 digest[32];
-        gsize digest_len = sizeof digest;
-        g_checksum_update(sha, der, der_len);
-        g_checksum_get_digest(sha, digest, &digest_len);
-        g_checksum_free(sha);
-        GString *fp = g_string_new(FINGERPRINT_PREFIX);
-        for (gsize i = 0; i < digest_len; i++) g_string_append_printf(fp, "%s%02X", i ? ":" : "", digest[i]);
-        fingerprint = g_string_free(fp, FALSE);
-    }
-    g_free(der);
-    g_string_free(body, TRUE);
-    return fingerprint;
-}
-
-/* on-peer-certificate (a streaming thread, the association locked):
- * returns TRUE to reject a certificate whose fingerprint is not the one
- * the other peer announced. */
-static gboolean on_peer_certificate(GstElement *enc, const gchar *pem, gpointer user)
-{
-    Peer *peer = user;
-    (void)enc;
-    gchar *fingerprint = pem ? pem_fingerprint(pem) : NULL;
-    g_mutex_lock(&peer->lock);
-    gboolean match = fingerprint != NULL && peer->expected_peer_fp != NULL &&
-                     g_str_equal(fingerprint, peer->expected_peer_fp);
-    peer->peer_cert_checked = match;
-    g_mutex_unlock(&peer->lock);
-    g_free(fingerprint);
-    return !match;
 }
 
 static void on_handshake_failed(GstElement *element, guint alert, const gchar *reason, gpointer user)
@@ -351,7 +292,6 @@ static gboolean setup_pipeline(Peer *peer, gchar **error)
     GstPad *pad = gst_element_get_static_pad(peer->videosink, "sink");
     gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, peer, NULL);
     gst_object_unref(pad);
-    g_signal_connect(peer->enc, "on-peer-certificate", G_CALLBACK(on_peer_certificate), peer);
     g_signal_connect(peer->enc, "on-handshake-failed", G_CALLBACK(on_handshake_failed), peer);
     GstElement *dec = child(peer->pipeline, "dec");
     g_signal_connect(dec, "on-handshake-failed", G_CALLBACK(on_handshake_failed), peer);
@@ -395,14 +335,6 @@ static gchar *local_fingerprint(Peer *peer)
     return fp;
 }
 
-static void expect_peer_fingerprint(Peer *peer, const gchar *fingerprint)
-{
-    g_mutex_lock(&peer->lock);
-    g_free(peer->expected_peer_fp);
-    peer->expected_peer_fp = g_strdup(fingerprint);
-    g_mutex_unlock(&peer->lock);
-}
-
 /* The server's pipeline goes to PAUSED (its certificate is made), the
  * client's starts with the server's fingerprint pinned, and both go to
  * PLAYING. They must play before ICE can connect: nicesrc attaches its own
@@ -420,7 +352,6 @@ static gboolean start_media(Call *call)
         return FALSE;
     }
     g_object_set(client->enc, "peer-fingerprint", server_fp, NULL);
-    expect_peer_fingerprint(client, server_fp);
     if (!set_state(call, client, GST_STATE_PAUSED)) {
         g_free(server_fp);
         return FALSE;
@@ -431,11 +362,13 @@ static gboolean start_media(Call *call)
         finish(call, FALSE, "alice's dtls13srtpenc has no local-fingerprint in PAUSED");
         return FALSE;
     }
-    expect_peer_fingerprint(server, client_fp);
+    /* Late pinning: bob's encoder already runs; alice's certificate has
+     * not reached it (nothing flows before PLAYING), so it will be checked
+     * during the handshake like alice's check of bob's. */
+    g_object_set(server->enc, "peer-fingerprint", client_fp, NULL);
     printf("[%s] DTLS server, certificate %s\n", server->name, server_fp);
     printf("[%s] DTLS client, certificate %s\n", client->name, client_fp);
-    printf("[%s] pins %s's fingerprint (peer-fingerprint); %s checks %s's in on-peer-certificate\n", client->name,
-           server->name, server->name, client->name);
+    printf("[%s] and [%s] pin each other's fingerprint (peer-fingerprint)\n", client->name, server->name);
     g_free(server_fp);
     g_free(client_fp);
     if (!set_state(call, server, GST_STATE_PLAYING) || !set_state(call, client, GST_STATE_PLAYING)) return FALSE;
@@ -498,7 +431,8 @@ static void report_connection(Call *call, Peer *peer)
     peer->connected = TRUE;
     gchar *version = NULL, *cipher = NULL, *profile = NULL;
     g_object_get(peer->enc, "negotiated-version", &version, "cipher-suite", &cipher, "srtp-profile", &profile, NULL);
-    printf("[%s] DTLS connected: %s, %s, SRTP %s, handshake %llu ms, %llu retransmission(s) (%.2f s)\n",
+    printf("[%s] DTLS connected: %s, %s, SRTP %s, peer certificate matches its pinned fingerprint, "
+           "handshake %llu ms, %llu retransmission(s) (%.2f s)\n",
            peer->name, version ? version : "?", cipher ? cipher : "?", profile ? profile : "?",
            stat_counter(peer, "handshake-ms"), stat_counter(peer, "retransmissions"), elapsed_s(call));
     g_free(version);
@@ -510,10 +444,7 @@ static void report_peer(Call *call, Peer *peer)
 {
     g_mutex_lock(&peer->lock);
     gchar *failure = g_strdup(peer->failure);
-    gboolean checked = peer->peer_cert_checked && !peer->peer_cert_reported;
-    if (checked) peer->peer_cert_reported = TRUE;
     g_mutex_unlock(&peer->lock);
-    if (checked) printf("[%s] DTLS: peer certificate matches the announced fingerprint\n", peer->name);
     if (failure != NULL) {
         gchar *msg = g_strdup_printf("DTLS handshake failed on %s (%s)", peer->name, failure);
         finish(call, FALSE, msg);
@@ -623,7 +554,6 @@ static void clear_peer(Peer *peer)
     g_clear_object(&peer->pipeline);
     if (peer->agent != NULL) g_signal_handlers_disconnect_by_data(peer->agent, peer);
     g_clear_object(&peer->agent);
-    g_free(peer->expected_peer_fp);
     g_free(peer->failure);
     g_mutex_clear(&peer->lock);
 }
