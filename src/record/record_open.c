@@ -51,19 +51,27 @@ static bool parse_header(const d13_record_view *rec, parsed_header *h)
     return d13_reader_done(&r);
 }
 
-/* The header with the unmasked sequence number: the AEAD's AAD. */
+/* The header with the unmasked sequence number: the AEAD's AAD (at most
+ * 5 bytes; constant indices within the array, for every record received). */
 static size_t build_aad(const parsed_header *h, uint16_t seq_bits, uint8_t aad[MAX_UNIFIED_HEADER])
 {
-    d13_writer w;
+    size_t n;
 
-    d13_writer_init(&w, aad, MAX_UNIFIED_HEADER);
-    d13_write_u8(&w, h->first);
-    if (h->seq16)
-        d13_write_u16(&w, seq_bits);
-    else
-        d13_write_u8(&w, (uint8_t)seq_bits);
-    if (h->has_length) d13_write_u16(&w, h->length);
-    return d13_writer_len(&w);
+    aad[0] = h->first;
+    if (h->seq16) {
+        aad[1] = (uint8_t)(seq_bits >> 8);
+        aad[2] = (uint8_t)seq_bits;
+        n = 3;
+    } else {
+        aad[1] = (uint8_t)seq_bits;
+        n = 2;
+    }
+    if (h->has_length) {
+        aad[n] = (uint8_t)(h->length >> 8);
+        aad[n + 1] = (uint8_t)h->length;
+        n += 2;
+    }
+    return n;
 }
 
 /* Length of the content once the zero padding and the type byte are

@@ -13,23 +13,32 @@
 #define MAX_UNIFIED_HEADER 5
 #define MAX_RECORD_SEQ (UINT64_C(1) << 48)
 
-/* Writes the unprotected header into header[]; returns its length. */
+/* Writes the unprotected header into header[]; returns its length (at
+ * most 5: every index below is a constant within the array). Direct
+ * stores rather than the writer: this runs for every record sent. */
 static size_t build_header(const d13_epoch_keys *k, const d13_seal_options *opts,
                            size_t body_len, uint8_t header[MAX_UNIFIED_HEADER])
 {
-    d13_writer w;
     uint8_t first = (uint8_t)(UNIFIED_FIXED_BITS | (k->epoch & UNIFIED_EPOCH_MASK));
+    size_t n;
 
     if (!opts->seq8) first |= UNIFIED_S_BIT;
     if (!opts->omit_length) first |= UNIFIED_L_BIT;
-    d13_writer_init(&w, header, MAX_UNIFIED_HEADER);
-    d13_write_u8(&w, first);
-    if (opts->seq8)
-        d13_write_u8(&w, (uint8_t)(k->next_seq & 0xffu));
-    else
-        d13_write_u16(&w, (uint16_t)(k->next_seq & 0xffffu));
-    if (!opts->omit_length) d13_write_u16(&w, (uint16_t)body_len);
-    return d13_writer_len(&w);
+    header[0] = first;
+    if (opts->seq8) {
+        header[1] = (uint8_t)k->next_seq;
+        n = 2;
+    } else {
+        header[1] = (uint8_t)(k->next_seq >> 8);
+        header[2] = (uint8_t)k->next_seq;
+        n = 3;
+    }
+    if (!opts->omit_length) {
+        header[n] = (uint8_t)(body_len >> 8);
+        header[n + 1] = (uint8_t)body_len;
+        n += 2;
+    }
+    return n;
 }
 
 int d13_record_seal_ex(d13_epoch_keys *k, uint8_t content_type, const uint8_t *data, size_t len,
@@ -40,7 +49,6 @@ int d13_record_seal_ex(d13_epoch_keys *k, uint8_t content_type, const uint8_t *d
     uint8_t mask[SN_SAMPLE_LEN];
     uint8_t *header_out, *body;
     size_t header_len, inner_len, body_len, start;
-    d13_writer inner;
     int rc;
 
     if (k == NULL || out == NULL || (data == NULL && len != 0) || content_type == 0)
@@ -65,13 +73,9 @@ int d13_record_seal_ex(d13_epoch_keys *k, uint8_t content_type, const uint8_t *d
     /* DTLSInnerPlaintext = content || type || zeros: the type and padding
      * are written in place after where the content goes, and the content
      * is encrypted straight from the caller's buffer (no copy). */
-    d13_writer_init(&inner, body, inner_len);
-    d13_write_reserve(&inner, len);
-    d13_write_u8(&inner, content_type);
-    d13_write_zeros(&inner, pad);
-    rc = d13_writer_failed(&inner) ? DTLS13_ERR_BUFFER_TOO_SMALL : 0;
-    if (rc == 0)
-        rc = d13_aead_seal_prefixed(k->aead, k->next_seq, header, header_len, data, len, body, inner_len);
+    body[len] = content_type; /* inner_len = len + 1 + pad bytes of body were reserved */
+    if (pad > 0) memset(body + len + 1, 0, pad);
+    rc = d13_aead_seal_prefixed(k->aead, k->next_seq, header, header_len, data, len, body, inner_len);
     /* body_len >= 17, so the sample is always there. */
     if (rc == 0) rc = d13_sn_mask_compute(k->sn_mask, body, mask);
     if (rc != 0) {
