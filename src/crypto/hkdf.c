@@ -90,12 +90,58 @@ static int hkdf_expand_with(const hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *i
     return rc;
 }
 
+/* out = HMAC(key, a || b || c) with a single digest context, for a key
+ * used once: H(K ^ opad || H(K ^ ipad || a || b || c)). Cheaper than
+ * absorbing the key into two contexts that are then copied, which only
+ * pays off for several outputs of one key. */
+static int hmac_once(const EVP_MD *md, const uint8_t *key, size_t key_len, const uint8_t *a, size_t a_len,
+                     const uint8_t *b, size_t b_len, const uint8_t *c, size_t c_len, uint8_t *out)
+{
+    uint8_t block[128]; /* SHA-384/512 block size */
+    uint8_t pad[128];
+    uint8_t inner_hash[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    size_t block_len = (size_t)EVP_MD_get_block_size(md);
+    if (block_len > sizeof(block)) return DTLS13_ERR_INVALID_ARG;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL) return DTLS13_ERR_NO_MEMORY;
+    memset(block, 0, sizeof(block));
+    int ok = 1;
+    if (key_len > block_len)
+        ok = EVP_Digest(key, key_len, block, &n, md, NULL);
+    else if (key_len > 0)
+        memcpy(block, key, key_len);
+    for (size_t i = 0; i < block_len; i++) pad[i] = block[i] ^ 0x36;
+    ok = ok && EVP_DigestInit_ex(ctx, md, NULL) && EVP_DigestUpdate(ctx, pad, block_len) &&
+         (a_len == 0 || EVP_DigestUpdate(ctx, a, a_len)) && (b_len == 0 || EVP_DigestUpdate(ctx, b, b_len)) &&
+         (c_len == 0 || EVP_DigestUpdate(ctx, c, c_len)) && EVP_DigestFinal_ex(ctx, inner_hash, &n);
+    for (size_t i = 0; i < block_len; i++) pad[i] = block[i] ^ 0x5c;
+    ok = ok && EVP_DigestInit_ex(ctx, md, NULL) && EVP_DigestUpdate(ctx, pad, block_len) &&
+         EVP_DigestUpdate(ctx, inner_hash, n) && EVP_DigestFinal_ex(ctx, out, &n);
+    EVP_MD_CTX_free(ctx);
+    OPENSSL_cleanse(block, sizeof(block));
+    OPENSSL_cleanse(pad, sizeof(pad));
+    OPENSSL_cleanse(inner_hash, sizeof(inner_hash));
+    return ok ? DTLS13_OK : DTLS13_ERR_CRYPTO;
+}
+
 /* HKDF-Extract (key = salt) or HKDF-Expand (key = prk) in one function. */
 static int hkdf_run(const d13_algs *algs, d13_hash_alg alg, bool extract, const uint8_t *key, size_t key_len, const uint8_t *data,
                     size_t data_len, uint8_t *out, size_t out_len)
 {
     const EVP_MD *md = d13_algs_md(algs, alg);
     if (md == NULL) return DTLS13_ERR_INVALID_ARG;
+    size_t hash_len = (size_t)EVP_MD_get_size(md);
+    if (extract) return hmac_once(md, key, key_len, data, data_len, NULL, 0, NULL, 0, out);
+    if (out_len <= hash_len) {
+        /* One block of output: T(1) = HMAC(PRK, info || 0x01). */
+        uint8_t t[EVP_MAX_MD_SIZE];
+        static const uint8_t one = 1;
+        int rc = hmac_once(md, key, key_len, data, data_len, &one, 1, NULL, 0, t);
+        if (rc == 0) memcpy(out, t, out_len);
+        OPENSSL_cleanse(t, sizeof(t));
+        return rc;
+    }
     hmac_key k;
     int rc = hmac_key_init(&k, md, key, key_len);
     if (rc) return rc;
@@ -104,10 +150,7 @@ static int hkdf_run(const d13_algs *algs, d13_hash_alg alg, bool extract, const 
         hmac_key_free(&k);
         return DTLS13_ERR_NO_MEMORY;
     }
-    if (extract)
-        rc = hmac_run(&k, tmp, data, data_len, NULL, 0, NULL, 0, out);
-    else
-        rc = hkdf_expand_with(&k, tmp, data, data_len, out, out_len);
+    rc = hkdf_expand_with(&k, tmp, data, data_len, out, out_len);
     EVP_MD_CTX_free(tmp);
     hmac_key_free(&k);
     return rc;
