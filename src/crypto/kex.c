@@ -90,7 +90,6 @@ int d13_kex_public(const d13_kex *kex, uint8_t *out, size_t cap, size_t *out_len
     return 0;
 }
 
-/* Builds the peer's public key; NULL when it is not a valid key share. */
 /* A P-256 public key as a copy of the parameters-only template with the
  * point set: OpenSSL decodes and validates the point (on the curve,
  * coordinates below the field prime; RFC 8446 4.2.8.2) without the key
@@ -106,6 +105,7 @@ static EVP_PKEY *p256_public_from_template(const EVP_PKEY *params, const uint8_t
     return pkey;
 }
 
+/* Builds the peer's public key; NULL when it is not a valid key share. */
 EVP_PKEY *d13_evp_public_from_share(const d13_algs *algs, uint16_t group, const uint8_t *peer,
                                     size_t peer_len)
 {
