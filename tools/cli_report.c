@@ -122,6 +122,7 @@ bool cli_report_handshake(const cli_report *r, const cli_options *opts, const dt
             cli_json_null(&j, "exported");
         }
         cli_json_uint(&j, "handshake_ms", stats.handshake_ms);
+        cli_json_uint(&j, "retransmissions", stats.retransmissions);
         cli_json_end(&j, r->out);
     } else {
         fprintf(r->out, "handshake complete in %llu ms: %s %s %s, peer signed with %s%s\n",

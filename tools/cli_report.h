@@ -25,7 +25,8 @@ void cli_report_listening(const cli_report *r, const char *address, unsigned por
 void cli_report_association(const cli_report *r, const char *role, const char *peer);
 /** The handshake completed: version, cipher, group, SRTP profile, peer
  *  fingerprint, exported keying material (opts->export or the DTLS-SRTP
- *  keys when negotiated), handshake time. Returns false when the export
+ *  keys when negotiated), handshake time and, in JSON, the retransmissions
+ *  so far ("retransmissions"). Returns false when the export
  *  failed (the failure is reported as an error). */
 bool cli_report_handshake(const cli_report *r, const cli_options *opts, const dtls13_conn *conn);
 /** Received application data: {"event":"data","text":"..."}. */
