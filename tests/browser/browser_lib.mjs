@@ -134,3 +134,197 @@ export function isDtls13(version) {
   if (typeof version === 'number') return version === 0xfefc;
   return typeof version === 'string' && /^(DTLS\s*v?1\.3|(0x)?fefc)$/i.test(version.trim());
 }
+
+// ---------------------------------------------------------------------------
+// Seeded faults for the DTLS relay (run_dtls_probe.mjs --faults/--seeds).
+
+/** mulberry32: a small seeded PRNG; returns a function giving floats in [0, 1). */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The PRNG seed of one direction of the relay for a case seed: each
+ *  direction has its own stream, so the fate of the n-th datagram one way
+ *  depends only on (seed, direction, n). */
+export function directionSeed(seed, direction) {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(direction + 1, 0x85ebca6b)) >>> 0;
+}
+
+/** Fault keys, their meaning and range. Probabilities are per datagram. */
+const FAULT_KEYS = {
+  drop: [0, 1], dup: [0, 1], reorder: [0, 1],   // probabilities
+  hold: [1, 5000], delay: [0, 5000], jitter: [0, 5000],   // milliseconds
+};
+
+/** No faults: every datagram forwarded at once. The default hold (150 ms)
+ *  is longer than Chromium's first retransmission timeouts (about 50 and
+ *  100 ms), so a held datagram of Chromium's often arrives after its own
+ *  retransmission, and shorter than ours (400 ms). */
+export const NO_FAULTS = Object.freeze({ drop: 0, dup: 0, reorder: 0, hold: 150, delay: 0, jitter: 0 });
+
+/**
+ * Parses "drop=0.3,dup=0.1,reorder=0.2[,hold=MS][,delay=MS][,jitter=MS]"
+ * (a probability may also be written as a percentage: drop=30%). Missing
+ * keys take NO_FAULTS' values. Throws on anything else.
+ */
+export function parseFaults(spec) {
+  const f = { ...NO_FAULTS };
+  for (const item of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z]+)=([0-9.]+)(%?)$/.exec(item);
+    if (!m || !(m[1] in FAULT_KEYS)) throw new Error(`bad fault '${item}' (keys: ${Object.keys(FAULT_KEYS).join(', ')})`);
+    const v = Number(m[2]) / (m[3] ? 100 : 1);
+    const [lo, hi] = FAULT_KEYS[m[1]];
+    if (!Number.isFinite(v) || v < lo || v > hi) throw new Error(`fault ${m[1]} wants ${lo} to ${hi}, got ${item}`);
+    f[m[1]] = v;
+  }
+  return f;
+}
+
+/** The canonical text of a fault set, as parseFaults() reads it back. */
+export function formatFaults(f) {
+  return `drop=${f.drop},dup=${f.dup},reorder=${f.reorder},hold=${f.hold},delay=${f.delay},jitter=${f.jitter}`;
+}
+
+/** Parses "1-6", "3", "1,4,9" or "1-3,7" into a list of seeds (at most 10000). */
+export function parseSeeds(spec) {
+  const seeds = [];
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) throw new Error(`bad seed range '${part}'`);
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi < lo || hi - lo >= 10000 || hi > 0xffffffff) throw new Error(`bad seed range '${part}'`);
+    for (let s = lo; s <= hi; s++) seeds.push(s);
+  }
+  if (seeds.length === 0 || seeds.length > 10000) throw new Error(`bad seed list '${spec}'`);
+  return seeds;
+}
+
+/**
+ * A short description of a DTLS datagram's first record, e.g.
+ * "plain ct22 ep0 ClientHello" or "unified ep2" (RFC 9147 4: the unified
+ * header's low two bits are the epoch's).
+ */
+export function describeDatagram(msg) {
+  const b = msg[0];
+  if ((b & 0xe0) === 0x20) return `unified ep${b & 0x03}${b & 0x10 ? ' cid' : ''}`;
+  const names = { 20: 'ccs', 21: 'alert', 22: 'handshake', 23: 'appdata', 26: 'ack' };
+  let s = `plain ${names[b] || 'ct' + b}`;
+  if (msg.length >= 13) s += ` ep${msg.readUInt16BE(3)}`;
+  if (b === 22 && msg.length >= 14) {
+    const types = { 1: 'ClientHello', 2: 'ServerHello', 3: 'HelloVerifyRequest' };
+    s += ` ${types[msg[13]] || 'hs' + msg[13]}`;
+  }
+  return s;
+}
+
+/**
+ * One direction of the relay with seeded faults. push(msg) applies, in
+ * this order and with one PRNG draw each for every datagram (so the n-th
+ * datagram's fate does not depend on what happened to the others):
+ * drop (probability drop), duplicate (dup: sent twice), reorder (reorder:
+ * held back until the next datagram of this direction has been sent, or
+ * `hold` ms), then a delay of `delay` ms plus up to `jitter` ms. send(msg)
+ * does the actual sending. Counters in .stats; one line per datagram in
+ * .log ("+12ms browser->us #3 1200B plain handshake ep0 ClientHello DROP"),
+ * and one when a held datagram goes out.
+ */
+export class FaultyLink {
+  /** name labels the log lines; t0 is the Date.now() the log's times count
+   *  from; log is the array the lines go to (shareable between directions). */
+  constructor(name, faults, seed, send, t0, log = []) {
+    this.name = name;
+    this.faults = faults;
+    this.random = mulberry32(seed);
+    this.sendNow = send;
+    this.t0 = t0;
+    this.held = null;       // { msg, copies, timer, index }
+    this.timers = new Set();
+    this.closed = false;
+    this.log = log;
+    this.stats = { datagrams: 0, forwarded: 0, dropped: 0, duplicated: 0, reordered: 0, held_expired: 0 };
+  }
+
+  push(msg) {
+    if (this.closed) return;
+    const index = ++this.stats.datagrams;
+    const f = this.faults;
+    const rDrop = this.random(), rDup = this.random(), rReorder = this.random(), rJitter = this.random();
+    const fates = [];
+    const drop = rDrop < f.drop;
+    const dup = !drop && rDup < f.dup;
+    const reorder = !drop && !this.held && rReorder < f.reorder;
+    const wait = f.delay + Math.floor(rJitter * f.jitter);
+    if (drop) {
+      this.stats.dropped++;
+      fates.push('DROP');
+    }
+    if (dup) {
+      this.stats.duplicated++;
+      fates.push('DUP');
+    }
+    if (reorder) fates.push('HOLD');
+    if (wait > 0 && !drop) fates.push(`+${wait}ms`);
+    this.record(`#${index} ${msg.length}B ${describeDatagram(msg)}${fates.length ? ' ' + fates.join(' ') : ''}`);
+    if (drop) return;
+    const copies = dup ? 2 : 1;
+    if (reorder) {
+      const timer = setTimeout(() => this.releaseHeld(false), f.hold);
+      this.held = { msg, copies, timer, index };
+      return;
+    }
+    this.after(wait, () => {
+      for (let i = 0; i < copies; i++) this.forward(msg);
+      this.releaseHeld(true);
+    });
+  }
+
+  /** Stops all timers; held and delayed datagrams are discarded. */
+  close() {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.held) clearTimeout(this.held.timer);
+    this.held = null;
+  }
+
+  record(text) {
+    this.log.push(`+${Date.now() - this.t0}ms ${this.name} ${text}`);
+  }
+
+  after(ms, fn) {
+    if (ms <= 0) {
+      fn();
+      return;
+    }
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.closed) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  forward(msg) {
+    this.stats.forwarded++;
+    this.sendNow(msg);
+  }
+
+  /** Sends the held datagram: overtaken is true when a later one just went out. */
+  releaseHeld(overtaken) {
+    const h = this.held;
+    if (!h || this.closed) return;
+    this.held = null;
+    clearTimeout(h.timer);
+    if (overtaken) this.stats.reordered++;
+    else this.stats.held_expired++;
+    this.record(`#${h.index} released ${overtaken ? 'after a later datagram (reordered)' : `after ${this.faults.hold} ms (nothing overtook it)`}`);
+    for (let i = 0; i < h.copies; i++) this.forward(h.msg);
+  }
+}

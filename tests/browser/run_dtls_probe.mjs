@@ -8,10 +8,30 @@
 // each SRTP profile family, Chromium's getStats() and the CLI's JSON must
 // agree on DTLS 1.3, the cipher suite and the SRTP profile.
 //
+// With --faults the relay injects seeded faults into the DTLS datagrams
+// (never into STUN), independently in each direction, and every case runs
+// once per fault set and seed: our ACK and retransmission logic against
+// BoringSSL's. Each case prints the seed, the faults each way, the
+// handshake time and our retransmissions; a failing case prints the
+// datagram log and the command that replays it.
+//
 // Usage: node run_dtls_probe.mjs --dtls13 PATH --work-dir DIR
 //             [--cases active:SRTP_AES128_CM_SHA1_80,...] [--case-timeout S]
-// Exit: 0 all passed, 1 a failure (step, stats and the CLI output printed),
-// 77 skipped (no chromium or no npm).
+//             [--faults SPEC]... [--seeds LIST] [--verbose]
+//   --faults SPEC  one fault set, e.g. drop=0.3,dup=0.1,reorder=0.2 (keys:
+//                  drop, dup, reorder: probabilities per datagram, 0-1 or
+//                  N%; hold=MS: how long a reordered datagram waits for a
+//                  later one to overtake it, default 150; delay=MS and
+//                  jitter=MS: every datagram waits delay + U(0, jitter) ms).
+//                  Repeat for a matrix: cases x fault sets x their seeds.
+//   --seeds LIST   the seeds of the --faults just before, e.g. 1-6 or
+//                  1,4,9 (default 1).
+//   --verbose      the datagram log of passing cases too.
+//   With faults on, the run also fails when a fault set with drop (dup,
+//   reorder) > 0 dropped (duplicated, reordered) nothing over its seeds for
+//   a role, so that it cannot pass vacuously.
+// Exit: 0 all passed, 1 a failure (step, stats, the datagram log and the
+// CLI output printed), 2 a usage error, 77 skipped (no chromium or no npm).
 
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -21,8 +41,8 @@ import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {
-  SKIP, StepError, checkPrerequisites, elapsed, ensurePlaywright, freePort,
-  isDtls13, launchChromium, say, sleep, srtpFamily,
+  FaultyLink, NO_FAULTS, SKIP, StepError, checkPrerequisites, directionSeed, elapsed, ensurePlaywright,
+  formatFaults, freePort, isDtls13, launchChromium, parseFaults, parseSeeds, say, sleep, srtpFamily,
 } from './browser_lib.mjs';
 
 const DEFAULT_CASES = [
@@ -34,7 +54,7 @@ const ICE_PWD = 'dtls13probepassword0123';   // >= 22 characters (RFC 8839)
 const STUN_MAGIC = 0x2112a442;
 
 function parseArgs(argv) {
-  const opts = { cases: DEFAULT_CASES, caseTimeout: 20 };
+  const opts = { cases: DEFAULT_CASES, caseTimeout: 20, faults: [], verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -45,9 +65,16 @@ function parseArgs(argv) {
     else if (a === '--work-dir') opts.workDir = path.resolve(next());
     else if (a === '--cases') opts.cases = next().split(',').filter(Boolean);
     else if (a === '--case-timeout') opts.caseTimeout = Number(next());
+    else if (a === '--faults') opts.faults.push({ faults: parseFaults(next()), seeds: [1] });
+    else if (a === '--seeds') {
+      if (opts.faults.length === 0) throw new Error('--seeds follows the --faults it applies to');
+      opts.faults[opts.faults.length - 1].seeds = parseSeeds(next());
+    }
+    else if (a === '--verbose') opts.verbose = true;
     else throw new Error(`unknown argument ${a}`);
   }
   if (!opts.dtls13 || !opts.workDir) throw new Error('--dtls13 and --work-dir are required');
+  if (!(opts.caseTimeout > 0)) throw new Error('--case-timeout wants a positive number of seconds');
   opts.cases = opts.cases.map((c) => {
     const [setup, srtp] = c.split(':');
     if (!['active', 'passive'].includes(setup) || !srtp) throw new Error(`bad case ${c}`);
@@ -136,27 +163,44 @@ function startCli(opts, c, cert, relayPort, cliPort, output) {
   const child = spawn(opts.dtls13, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   output.text = '';
   output.exit = null;
-  child.stdout.on('data', (d) => { output.text += d; });
+  output.handshakeAt = 0;
+  child.stdout.on('data', (d) => {
+    output.text += d;
+    if (!output.handshakeAt && output.text.includes('"event":"handshake"')) output.handshakeAt = Date.now();
+  });
   child.stderr.on('data', (d) => { output.text += d; });
   child.on('exit', (code, signal) => { output.exit = { code, signal }; });
   return child;
 }
 
-/** The CLI's {"event":"handshake",...} line, once printed. */
-function cliHandshake(text) {
+/** The CLI's first {"event":name,...} line, once printed. */
+function cliEvent(text, name) {
   for (const line of text.split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
       const j = JSON.parse(line);
-      if (j.event === 'handshake') return j;
+      if (j.event === name) return j;
     } catch { /* a partial line */ }
   }
   return null;
 }
 
-async function runCase(opts, browser, cert, c) {
-  const label = `our setup:${c.setup} (dtls13 ${c.setup === 'active' ? 'client' : 'server'}), SRTP ${c.srtp}`;
-  const result = { label, ok: false, step: 'relay', started: Date.now(), datagrams: [] };
+const faultsOn = (f) => f.drop > 0 || f.dup > 0 || f.reorder > 0 || f.delay > 0 || f.jitter > 0;
+
+/** The faults as printed: "drop=0.3,dup=0.1,reorder=0.2" (hold, delay and
+ *  jitter only when they differ from the defaults). */
+function shortFaults(f) {
+  let s = `drop=${f.drop},dup=${f.dup},reorder=${f.reorder}`;
+  for (const k of ['hold', 'delay', 'jitter']) if (f[k] !== NO_FAULTS[k]) s += `,${k}=${f[k]}`;
+  return s;
+}
+
+async function runCase(opts, browser, cert, c, faults, seed) {
+  const role = c.setup === 'active' ? 'client' : 'server';
+  const faulted = faultsOn(faults);
+  const label = `our setup:${c.setup} (dtls13 ${role}), SRTP ${c.srtp}` +
+    (faulted ? `, faults ${shortFaults(faults)}, seed ${seed}` : '');
+  const result = { label, c, role, faults, faulted, seed, ok: false, step: 'relay', started: Date.now(), datagrams: [], log: [] };
   const cliOut = {};
   result.cli = cliOut;
   const toBrowser = dgram.createSocket('udp4');
@@ -164,16 +208,29 @@ async function runCase(opts, browser, cert, c) {
   let cli = null;
   let context = null;
   let httpServer = null;
+  let browserAddr = null;
+  let cliAddr = null;
+  // The two directions of the relay, each with its own PRNG stream.
+  const toBrowserLink = new FaultyLink('us->browser', faults, directionSeed(seed, 0), (m) => {
+    if (browserAddr) toBrowser.send(m, browserAddr.port, browserAddr.address);
+  }, result.started, result.log);
+  const toCliLink = new FaultyLink('browser->us', faults, directionSeed(seed, 1), (m) => {
+    if (cliAddr) toCli.send(m, cliAddr.port, cliAddr.address);
+  }, result.started, result.log);
+  result.links = { 'browser->us': toCliLink.stats, 'us->browser': toBrowserLink.stats };
+  toBrowser.on('error', (e) => result.log.push(`relay socket error (browser side): ${e.message}`));
+  toCli.on('error', (e) => result.log.push(`relay socket error (dtls13 side): ${e.message}`));
   try {
     await new Promise((r) => toBrowser.bind(0, '127.0.0.1', r));
     await new Promise((r) => toCli.bind(0, '127.0.0.1', r));
     const cliPort = await freePort();  // TCP-free is a good guess for UDP here
-    let browserAddr = null;
-    let cliAddr = c.setup === 'passive' ? { address: '127.0.0.1', port: cliPort } : null;
+    if (c.setup === 'passive') cliAddr = { address: '127.0.0.1', port: cliPort };
     const startTheCli = () => {
       if (!cli) cli = startCli(opts, c, cert, toCli.address().port, cliPort, cliOut);
     };
     if (c.setup === 'passive') startTheCli();
+    // STUN is answered at once, never faulted; DTLS (RFC 7983: first byte
+    // 20-63) goes through the faulty links.
     toBrowser.on('message', (msg, from) => {
       if (msg[0] <= 3 && msg.length >= 20 && msg.readUInt16BE(0) === 0x0001) {
         browserAddr = from;
@@ -181,14 +238,16 @@ async function runCase(opts, browser, cert, c) {
         if (c.setup === 'active') startTheCli();  // Chromium waits for our ClientHello after ICE
       } else if (msg[0] >= 20 && msg[0] <= 63) {
         browserAddr = from;
+        if (!result.firstDtlsAt) result.firstDtlsAt = Date.now();
         result.datagrams.push(`browser->us ${msg.length} (content type ${msg[0]})`);
-        if (cliAddr) toCli.send(msg, cliAddr.port, cliAddr.address);
+        if (cliAddr) toCliLink.push(msg);
       }
     });
     toCli.on('message', (msg, from) => {
       cliAddr = from;
+      if (!result.firstDtlsAt) result.firstDtlsAt = Date.now();
       result.datagrams.push(`us->browser ${msg.length} (content type ${msg[0]})`);
-      if (browserAddr) toBrowser.send(msg, browserAddr.port, browserAddr.address);
+      if (browserAddr) toBrowserLink.push(msg);
     });
 
     result.step = 'open page';
@@ -212,13 +271,24 @@ async function runCase(opts, browser, cert, c) {
       return answer.sdp;
     });
     result.answer = ourAnswer(chromiumAnswer, { fingerprint: cert.fingerprint, setup: c.setup, port: toBrowser.address().port });
-    await page.evaluate((sdp) => window.pc.setRemoteDescription({ type: 'answer', sdp }), result.answer);
+    await page.evaluate(async (sdp) => {
+      await window.pc.setRemoteDescription({ type: 'answer', sdp });
+      // When the browser's DTLS transport became connected (Date.now(), the
+      // same clock as the relay's).
+      window.dtlsConnectedAt = 0;
+      const t = window.pc.getSenders().map((s) => s.transport).find(Boolean);
+      if (t) {
+        const check = () => { if (t.state === 'connected' && !window.dtlsConnectedAt) window.dtlsConnectedAt = Date.now(); };
+        t.addEventListener('statechange', check);
+        check();
+      }
+    }, result.answer);
 
     result.step = 'handshake';
     const deadline = Date.now() + opts.caseTimeout * 1000;
     for (;;) {
       result.browser = await page.evaluate(async () => {
-        const o = { connectionState: window.pc.connectionState };
+        const o = { connectionState: window.pc.connectionState, connectedAt: window.dtlsConnectedAt };
         (await window.pc.getStats()).forEach((s) => {
           if (s.type === 'transport') {
             Object.assign(o, { iceState: s.iceState, dtlsState: s.dtlsState, dtlsRole: s.dtlsRole,
@@ -227,16 +297,19 @@ async function runCase(opts, browser, cert, c) {
         });
         return o;
       });
-      result.ours = cliHandshake(cliOut.text || '');
+      result.ours = cliEvent(cliOut.text || '', 'handshake');
       const b = result.browser;
+      if (b.dtlsState === 'connected' && !result.browserConnectedAt) result.browserConnectedAt = b.connectedAt || Date.now();
       if (b.dtlsState === 'connected' && result.ours) break;
       if (b.dtlsState === 'failed' || b.connectionState === 'failed') {
         throw new StepError(result.step, `Chromium reports dtlsState ${b.dtlsState}, connectionState ${b.connectionState}`);
       }
       if (cliOut.exit && !result.ours) throw new StepError(result.step, `dtls13 exited ${JSON.stringify(cliOut.exit)} without a handshake`);
       if (Date.now() > deadline) throw new StepError(result.step, `not complete within ${opts.caseTimeout} s`);
-      await sleep(200);
+      await sleep(100);
     }
+    // From the first DTLS datagram to the later of the two sides' completion.
+    result.handshakeMs = Math.max(result.browserConnectedAt, cliOut.handshakeAt) - result.firstDtlsAt;
 
     result.step = 'agreement';
     const b = result.browser;
@@ -249,6 +322,7 @@ async function runCase(opts, browser, cert, c) {
     if (srtpFamily(o.srtp_profile) !== srtpFamily(c.srtp)) problems.push(`dtls13 SRTP profile ${o.srtp_profile}, wanted ${c.srtp}`);
     const wantRole = c.setup === 'active' ? 'server' : 'client';
     if (b.dtlsRole && b.dtlsRole !== wantRole) problems.push(`browser dtlsRole ${b.dtlsRole}, wanted ${wantRole}`);
+    if (o.role && o.role !== role) problems.push(`dtls13 role ${o.role}, wanted ${role}`);
     if (problems.length) throw new StepError(result.step, problems.join('; '));
     result.ok = true;
     result.step = null;
@@ -259,31 +333,97 @@ async function runCase(opts, browser, cert, c) {
     if (context) await context.close().catch(() => {});
     if (httpServer) httpServer.close();
     if (cli && !cliOut.exit) {
-      cli.kill('SIGTERM');
+      cli.kill('SIGTERM');  // a connected CLI closes and prints its statistics
       for (let i = 0; i < 30 && !cliOut.exit; i++) await sleep(100);
       if (!cliOut.exit) cli.kill('SIGKILL');
     }
+    toBrowserLink.close();
+    toCliLink.close();
     toBrowser.close();
     toCli.close();
   }
+  // The CLI's statistics at the end ("closed" after SIGTERM, or "error").
+  result.final = cliEvent(cliOut.text || '', 'closed') || cliEvent(cliOut.text || '', 'error');
   return result;
 }
 
-function printResult(r) {
+/** "9 datagrams, 3 dropped, 1 duplicated, 1 reordered, 1 held until 50 ms" */
+function linkSummary(s) {
+  return `${s.datagrams} datagrams, ${s.dropped} dropped, ${s.duplicated} duplicated, ${s.reordered} reordered` +
+    (s.held_expired ? `, ${s.held_expired} held back until the hold time` : '');
+}
+
+/** The command that runs exactly this case again. */
+function replayCommand(opts, r) {
+  const q = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  const args = [process.argv[0], process.argv[1], '--dtls13', opts.dtls13, '--work-dir', opts.workDir,
+    '--cases', `${r.c.setup}:${r.c.srtp}`, '--case-timeout', String(opts.caseTimeout)];
+  if (r.faulted) args.push('--faults', formatFaults(r.faults), '--seeds', String(r.seed));
+  args.push('--verbose');
+  return args.map(q).join(' ');
+}
+
+function printResult(opts, r) {
+  const stats = () => {
+    if (r.faulted) {
+      console.log(`    seed ${r.seed}, dtls13 ${r.role}, faults ${shortFaults(r.faults)}`);
+      for (const [dir, s] of Object.entries(r.links)) console.log(`    ${dir}: ${linkSummary(s)}`);
+    }
+    const f = r.final;
+    const retx = r.ours && r.ours.retransmissions !== undefined ? `${r.ours.retransmissions} at the handshake, ` : '';
+    if (f) {
+      console.log(`    dtls13 retransmissions: ${retx}${f.retransmissions} at the end; records in ${f.records_in}, out ${f.records_out}; ` +
+        `dropped ${f.dropped} (replay ${f.dropped_replay}, unexpected ${f.dropped_unexpected}, bad tag ${f.dropped_bad_tag}, ` +
+        `unknown epoch ${f.dropped_unknown_epoch})`);
+    }
+  };
   if (r.ok) {
-    say(`PASS ${r.label} in ${r.seconds.toFixed(1)} s`);
+    say(`PASS ${r.label}: handshake ${r.handshakeMs} ms (case ${r.seconds.toFixed(1)} s)`);
     console.log(`    ${r.ours.version} ${r.ours.cipher}, group ${r.ours.group}, SRTP ${r.ours.srtp_profile}, ` +
-      `HRR ${r.ours.hello_retry}, ${r.ours.handshake_ms} ms; browser: ${r.browser.tlsVersion} ${r.browser.dtlsCipher} ` +
+      `HRR ${r.ours.hello_retry}, dtls13 handshake_ms ${r.ours.handshake_ms}; browser: ${r.browser.tlsVersion} ${r.browser.dtlsCipher} ` +
       `${r.browser.srtpCipher} (browser is DTLS ${r.browser.dtlsRole})`);
-    console.log(`    first datagrams: ${r.datagrams.slice(0, 6).join(', ')}`);
+    stats();
+    if (!r.faulted) console.log(`    first datagrams: ${r.datagrams.slice(0, 6).join(', ')}`);
+    if (opts.verbose) {
+      console.log(r.log.join('\n').replace(/^/gm, '      '));
+      console.log(`    dtls13 output:\n${(r.cli.text || '').trim().replace(/^/gm, '      ')}`);
+    }
     return;
   }
   say(`FAIL ${r.label} after ${r.seconds.toFixed(1)} s`);
   console.log(`    step: ${r.step}\n    error: ${r.error}`);
   console.log(`    browser: ${JSON.stringify(r.browser)}`);
-  console.log(`    datagrams: ${r.datagrams.join(', ')}`);
+  stats();
+  console.log(`    datagram log (relay; ms since the case started):`);
+  console.log(r.log.join('\n').replace(/^/gm, '      '));
   console.log(`    dtls13: ${r.cli.command || '(not started)'} exit ${JSON.stringify(r.cli.exit)}`);
   console.log(`${(r.cli.text || '').trim().split('\n').slice(-80).join('\n').replace(/^/gm, '      ')}`);
+  console.log(`    replay (seed ${r.seed}): ${replayCommand(opts, r)}`);
+}
+
+/** Per role and fault set: the spread of handshake times and the faults
+ *  injected; returns the problems (a fault set that injected nothing). */
+function summarize(results) {
+  const groups = new Map();
+  for (const r of results) {
+    const key = `dtls13 ${r.role}, ${shortFaults(r.faults)}`;
+    if (!groups.has(key)) groups.set(key, { faults: r.faults, runs: [] });
+    groups.get(key).runs.push(r);
+  }
+  const problems = [];
+  for (const [key, g] of groups) {
+    const ok = g.runs.filter((r) => r.ok);
+    const times = ok.map((r) => r.handshakeMs).sort((a, b) => a - b);
+    const sum = (k) => g.runs.reduce((n, r) => n + r.links['browser->us'][k] + r.links['us->browser'][k], 0);
+    const retx = ok.reduce((n, r) => n + (r.final ? r.final.retransmissions : 0), 0);
+    const t = times.length ? `handshake ms min ${times[0]} median ${times[Math.floor(times.length / 2)]} max ${times[times.length - 1]}` : 'no handshake';
+    say(`${key}: ${ok.length}/${g.runs.length} passed; ${t}; datagrams ${sum('datagrams')}, dropped ${sum('dropped')}, ` +
+      `duplicated ${sum('duplicated')}, reordered ${sum('reordered')}, held ${sum('held_expired')}; dtls13 retransmissions ${retx}`);
+    if (g.faults.drop > 0 && sum('dropped') === 0) problems.push(`${key}: no datagram was dropped`);
+    if (g.faults.dup > 0 && sum('duplicated') === 0) problems.push(`${key}: no datagram was duplicated`);
+    if (g.faults.reorder > 0 && sum('reordered') + sum('held_expired') === 0) problems.push(`${key}: no datagram was held back`);
+  }
+  return problems;
 }
 
 async function main() {
@@ -308,20 +448,28 @@ async function main() {
     console.log(`FAIL at ${e.step || 'launch chromium'}: ${e.message}\n${e.details || ''}`);
     return 1;
   }
+  const faultSets = opts.faults.length ? opts.faults : [{ faults: NO_FAULTS, seeds: [1] }];
   const results = [];
   try {
-    for (const c of opts.cases) {
-      const r = await runCase(opts, browser, cert, c);
-      printResult(r);
-      results.push(r);
+    for (const { faults, seeds } of faultSets) {
+      for (const seed of seeds) {
+        for (const c of opts.cases) {
+          const r = await runCase(opts, browser, cert, c, faults, seed);
+          printResult(opts, r);
+          results.push(r);
+        }
+      }
     }
   } finally {
     await browser.close().catch(() => {});
   }
   const failed = results.filter((r) => !r.ok);
+  const problems = opts.faults.length ? summarize(results) : [];
+  for (const p of problems) say(`FAIL vacuous: ${p}`);
   say(`${results.length - failed.length} of ${results.length} handshakes passed in ${elapsed()}` +
-    (failed.length ? `; failed: ${failed.map((r) => r.label + ' at ' + r.step).join('; ')}` : ''));
-  return failed.length ? 1 : 0;
+    (failed.length ? `; failed: ${failed.map((r) => `${r.label} at ${r.step}`).join('; ')}` : ''));
+  for (const r of failed) console.log(`    replay: ${replayCommand(opts, r)}`);
+  return failed.length || problems.length ? 1 : 0;
 }
 
 main().then((code) => process.exit(code), (e) => {
