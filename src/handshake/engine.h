@@ -80,7 +80,8 @@ typedef struct d13_flight {
     bool needs_ack;    /* final flight: only an ACK (not a reply) ends it */
     uint64_t deadline; /* absolute ms of the next retransmission */
     uint64_t first_sent_ms; /* for the RTT measurement */
-    unsigned retransmits;
+    unsigned retransmits;   /* timer expiries and answers to the peer's retransmissions */
+    unsigned early_resends; /* resends of what a partial ACK left out (not timeouts) */
     size_t next_msg;   /* first-transmission cursor: message index ... */
     uint32_t next_off; /* ... and offset not yet sent (amplification limit, burst limit) */
 } d13_flight;
@@ -221,7 +222,11 @@ int d13_flight_send(dtls13_conn *c, d13_flight *f, bool needs_ack);
 int d13_flight_pump(dtls13_conn *c, d13_flight *f);
 /** Retransmits the unacknowledged part of the flight (timer expiry). */
 int d13_flight_retransmit(dtls13_conn *c, d13_flight *f);
-/** Processes an ACK; returns true when it completed the flight (which is then cleared). */
+/** Processes an ACK; returns true when it completed the flight (which is then cleared).
+ *  A partial ACK that shows a record lost (one sent no later than the newest
+ *  record it acknowledges is missing) resends the unacknowledged records at
+ *  once and re-arms the timer with the value just measured (RFC 9147 5.8.1,
+ *  7.2); it is no timeout (no MTU backoff, no step towards giving up). */
 bool d13_flight_on_ack(dtls13_conn *c, d13_flight *f, const d13_ack *ack);
 /** The peer's reply implicitly acknowledged the flight: measure the RTT and clear it. */
 void d13_flight_implicit_ack(dtls13_conn *c, d13_flight *f);

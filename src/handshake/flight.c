@@ -231,9 +231,10 @@ static bool range_acked(const d13_flight *f, size_t i, uint32_t off, uint32_t le
     return false;
 }
 
-int d13_flight_retransmit(dtls13_conn *c, d13_flight *f)
+/* Sends every unacknowledged record again, then whatever the first
+ * transmission has not reached yet. */
+static int resend_unacked(dtls13_conn *c, d13_flight *f)
 {
-    if (!f->active) return DTLS13_OK;
     /* Keep the acknowledged records; the others are sent again with new
      * record numbers (at most 10 records in this transmission). */
     d13_sent_record old[D13_FLIGHT_MAX_RECORDS];
@@ -244,8 +245,6 @@ int d13_flight_retransmit(dtls13_conn *c, d13_flight *f)
         if (old[r].acked) f->recs[kept++] = old[r];
     }
     f->num_recs = kept;
-    f->retransmits++;
-    c->stats.retransmissions++;
     c->burst_records = 0;
     int rc = DTLS13_OK;
     for (size_t r = 0; r < num_old && rc == 0; r++) {
@@ -274,6 +273,14 @@ int d13_flight_retransmit(dtls13_conn *c, d13_flight *f)
     return rc;
 }
 
+int d13_flight_retransmit(dtls13_conn *c, d13_flight *f)
+{
+    if (!f->active) return DTLS13_OK;
+    f->retransmits++; /* before sending: the MTU backoff counts this one */
+    c->stats.retransmissions++;
+    return resend_unacked(c, f);
+}
+
 /* Whether acked records cover all of message i (an empty message: any acked record). */
 static bool message_acked(const d13_flight *f, size_t i)
 {
@@ -299,7 +306,9 @@ static bool message_acked(const d13_flight *f, size_t i)
 
 void d13_flight_implicit_ack(dtls13_conn *c, d13_flight *f)
 {
-    if (f->active && f->retransmits == 0) {
+    /* After early resends only, the timer already holds the clean sample
+     * of the partial ACK; first_sent_ms would include the recovery. */
+    if (f->active && f->retransmits == 0 && f->early_resends == 0) {
         d13_set_timeout_from_rtt(c, c->now_ms - f->first_sent_ms);
     } else if (f->active) {
         /* Answered after retransmissions: the RTT sample would be ambiguous
@@ -339,7 +348,24 @@ bool d13_flight_on_ack(dtls13_conn *c, d13_flight *f, const d13_ack *ack)
         d13_flight_implicit_ack(c, f);
         return true;
     }
-    /* Partial ACK: the peer is receiving; send what the limits held back. */
+    /* Partial ACK: the peer is receiving. A record sent no later than the
+     * newest one it acknowledged and still unacknowledged was lost (the
+     * peer ACKs a partial flight only after a disruption or a quarter of
+     * its timer, RFC 9147 7.1): resend what is missing now, as 5.8.1 and
+     * 7.2 ask, instead of at our timer, which after backoff can be seconds
+     * away. The timer is re-armed with the value just measured, not
+     * doubled: the path delivers. Otherwise send what the limits held back. */
+    bool lost = false;
+    for (size_t r = 0; r < f->num_recs && !lost; r++) {
+        if (!f->recs[r].acked && f->recs[r].sent_ms <= newest_sent) lost = true;
+    }
+    if (lost) {
+        f->early_resends++;
+        c->stats.retransmissions++;
+        resend_unacked(c, f);
+        f->deadline = c->now_ms + c->timeout_ms;
+        return false;
+    }
     d13_flight_pump(c, f);
     return false;
 }

@@ -98,7 +98,8 @@ static void test_burst_and_amplification_limits(d13_test_state *t)
 
 /* Drops the second datagram of the server's flight: the client must ACK
  * what it got after a quarter of the timer, and the server must resend
- * only the missing records. */
+ * only the missing records, at once (RFC 9147 5.8.1, 7.2), not at its
+ * timer. */
 static void test_partial_flight_ack(d13_test_state *t)
 {
     dtls13_config *cc = conn_pair_config_new();
@@ -126,17 +127,113 @@ static void test_partial_flight_ack(d13_test_state *t)
     p->now_ms = t0 + cst.retransmit_timeout_ms / 4;
     dtls13_conn_handle_timeout(p->client, p->now_ms);
     CHECK_EQ(log.client_datagrams, client_before + 1); /* the ACK */
-    conn_pair_pump(p);
     dtls13_stats before;
     dtls13_conn_stats(p->server, &before);
-    /* The server's timer resends only what the ACK did not cover. */
-    p->now_ms = dtls13_conn_next_timeout(p->server);
-    dtls13_conn_handle_timeout(p->server, p->now_ms);
+    uint64_t server_deadline = dtls13_conn_next_timeout(p->server);
+    CHECK(p->now_ms < server_deadline);
+    /* Delivering the ACK makes the server resend what it did not cover,
+     * before its timer; the client then completes the handshake. */
+    conn_pair_pump(p);
     dtls13_stats after;
     dtls13_conn_stats(p->server, &after);
     CHECK_EQ(after.retransmissions, before.retransmissions + 1);
+    /* The missing records and the ACK of the client's final flight, not
+     * the whole flight again. */
     CHECK(after.records_out - before.records_out < 6);
+    CHECK_EQ(dtls13_conn_state(p->client), DTLS13_STATE_CONNECTED);
+    CHECK_EQ(dtls13_conn_state(p->server), DTLS13_STATE_CONNECTED);
     CHECK(conn_pair_handshake(p, 30000));
+    conn_pair_free(p);
+    dtls13_config_free(cc);
+    dtls13_config_free(sc);
+}
+
+/* What the Chromium relay test (browser_dtls_faults at 50 % loss) showed:
+ * the server's flight is lost until its timer has backed off to seconds,
+ * then only the first datagram arrives. The client's partial ACK must make
+ * the server send the rest at once; waiting for the backed-off timer cost
+ * 0.8-1.6 s per such loss against Chromium. */
+typedef struct backoff_link {
+    int phase;       /* 0: drop all server datagrams; 1: pass one, drop the rest; 2: pass all */
+    bool passed_one; /* phase 1 let its datagram through */
+} backoff_link;
+
+static bool backoff_filter(void *user, int from_client, uint8_t *data, size_t *len, unsigned index)
+{
+    (void)data;
+    (void)len;
+    (void)index;
+    backoff_link *l = user;
+    if (from_client || l->phase == 2) return true;
+    if (l->phase == 0 || l->passed_one) return false;
+    l->passed_one = true;
+    return true;
+}
+
+/* Advances the virtual clock to the earlier of the two timers and runs them. */
+static void run_next_timer(conn_pair *p)
+{
+    uint64_t c = dtls13_conn_next_timeout(p->client), s = dtls13_conn_next_timeout(p->server);
+    p->now_ms = c < s ? c : s;
+    dtls13_conn_handle_timeout(p->client, p->now_ms);
+    dtls13_conn_handle_timeout(p->server, p->now_ms);
+    conn_pair_pump(p);
+}
+
+static void test_partial_ack_after_backoff(d13_test_state *t)
+{
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
+    CHECK_EQ(dtls13_config_set_mtu(cc, 400), 0);
+    CHECK_EQ(dtls13_config_set_mtu(sc, 400), 0);
+    backoff_link link = {0, false};
+    conn_pair *p = conn_pair_new(cc, sc);
+    p->filter = backoff_filter;
+    p->filter_user = &link;
+    dtls13_conn_set_peer_address_validated(p->server);
+    dtls13_conn_start(p->server, p->now_ms);
+    dtls13_conn_start(p->client, p->now_ms);
+    conn_pair_pump(p);
+    /* Lose the server's flight until its timer has doubled three times. */
+    dtls13_stats s;
+    dtls13_conn_stats(p->server, &s);
+    for (int guard = 0; guard < 50 && s.retransmit_timeout_ms < 3200; guard++) {
+        run_next_timer(p);
+        dtls13_conn_stats(p->server, &s);
+    }
+    CHECK(s.retransmit_timeout_ms >= 3200);
+    /* The server's next timer transmission of the flight: only its first
+     * datagram arrives. */
+    link.phase = 1;
+    p->now_ms = dtls13_conn_next_timeout(p->server);
+    dtls13_conn_handle_timeout(p->server, p->now_ms);
+    conn_pair_pump(p);
+    CHECK(link.passed_one);
+    CHECK_EQ(dtls13_conn_state(p->client), DTLS13_STATE_HANDSHAKING);
+    /* The client's next timer is its ACK of the partial flight, well before
+     * the server's backed-off retransmission. */
+    uint64_t server_deadline = dtls13_conn_next_timeout(p->server);
+    CHECK(dtls13_conn_next_timeout(p->client) < server_deadline);
+    link.phase = 2;
+    dtls13_stats before, after;
+    dtls13_conn_stats(p->server, &before);
+    p->now_ms = dtls13_conn_next_timeout(p->client);
+    dtls13_conn_handle_timeout(p->client, p->now_ms);
+    conn_pair_pump(p);
+    dtls13_conn_stats(p->server, &after);
+    /* The ACK made the server resend the rest at once: both sides are done
+     * without any further timer. */
+    CHECK(p->now_ms < server_deadline);
+    CHECK_EQ(after.retransmissions, before.retransmissions + 1);
+    CHECK_EQ(dtls13_conn_state(p->client), DTLS13_STATE_CONNECTED);
+    CHECK_EQ(dtls13_conn_state(p->server), DTLS13_STATE_CONNECTED);
+    /* Not a timeout: the timer was re-armed from the ACK's RTT, not doubled. */
+    CHECK(after.retransmit_timeout_ms < before.retransmit_timeout_ms);
+    CHECK(conn_pair_handshake(p, 30000));
+    uint8_t a[60], b[60];
+    CHECK_EQ(dtls13_conn_export_keying_material(p->client, "EXTRACTOR-dtls_srtp", NULL, 0, a, 60), 0);
+    CHECK_EQ(dtls13_conn_export_keying_material(p->server, "EXTRACTOR-dtls_srtp", NULL, 0, b, 60), 0);
+    CHECK_MEM(a, b, 60);
     conn_pair_free(p);
     dtls13_config_free(cc);
     dtls13_config_free(sc);
@@ -404,6 +501,7 @@ int main(void)
     d13_test_state st = {0, 0};
     RUN_TEST(&st, test_burst_and_amplification_limits);
     RUN_TEST(&st, test_partial_flight_ack);
+    RUN_TEST(&st, test_partial_ack_after_backoff);
     RUN_TEST(&st, test_rtt_timer);
     RUN_TEST(&st, test_key_update);
     RUN_TEST(&st, test_key_update_loss_and_reordering);
