@@ -346,6 +346,12 @@ async function runCase(opts, browser, cert, c, faults, seed) {
   }
   // The CLI's statistics at the end ("closed" after SIGTERM, or "error").
   result.final = cliEvent(cliOut.text || '', 'closed') || cliEvent(cliOut.text || '', 'error');
+  // A sanitizer build's report (printed at exit) fails the case.
+  if (result.ok && /AddressSanitizer|LeakSanitizer|runtime error:/.test(cliOut.text || '')) {
+    result.ok = false;
+    result.step = 'sanitizer';
+    result.error = 'dtls13 printed a sanitizer report';
+  }
   return result;
 }
 
