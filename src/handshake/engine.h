@@ -63,6 +63,8 @@ typedef struct d13_sent_record {
     uint32_t frag_off;
     uint32_t frag_len;
     bool acked;
+    bool superseded;  /* an earlier transmission of a range sent again since: an ACK
+                         naming it still acknowledges the range (RFC 9147 7.2) */
     uint64_t sent_ms; /* for RTT samples from ACKs (record numbers are never reused) */
 } d13_sent_record;
 

@@ -136,6 +136,19 @@ static bool amplification_allows(const dtls13_conn *c, size_t more)
     return c->stats.bytes_out + c->dgram_len + more <= 3 * c->stats.bytes_in;
 }
 
+/* A slot to track a record being sent: a free one, else the newest
+ * superseded transmission (the record just sent matters more than an old
+ * copy of data sent again since), else NULL (then the record is not
+ * tracked, as when the list was simply full). */
+static d13_sent_record *new_record_slot(d13_flight *f)
+{
+    if (f->num_recs < D13_FLIGHT_MAX_RECORDS) return &f->recs[f->num_recs++];
+    for (size_t r = f->num_recs; r-- > 0;) {
+        if (f->recs[r].superseded && !f->recs[r].acked) return &f->recs[r];
+    }
+    return NULL;
+}
+
 /* Sends records for bytes [off, end) of message i. Stops early (returning
  * the offset reached in *reached) when the burst or amplification limit
  * is hit. */
@@ -169,14 +182,15 @@ static int send_message_range(dtls13_conn *c, d13_flight *f, size_t i, uint32_t 
         rc = d13_append_record(c, m->epoch, D13_CT_HANDSHAKE, scratch, d13_writer_len(&w), &seq);
         if (rc) break;
         c->burst_records++;
-        if (f->num_recs < D13_FLIGHT_MAX_RECORDS) {
-            d13_sent_record *r = &f->recs[f->num_recs++];
+        d13_sent_record *r = new_record_slot(f);
+        if (r != NULL) {
             r->epoch = m->epoch;
             r->seq = seq;
             r->msg_index = (uint8_t)i;
             r->frag_off = off;
             r->frag_len = frag_len;
             r->acked = false;
+            r->superseded = false;
             r->sent_ms = c->now_ms;
         }
         off += frag_len;
@@ -238,6 +252,7 @@ static int resend_unacked(dtls13_conn *c, d13_flight *f)
     /* Keep the acknowledged records; the others are sent again with new
      * record numbers (at most 10 records in this transmission). */
     d13_sent_record old[D13_FLIGHT_MAX_RECORDS];
+    bool resent[D13_FLIGHT_MAX_RECORDS] = {false};
     size_t num_old = f->num_recs;
     memcpy(old, f->recs, num_old * sizeof(old[0]));
     size_t kept = 0;
@@ -248,7 +263,9 @@ static int resend_unacked(dtls13_conn *c, d13_flight *f)
     c->burst_records = 0;
     int rc = DTLS13_OK;
     for (size_t r = 0; r < num_old && rc == 0; r++) {
-        if (old[r].acked || range_acked(f, old[r].msg_index, old[r].frag_off, old[r].frag_len)) continue;
+        if (old[r].acked || old[r].superseded ||
+            range_acked(f, old[r].msg_index, old[r].frag_off, old[r].frag_len))
+            continue;
         uint32_t end = old[r].frag_off + old[r].frag_len, reached = 0;
         if (c->burst_records >= D13_MAX_RECORDS_PER_TRANSMISSION) {
             /* Not sent this time: keep it listed so the next timeout resends it. */
@@ -256,12 +273,25 @@ static int resend_unacked(dtls13_conn *c, d13_flight *f)
             continue;
         }
         rc = send_message_range(c, f, old[r].msg_index, old[r].frag_off, end, &reached);
+        resent[r] = true;
         if (rc == 0 && reached < end && f->num_recs < D13_FLIGHT_MAX_RECORDS) {
             d13_sent_record rest = old[r];
             rest.frag_off = reached;
             rest.frag_len = end - reached;
             f->recs[f->num_recs++] = rest;
         }
+    }
+    /* The transmissions just replaced stay listed while there is room, then
+     * older ones: an ACK that names them still acknowledges their data (the
+     * peer's ACK may have crossed our retransmission). new_record_slot()
+     * reuses these slots first when the list is full. */
+    for (size_t r = 0; r < num_old && f->num_recs < D13_FLIGHT_MAX_RECORDS; r++) {
+        if (!resent[r]) continue;
+        f->recs[f->num_recs] = old[r];
+        f->recs[f->num_recs++].superseded = true;
+    }
+    for (size_t r = 0; r < num_old && f->num_recs < D13_FLIGHT_MAX_RECORDS; r++) {
+        if (old[r].superseded && !old[r].acked) f->recs[f->num_recs++] = old[r];
     }
     d13_flush_datagram(c);
     if (rc) return rc;
@@ -357,7 +387,8 @@ bool d13_flight_on_ack(dtls13_conn *c, d13_flight *f, const d13_ack *ack)
      * doubled: the path delivers. Otherwise send what the limits held back. */
     bool lost = false;
     for (size_t r = 0; r < f->num_recs && !lost; r++) {
-        if (!f->recs[r].acked && f->recs[r].sent_ms <= newest_sent) lost = true;
+        const d13_sent_record *s = &f->recs[r];
+        if (!s->acked && !s->superseded && s->sent_ms <= newest_sent) lost = true;
     }
     if (lost) {
         f->early_resends++;

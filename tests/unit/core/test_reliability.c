@@ -239,6 +239,71 @@ static void test_partial_ack_after_backoff(d13_test_state *t)
     dtls13_config_free(sc);
 }
 
+/* Holds back the server's ACK of the client's final flight, then drops
+ * everything the client sends. */
+typedef struct stale_ack_link {
+    conn_pair *p;
+    uint8_t ack[CONN_PAIR_MAX_DGRAM];
+    size_t ack_len;
+    bool drop_client;
+} stale_ack_link;
+
+static bool stale_ack_filter(void *user, int from_client, uint8_t *data, size_t *len, unsigned index)
+{
+    (void)index;
+    stale_ack_link *l = user;
+    if (from_client) return !l->drop_client;
+    if (l->ack_len == 0 && dtls13_conn_state(l->p->server) == DTLS13_STATE_CONNECTED) {
+        memcpy(l->ack, data, *len); /* the first thing a connected server sends: its ACK */
+        l->ack_len = *len;
+        return false;
+    }
+    return true;
+}
+
+/* RFC 9147 7.2: a record counts as acknowledged when any ACK names it. The
+ * client's final flight is retransmitted (new record numbers) because the
+ * server's ACK was late; that ACK, naming the first transmission's record
+ * numbers, still completes the flight: no more retransmissions. */
+static void test_ack_of_earlier_transmission(d13_test_state *t)
+{
+    dtls13_config *cc = conn_pair_config_new();
+    dtls13_config *sc = conn_pair_config_new();
+    conn_pair *p = conn_pair_new(cc, sc);
+    stale_ack_link link = {p, {0}, 0, false};
+    p->filter = stale_ack_filter;
+    p->filter_user = &link;
+    dtls13_conn_set_peer_address_validated(p->server);
+    dtls13_conn_start(p->server, p->now_ms);
+    dtls13_conn_start(p->client, p->now_ms);
+    conn_pair_pump(p);
+    CHECK_EQ(dtls13_conn_state(p->client), DTLS13_STATE_CONNECTED);
+    CHECK_EQ(dtls13_conn_state(p->server), DTLS13_STATE_CONNECTED);
+    CHECK(link.ack_len > 0);
+    /* The client's flight timer fires: it retransmits (new record numbers),
+     * and those are lost. */
+    link.drop_client = true;
+    dtls13_stats before, after;
+    dtls13_conn_stats(p->client, &before);
+    p->now_ms = dtls13_conn_next_timeout(p->client);
+    CHECK(p->now_ms != UINT64_MAX);
+    dtls13_conn_handle_timeout(p->client, p->now_ms);
+    conn_pair_pump(p);
+    dtls13_conn_stats(p->client, &after);
+    CHECK_EQ(after.retransmissions, before.retransmissions + 1);
+    /* The late ACK of the first transmission arrives. */
+    p->now_ms += 5;
+    dtls13_conn_handle_datagram(p->client, link.ack, link.ack_len, p->now_ms);
+    CHECK_EQ(dtls13_conn_next_timeout(p->client), UINT64_MAX);
+    p->now_ms += 120000;
+    dtls13_conn_handle_timeout(p->client, p->now_ms);
+    dtls13_conn_stats(p->client, &before);
+    CHECK_EQ(before.retransmissions, after.retransmissions);
+    conn_pair_free(p);
+    dtls13_config_free(cc);
+    dtls13_config_free(sc);
+}
+
 static void test_rtt_timer(d13_test_state *t)
 {
     dtls13_config *cc = conn_pair_config_new();
@@ -502,6 +567,7 @@ int main(void)
     RUN_TEST(&st, test_burst_and_amplification_limits);
     RUN_TEST(&st, test_partial_flight_ack);
     RUN_TEST(&st, test_partial_ack_after_backoff);
+    RUN_TEST(&st, test_ack_of_earlier_transmission);
     RUN_TEST(&st, test_rtt_timer);
     RUN_TEST(&st, test_key_update);
     RUN_TEST(&st, test_key_update_loss_and_reordering);
