@@ -23,6 +23,17 @@ void cli_print_usage(FILE *f)
           "                             (default: accept any certificate whose CertificateVerify\n"
           "                             signature is valid)\n"
           "  --no-client-auth           server: do not require a client certificate\n"
+          "  --cookie always|never      server: 'always' answers every new ClientHello with a\n"
+          "                             HelloRetryRequest carrying a cookie (stateless, no\n"
+          "                             connection yet) and accepts the client only when its\n"
+          "                             second ClientHello echoes the cookie from the same\n"
+          "                             address: use it on an unvalidated UDP path (the RFC 9147\n"
+          "                             5.1 default; it stops spoofed-address floods and\n"
+          "                             amplification). 'never' (default) starts the handshake\n"
+          "                             from the first ClientHello, for paths already validated\n"
+          "                             (ICE) or tests. There is no 'under-load': this tool\n"
+          "                             serves one association at a time, so it has no load\n"
+          "                             to measure\n"
           "  --ciphers LIST             e.g. TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256\n"
           "  --groups LIST              e.g. x25519,secp256r1\n"
           "  --sigalgs LIST             e.g. ecdsa_secp256r1_sha256,ed25519\n"
@@ -191,7 +202,7 @@ static bool option_takes_value(const char *name)
     static const char *const with_value[] = {
         "--listen", "--connect", "--cert", "--key", "--peer-fingerprint", "--ciphers", "--groups",
         "--sigalgs", "--srtp", "--export", "--mtu", "--initial-timeout-ms", "--timeout-ms", "--send",
-        "--keylog",
+        "--keylog", "--cookie",
     };
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (strcmp(name, with_value[i]) == 0) return true;
@@ -223,6 +234,19 @@ static cli_parse_result apply_option(cli_options *o, const char *name, const cha
     } else if (strcmp(name, "--no-client-auth") == 0) {
         if (!server) return parse_error(err, err_len, "--no-client-auth is a server option");
         o->no_client_auth = true;
+    } else if (strcmp(name, "--cookie") == 0) {
+        if (!server) return parse_error(err, err_len, "--cookie is a server option");
+        if (strcmp(value, "always") == 0) {
+            o->cookie = CLI_COOKIE_ALWAYS;
+        } else if (strcmp(value, "never") == 0) {
+            o->cookie = CLI_COOKIE_NEVER;
+        } else if (strcmp(value, "under-load") == 0) {
+            return parse_error(err, err_len,
+                               "--cookie under-load is not offered: the tool serves one association at a "
+                               "time and has no load signal (use always or never)");
+        } else {
+            return parse_error(err, err_len, "--cookie wants always or never, got '%s'", value);
+        }
     } else if (strcmp(name, "--ciphers") == 0) {
         if (!parse_name_list(value, dtls13_cipher_suite_from_name, "cipher suite", o->ciphers, &o->cipher_count,
                              err, err_len))

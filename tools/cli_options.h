@@ -23,6 +23,14 @@ typedef enum cli_mode {
     CLI_MODE_CLIENT = 1,
 } cli_mode;
 
+/** Whether the server demands a cookie round trip (--cookie). */
+typedef enum cli_cookie {
+    CLI_COOKIE_NEVER = 0,  /**< the connection is created from the first ClientHello (default) */
+    CLI_COOKIE_ALWAYS = 1, /**< every ClientHello goes through the stateless listener, which
+                                answers with a HelloRetryRequest carrying a cookie and accepts
+                                only a ClientHello that echoes a valid one (RFC 9147 5.1) */
+} cli_cookie;
+
 /** Everything given on the command line. Strings point into argv. */
 typedef struct cli_options {
     cli_mode mode;
@@ -51,6 +59,7 @@ typedef struct cli_options {
     bool json;
     bool draft43;
     bool verbose;
+    cli_cookie cookie; /**< server --cookie always|never */
     const char *send_text; /**< client --send TEXT, or NULL */
     const char *keylog_path; /**< --keylog FILE, or NULL (SSLKEYLOGFILE is read elsewhere) */
 } cli_options;

@@ -46,6 +46,24 @@ void cli_report_association(const cli_report *r, const char *role, const char *p
     }
 }
 
+void cli_report_hello_retry(const cli_report *r, const char *peer, const char *reason, size_t bytes,
+                            uint64_t hrr_sent, uint64_t cookies_invalid)
+{
+    if (r->json) {
+        cli_json j;
+        cli_json_begin(&j, "hello_retry");
+        cli_json_string(&j, "reason", reason);
+        cli_json_string(&j, "peer", peer);
+        cli_json_uint(&j, "bytes", bytes);
+        cli_json_uint(&j, "hrr_sent", hrr_sent);
+        cli_json_uint(&j, "cookies_invalid", cookies_invalid);
+        cli_json_end(&j, r->out);
+    } else {
+        fprintf(r->out, "server: HelloRetryRequest with a cookie to %s (%s, %zu bytes)\n", peer, reason, bytes);
+        fflush(r->out);
+    }
+}
+
 size_t cli_srtp_keying_material_len(uint16_t profile)
 {
     switch (profile) {
@@ -103,6 +121,7 @@ bool cli_report_handshake(const cli_report *r, const cli_options *opts, const dt
     const char *group_name = name_or_hex(dtls13_group_name(group), group, group_buf, sizeof group_buf);
     const char *sig_name = name_or_hex(dtls13_signature_scheme_name(sig), sig, sig_buf, sizeof sig_buf);
     const char *profile_name = profile != 0 ? dtls13_srtp_profile_name(profile) : NULL;
+    bool server_cookie = opts->cookie == CLI_COOKIE_ALWAYS && dtls13_conn_role(conn) == DTLS13_ROLE_SERVER;
 
     if (r->json) {
         cli_json j;
@@ -123,11 +142,13 @@ bool cli_report_handshake(const cli_report *r, const cli_options *opts, const dt
         }
         cli_json_uint(&j, "handshake_ms", stats.handshake_ms);
         cli_json_uint(&j, "retransmissions", stats.retransmissions);
+        if (server_cookie) cli_json_string(&j, "cookie", "verified");
         cli_json_end(&j, r->out);
     } else {
         fprintf(r->out, "handshake complete in %llu ms: %s %s %s, peer signed with %s%s\n",
                 (unsigned long long)stats.handshake_ms, version_name, cipher_name, group_name, sig_name,
                 dtls13_conn_used_hello_retry(conn) ? " (after HelloRetryRequest)" : "");
+        if (server_cookie) fprintf(r->out, "  cookie: verified\n");
         fprintf(r->out, "  srtp profile: %s\n", profile_name != NULL ? profile_name : "(none)");
         fprintf(r->out, "  peer fingerprint: %s\n", fp[0] != '\0' ? fp : "(none)");
         if (label != NULL) {

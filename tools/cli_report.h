@@ -23,10 +23,19 @@ void cli_report_fingerprint(const cli_report *r, const char *fingerprint);
 void cli_report_listening(const cli_report *r, const char *address, unsigned port);
 /** A new association with peer (server) or towards peer (client) started. */
 void cli_report_association(const cli_report *r, const char *role, const char *peer);
+/** The server's listener answered a ClientHello with a HelloRetryRequest
+ *  carrying a cookie: {"event":"hello_retry","reason":"cookie" (none
+ *  offered) or "invalid_cookie" (one offered that did not verify),
+ *  "peer":..., "bytes":N, "hrr_sent":N, "cookies_invalid":N} (the last two
+ *  are the listener's totals since the server started). */
+void cli_report_hello_retry(const cli_report *r, const char *peer, const char *reason, size_t bytes,
+                            uint64_t hrr_sent, uint64_t cookies_invalid);
 /** The handshake completed: version, cipher, group, SRTP profile, peer
  *  fingerprint, exported keying material (opts->export or the DTLS-SRTP
  *  keys when negotiated), handshake time and, in JSON, the retransmissions
- *  so far ("retransmissions"). Returns false when the export
+ *  so far ("retransmissions") and, on a server with --cookie always,
+ *  "cookie":"verified" (the connection was created from a ClientHello
+ *  echoing a cookie the listener verified). Returns false when the export
  *  failed (the failure is reported as an error). */
 bool cli_report_handshake(const cli_report *r, const cli_options *opts, const dtls13_conn *conn);
 /** Received application data: {"event":"data","text":"..."}. */

@@ -36,6 +36,8 @@ typedef struct session {
     size_t line_len;
     bool stdin_eof;
     uint64_t last_rx_ms; /* when the peer last sent a datagram */
+    int fatal_alert_sent; /* description of a fatal alert we sent, or -1 */
+    char alert_reason[160]; /* its reason, when the engine gave one */
 } session;
 
 uint64_t cli_now_ms(void)
@@ -65,6 +67,11 @@ static void on_event(void *user, dtls13_conn *conn, const dtls13_event *event)
     (void)conn;
     if (event->type == DTLS13_EVENT_HANDSHAKE_DONE) s->handshake_event = true;
     if (event->type == DTLS13_EVENT_ALERT_RECEIVED && event->fatal) s->fatal_alert_received = true;
+    if (event->type == DTLS13_EVENT_ALERT_SENT && event->fatal) {
+        s->fatal_alert_sent = event->alert;
+        snprintf(s->alert_reason, sizeof s->alert_reason, "%s",
+                 event->reason != NULL ? event->reason : "the connection failed on the accepted ClientHello");
+    }
 }
 
 /* Sends data as records of at most max_write bytes. */
@@ -343,19 +350,38 @@ cli_session_result cli_session_run(const cli_session_params *p, const uint8_t *f
     session s;
     memset(&s, 0, sizeof s);
     s.p = p;
+    s.fatal_alert_sent = -1;
     s.buf = malloc(CLI_MAX_DATAGRAM);
     if (s.buf == NULL) {
         cli_report_error(p->report, NULL, "out of memory");
         return CLI_SESSION_FAILED;
     }
-    dtls13_role role = o->mode == CLI_MODE_SERVER ? DTLS13_ROLE_SERVER : DTLS13_ROLE_CLIENT;
-    s.conn = dtls13_conn_new(p->cfg, role, send_datagram, (void *)p);
-    if (s.conn == NULL) {
-        cli_report_error(p->report, NULL, "cannot create the connection (out of memory or no certificate)");
-        free(s.buf);
-        return CLI_SESSION_FAILED;
+    uint64_t now = cli_now_ms();
+    s.handshake_deadline = now + o->timeout_ms;
+    s.last_rx_ms = now;
+    if (p->listener != NULL) {
+        /* The event callback goes in before the first flight is sent. */
+        dtls13_accept_options accept_opts = {.event_fn = on_event, .event_user = &s};
+        s.conn = dtls13_listener_accept_ex(p->listener, first_datagram, first_len, p->peer_key, p->peer_key_len,
+                                           send_datagram, (void *)p, now, &accept_opts);
+        if (s.conn == NULL) {
+            const char *alert = s.fatal_alert_sent >= 0 ? dtls13_alert_name((uint8_t)s.fatal_alert_sent) : NULL;
+            cli_report_error(p->report, alert,
+                             s.fatal_alert_sent >= 0 ? s.alert_reason
+                                                     : "cannot create the connection from the accepted ClientHello");
+            free(s.buf);
+            return CLI_SESSION_FAILED;
+        }
+    } else {
+        dtls13_role role = o->mode == CLI_MODE_SERVER ? DTLS13_ROLE_SERVER : DTLS13_ROLE_CLIENT;
+        s.conn = dtls13_conn_new(p->cfg, role, send_datagram, (void *)p);
+        if (s.conn == NULL) {
+            cli_report_error(p->report, NULL, "cannot create the connection (out of memory or no certificate)");
+            free(s.buf);
+            return CLI_SESSION_FAILED;
+        }
+        dtls13_conn_set_event_callback(s.conn, on_event, &s);
     }
-    dtls13_conn_set_event_callback(s.conn, on_event, &s);
 
     cli_session_result result = CLI_SESSION_FAILED;
     int rc = 0;
@@ -368,17 +394,16 @@ cli_session_result cli_session_run(const cli_session_params *p, const uint8_t *f
             goto done;
         }
     }
-    uint64_t now = cli_now_ms();
-    s.handshake_deadline = now + o->timeout_ms;
-    s.last_rx_ms = now;
-    rc = dtls13_conn_start(s.conn, now);
-    if (rc < 0) {
-        char reason[256];
-        snprintf(reason, sizeof reason, "cannot start the handshake: %s", dtls13_strerror(rc));
-        cli_report_error(p->report, NULL, reason);
-        goto done;
+    if (p->listener == NULL) {
+        rc = dtls13_conn_start(s.conn, now);
+        if (rc < 0) {
+            char reason[256];
+            snprintf(reason, sizeof reason, "cannot start the handshake: %s", dtls13_strerror(rc));
+            cli_report_error(p->report, NULL, reason);
+            goto done;
+        }
+        if (first_datagram != NULL) dtls13_conn_handle_datagram(s.conn, first_datagram, first_len, cli_now_ms());
     }
-    if (first_datagram != NULL) dtls13_conn_handle_datagram(s.conn, first_datagram, first_len, cli_now_ms());
     result = run_loop(&s);
 done:
     dtls13_conn_free(s.conn);

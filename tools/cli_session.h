@@ -30,6 +30,12 @@ typedef struct cli_session_params {
     socklen_t peer_len;
     int signal_fd; /**< readable when SIGINT/SIGTERM arrived, or -1 */
     int stdin_fd;  /**< client without --send: lines to send, or -1 */
+    /** server with --cookie always: the listener that accepted
+     *  first_datagram, which creates the connection from it; NULL: the
+     *  connection is created directly */
+    dtls13_listener *listener;
+    const unsigned char *peer_key; /**< with listener: the address bytes the cookie binds */
+    size_t peer_key_len;
 } cli_session_params;
 
 /** Monotonic clock in milliseconds (CLOCK_MONOTONIC). */
@@ -37,7 +43,9 @@ uint64_t cli_now_ms(void);
 
 /** Runs one association to its end: creates the connection (role from
  *  opts->mode), starts it, feeds it first_datagram when non-NULL (the
- *  ClientHello a server already received), then feeds it datagrams and
+ *  ClientHello a server already received; with p->listener the connection
+ *  is instead created from it by dtls13_listener_accept_ex(), the event
+ *  callback installed before the first flight), then feeds it datagrams and
  *  timer ticks until it closes, fails or times out, printing events. */
 cli_session_result cli_session_run(const cli_session_params *p, const uint8_t *first_datagram, size_t first_len);
 

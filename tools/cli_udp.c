@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -198,4 +199,27 @@ bool cli_udp_same_peer(const struct sockaddr_storage *a, socklen_t a_len, const 
                x.sin6_scope_id == y.sin6_scope_id;
     }
     return memcmp(a, b, a_len) == 0;
+}
+
+size_t cli_udp_address_key(const struct sockaddr_storage *addr, socklen_t len, unsigned char *out)
+{
+    if (addr->ss_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
+        struct sockaddr_in in4;
+        memcpy(&in4, addr, sizeof in4);
+        out[0] = 4;
+        memcpy(out + 1, &in4.sin_port, 2);
+        memcpy(out + 3, &in4.sin_addr, 4);
+        return 7;
+    }
+    if (addr->ss_family == AF_INET6 && len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+        struct sockaddr_in6 in6;
+        memcpy(&in6, addr, sizeof in6);
+        out[0] = 6;
+        memcpy(out + 1, &in6.sin6_port, 2);
+        memcpy(out + 3, &in6.sin6_addr, 16);
+        uint32_t scope = in6.sin6_scope_id;
+        memcpy(out + 19, &scope, 4);
+        return 23;
+    }
+    return 0;
 }

@@ -34,4 +34,13 @@ unsigned cli_udp_local_port(int fd);
 bool cli_udp_same_peer(const struct sockaddr_storage *a, socklen_t a_len, const struct sockaddr_storage *b,
                        socklen_t b_len);
 
+/** Longest key cli_udp_address_key() writes: family, port, IPv6 address, scope id. */
+#define CLI_ADDR_KEY_LEN 23
+
+/** Writes a stable encoding of addr's family, port and address (and IPv6
+ *  scope id) into out (CLI_ADDR_KEY_LEN bytes), so that two sockaddrs of
+ *  the same peer give the same bytes whatever their padding. Returns its
+ *  length, or 0 for an unsupported or truncated address. */
+size_t cli_udp_address_key(const struct sockaddr_storage *addr, socklen_t len, unsigned char *out);
+
 #endif

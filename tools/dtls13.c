@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "cli_cookie.h"
 #include "cli_options.h"
 #include "cli_report.h"
 #include "cli_session.h"
@@ -101,7 +102,10 @@ static int open_signal_fd(void)
     return fd;
 }
 
-/* Waits for ClientHellos and runs one association at a time. */
+/* Waits for ClientHellos and runs one association at a time. With
+ * --cookie always, each datagram from a peer without a connection first
+ * goes through the stateless listener (kept for the server's lifetime):
+ * only a ClientHello echoing a valid cookie starts an association. */
 static int run_server(const cli_options *o, const cli_report *r, dtls13_config *cfg, int signal_fd)
 {
     char err[300];
@@ -114,6 +118,13 @@ static int run_server(const cli_options *o, const cli_report *r, dtls13_config *
     if (buf == NULL) {
         close(fd);
         cli_report_error(r, NULL, "out of memory");
+        return EXIT_FAILURE;
+    }
+    cli_cookie_gate gate;
+    bool use_cookie = o->cookie == CLI_COOKIE_ALWAYS;
+    if (use_cookie && !cli_cookie_gate_init(&gate, cfg, fd, r, o->verbose)) {
+        free(buf);
+        close(fd);
         return EXIT_FAILURE;
     }
     cli_report_listening(r, o->address, cli_udp_local_port(fd));
@@ -147,12 +158,22 @@ static int run_server(const cli_options *o, const cli_report *r, dtls13_config *
          * association; stray records of an old one are ignored. */
         if (n == 0 || buf[0] != CONTENT_TYPE_HANDSHAKE) continue;
 
+        unsigned char peer_key[CLI_ADDR_KEY_LEN];
+        size_t peer_key_len = cli_udp_address_key(&peer, peer_len, peer_key);
+        if (use_cookie) {
+            if (peer_key_len == 0) continue;
+            if (cli_cookie_gate_admit(&gate, buf, (size_t)n, &peer, peer_len, peer_key, peer_key_len,
+                                      cli_now_ms()) != CLI_COOKIE_ACCEPTED)
+                continue;
+        }
+
         char peer_text[CLI_ADDR_TEXT_LEN];
         cli_udp_format((const struct sockaddr *)&peer, peer_len, peer_text);
         cli_report_association(r, "server", peer_text);
         cli_session_params params = {
             .opts = o, .report = r, .cfg = cfg, .fd = fd, .peer = &peer, .peer_len = peer_len,
             .signal_fd = signal_fd, .stdin_fd = -1,
+            .listener = use_cookie ? gate.listener : NULL, .peer_key = peer_key, .peer_key_len = peer_key_len,
         };
         cli_session_result result = cli_session_run(&params, buf, (size_t)n);
         if (result == CLI_SESSION_INTERRUPTED) {
@@ -164,6 +185,7 @@ static int run_server(const cli_options *o, const cli_report *r, dtls13_config *
             break;
         }
     }
+    if (use_cookie) cli_cookie_gate_free(&gate);
     free(buf);
     close(fd);
     return status;

@@ -7,7 +7,9 @@ Checks: the handshake event on both sides with equal exported keying
 material and the requested cipher/group/SRTP profile, data echoed, a clean
 close and exit status 0; mutual authentication with PEM certificates; a
 fingerprint mismatch that fails on both sides with an error event and a
-non-zero exit; the key log; bad arguments exit 2 with the usage text.
+non-zero exit; the key log; the server's --cookie always (one
+HelloRetryRequest with a cookie, also when it selects another group) and
+never (none); bad arguments exit 2 with the usage text.
 Every process runs under a timeout, so the test never hangs.
 """
 import hashlib
@@ -235,12 +237,77 @@ def test_silent_peer_is_replaced(exe):
     check(len([e for e in s_ev if e.get("event") == "handshake"]) == 2, "server completed two handshakes")
 
 
+def cookie_case(exe, server_args, client_args):
+    """Server and client with --send; returns (server events, client events) after checking both exit 0."""
+    server = Server(exe, ["--echo", "-v"] + server_args)
+    c_rc, c_ev, c_err = run_client(exe, server.port, client_args + ["--peer-fingerprint", server.fingerprint,
+                                                                    "--send", "cookie"])
+    s_rc, s_ev, s_err = server.finish()
+    check(c_rc == 0 and s_rc == 0, "both exit 0 (client %r %r, server %r %r)"
+          % (c_rc, c_err[-300:], s_rc, s_err[-300:]))
+    ch, sh = first(c_ev, "handshake"), first(s_ev, "handshake")
+    check(ch is not None and sh is not None and ch.get("exported") and ch.get("exported") == sh.get("exported"),
+          "handshake on both sides with equal exported keys")
+    cd = first(c_ev, "data")
+    check(cd is not None and cd.get("text") == "cookie", "echo over the association")
+    return s_ev, c_ev
+
+
+def listener_logs(events):
+    return [e.get("message", "") for e in events if e.get("event") == "log"
+            and e.get("message", "").startswith("listener: ")]
+
+
+def test_cookie(exe):
+    print("# server --cookie always: one HelloRetryRequest with a cookie, then the association")
+    s_ev, c_ev = cookie_case(exe, ["--cookie", "always"], [])
+    hrrs = [e for e in s_ev if e.get("event") == "hello_retry"]
+    check(len(hrrs) == 1, "server sent exactly one HelloRetryRequest (got %r)" % hrrs)
+    if hrrs:
+        check(hrrs[0].get("reason") == "cookie" and hrrs[0].get("hrr_sent") == 1
+              and hrrs[0].get("cookies_invalid") == 0 and isinstance(hrrs[0].get("bytes"), int),
+              "hello_retry event: reason cookie, listener counters (got %r)" % hrrs[0])
+    order = [e.get("event") for e in s_ev if e.get("event") in ("hello_retry", "association", "handshake")]
+    check(order == ["hello_retry", "association", "handshake"],
+          "the association starts only after the cookie round trip (got %r)" % order)
+    ch, sh = first(c_ev, "handshake"), first(s_ev, "handshake")
+    check(sh is not None and sh.get("cookie") == "verified", "server handshake event: cookie verified")
+    check(sh is not None and sh.get("hello_retry") is True, "server: the HelloRetryRequest is in the transcript")
+    check(ch is not None and ch.get("hello_retry") is True, "client saw a HelloRetryRequest")
+    check(ch is not None and ch.get("group") == "x25519", "no group change needed: x25519 (got %r)"
+          % (ch or {}).get("group"))
+    logs = listener_logs(s_ev)
+    check(any("HelloRetryRequest" in m for m in logs) and any("accepted" in m for m in logs),
+          "-v logs both listener decisions (got %r)" % logs)
+
+    print("# server --cookie always --groups secp256r1, client x25519 first: one HRR selects P-256 and carries the cookie")
+    s_ev, c_ev = cookie_case(exe, ["--cookie", "always", "--groups", "secp256r1"], ["--groups", "x25519,secp256r1"])
+    hrrs = [e for e in s_ev if e.get("event") == "hello_retry"]
+    check(len(hrrs) == 1 and hrrs[0].get("reason") == "cookie", "exactly one HelloRetryRequest (got %r)" % hrrs)
+    ch, sh = first(c_ev, "handshake"), first(s_ev, "handshake")
+    for side, h in (("client", ch), ("server", sh)):
+        check(h is not None and h.get("group") == "secp256r1" and h.get("hello_retry") is True,
+              side + " negotiated secp256r1 after the HelloRetryRequest (got %r)" % (h or {}).get("group"))
+    check(sh is not None and sh.get("cookie") == "verified", "server handshake event: cookie verified")
+
+    print("# server --cookie never: no HelloRetryRequest")
+    s_ev, c_ev = cookie_case(exe, ["--cookie", "never"], [])
+    check(first(s_ev, "hello_retry") is None, "no hello_retry event")
+    ch, sh = first(c_ev, "handshake"), first(s_ev, "handshake")
+    check(ch is not None and ch.get("hello_retry") is False and sh is not None and sh.get("hello_retry") is False,
+          "neither side saw a HelloRetryRequest")
+    check(sh is not None and "cookie" not in sh, "no cookie field without --cookie always")
+    check(listener_logs(s_ev) == [], "no listener decisions logged")
+
+
 def test_bad_arguments(exe):
     print("# bad arguments exit 2 with usage")
     cases = [[], ["bogus"], ["server"], ["server", "--listen", "127.0.0.1:0", "--frobnicate"],
              ["client", "--connect", "127.0.0.1:1", "--ciphers", "TLS_NOT_A_SUITE"],
              ["client", "--connect", "127.0.0.1:1", "--export", "nolength"],
-             ["client", "--connect", "localhost"], ["server", "--listen", "127.0.0.1:0", "--mtu", "-5"]]
+             ["client", "--connect", "localhost"], ["server", "--listen", "127.0.0.1:0", "--mtu", "-5"],
+             ["server", "--listen", "127.0.0.1:0", "--cookie", "maybe"],
+             ["client", "--connect", "127.0.0.1:1", "--cookie", "always"]]
     for args in cases:
         try:
             res = subprocess.run([exe] + args, capture_output=True, text=True, timeout=PROC_TIMEOUT,
@@ -261,6 +328,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for test in (lambda: test_loopback_echo(exe, tmp), lambda: test_pem_mutual_auth(exe, tmp),
                      lambda: test_fingerprint_mismatch(exe, tmp), lambda: test_silent_peer_is_replaced(exe),
+                     lambda: test_cookie(exe),
                      lambda: test_bad_arguments(exe)):
             try:
                 test()

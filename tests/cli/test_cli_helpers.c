@@ -1,5 +1,7 @@
 /* Unit tests of the dtls13 tool's helpers: option parsing, JSON escaping,
  * address splitting. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,14 @@ static void test_options_valid(d13_test_state *t)
     CHECK(o.srtp_set);
     CHECK_EQ(o.srtp_count, 0);
 
+    CHECK_EQ(o.cookie, CLI_COOKIE_NEVER); /* the default keeps the direct path */
+    const char *cookie_always[] = {"server", "--listen", ":4444", "--cookie", "always", NULL};
+    CHECK_EQ(parse(&o, err, sizeof err, cookie_always), CLI_PARSE_OK);
+    CHECK_EQ(o.cookie, CLI_COOKIE_ALWAYS);
+    const char *cookie_never[] = {"server", "--listen", ":4444", "--cookie=always", "--cookie=never", NULL};
+    CHECK_EQ(parse(&o, err, sizeof err, cookie_never), CLI_PARSE_OK);
+    CHECK_EQ(o.cookie, CLI_COOKIE_NEVER);
+
     const char *help[] = {"server", "--help", NULL};
     CHECK_EQ(parse(&o, err, sizeof err, help), CLI_PARSE_HELP);
 }
@@ -93,6 +103,10 @@ static void test_options_invalid(d13_test_state *t)
         {"client", "--connect", "127.0.0.1:1", "stray", NULL},
         {"client", "--connect", "localhost", NULL},
         {"server", "--listen", "::1:4000", NULL},
+        {"server", "--listen", "127.0.0.1:1", "--cookie", "sometimes", NULL},
+        {"server", "--listen", "127.0.0.1:1", "--cookie", "under-load", NULL},
+        {"server", "--listen", "127.0.0.1:1", "--cookie", NULL},
+        {"client", "--connect", "127.0.0.1:1", "--cookie", "always", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         err[0] = '\0';
@@ -145,6 +159,54 @@ static void test_address_split(d13_test_state *t)
     CHECK(!cli_udp_split("[::1]5000", host, sizeof host, port, sizeof port, err, sizeof err));
 }
 
+/* The address key the cookie binds: same peer, same bytes whatever the
+ * sockaddr padding; another port or address, other bytes. */
+static void test_address_key(d13_test_state *t)
+{
+    struct sockaddr_storage a, b;
+    unsigned char ka[CLI_ADDR_KEY_LEN], kb[CLI_ADDR_KEY_LEN];
+    struct sockaddr_in in4;
+    memset(&a, 0xAA, sizeof a);
+    memset(&b, 0x55, sizeof b);
+    memset(&in4, 0, sizeof in4);
+    in4.sin_family = AF_INET;
+    in4.sin_port = htons(5000);
+    inet_pton(AF_INET, "192.0.2.7", &in4.sin_addr);
+    memcpy(&a, &in4, sizeof in4);
+    memset(in4.sin_zero, 0x33, sizeof in4.sin_zero); /* padding differs */
+    memcpy(&b, &in4, sizeof in4);
+    size_t la = cli_udp_address_key(&a, sizeof in4, ka), lb = cli_udp_address_key(&b, sizeof in4, kb);
+    CHECK_EQ(la, 7);
+    CHECK(la == lb && memcmp(ka, kb, la) == 0);
+    CHECK_MEM(ka, "\x04\x13\x88\xc0\x00\x02\x07", 7);
+    in4.sin_port = htons(5001);
+    memcpy(&b, &in4, sizeof in4);
+    lb = cli_udp_address_key(&b, sizeof in4, kb);
+    CHECK(la == lb && memcmp(ka, kb, la) != 0);
+    CHECK_EQ(cli_udp_address_key(&a, sizeof in4 - 1, ka), 0); /* truncated */
+
+    struct sockaddr_in6 in6;
+    memset(&in6, 0, sizeof in6);
+    in6.sin6_family = AF_INET6;
+    in6.sin6_port = htons(443);
+    inet_pton(AF_INET6, "2001:db8::1", &in6.sin6_addr);
+    memcpy(&a, &in6, sizeof in6);
+    in6.sin6_flowinfo = htonl(0x12345); /* not part of the peer's identity */
+    memcpy(&b, &in6, sizeof in6);
+    la = cli_udp_address_key(&a, sizeof in6, ka);
+    lb = cli_udp_address_key(&b, sizeof in6, kb);
+    CHECK_EQ(la, CLI_ADDR_KEY_LEN);
+    CHECK(la == lb && memcmp(ka, kb, la) == 0);
+    in6.sin6_scope_id = 2;
+    memcpy(&b, &in6, sizeof in6);
+    lb = cli_udp_address_key(&b, sizeof in6, kb);
+    CHECK(memcmp(ka, kb, la) != 0);
+
+    memset(&a, 0, sizeof a);
+    a.ss_family = AF_UNIX;
+    CHECK_EQ(cli_udp_address_key(&a, sizeof a, ka), 0);
+}
+
 int main(void)
 {
     d13_test_state st = {0, 0};
@@ -152,5 +214,6 @@ int main(void)
     RUN_TEST(&st, test_options_invalid);
     RUN_TEST(&st, test_json_escaping);
     RUN_TEST(&st, test_address_split);
+    RUN_TEST(&st, test_address_key);
     TEST_MAIN_END(&st);
 }
