@@ -8,6 +8,17 @@
 // each SRTP profile family, Chromium's getStats() and the CLI's JSON must
 // agree on DTLS 1.3, the cipher suite and the SRTP profile.
 //
+// A case is SETUP:SRTP[:OPTION+OPTION...]; the options are
+//   cookie  our server runs with --cookie always: Chromium's ClientHello is
+//           answered by the stateless listener with a HelloRetryRequest
+//           carrying a cookie, and the connection is created from the
+//           second ClientHello echoing it (passive only). The CLI must
+//           report "cookie":"verified", the HRR in its transcript and only
+//           "hello_retry" events with reason "cookie" (none "invalid_cookie").
+//   p256    dtls13 --groups secp256r1: Chromium's key shares (X25519MLKEM768,
+//           x25519) do not match, so the HelloRetryRequest also selects
+//           P-256; the CLI must report group secp256r1 after an HRR.
+//
 // With --faults the relay injects seeded faults into the DTLS datagrams
 // (never into STUN), independently in each direction, and every case runs
 // once per fault set and seed: our ACK and retransmission logic against
@@ -16,7 +27,8 @@
 // datagram log and the command that replays it.
 //
 // Usage: node run_dtls_probe.mjs --dtls13 PATH --work-dir DIR
-//             [--cases active:SRTP_AES128_CM_SHA1_80,...] [--case-timeout S]
+//             [--cases active:SRTP_AES128_CM_SHA1_80,passive:SRTP_AES128_CM_SHA1_80:cookie+p256,...]
+//             [--case-timeout S]
 //             [--faults SPEC]... [--seeds LIST] [--verbose]
 //   --faults SPEC  one fault set, e.g. drop=0.3,dup=0.1,reorder=0.2 (keys:
 //                  drop, dup, reorder: probabilities per datagram, 0-1 or
@@ -48,7 +60,9 @@ import {
 const DEFAULT_CASES = [
   'passive:SRTP_AES128_CM_SHA1_80', 'passive:SRTP_AEAD_AES_128_GCM',
   'active:SRTP_AES128_CM_SHA1_80', 'active:SRTP_AEAD_AES_128_GCM',
+  'passive:SRTP_AES128_CM_SHA1_80:cookie', 'passive:SRTP_AEAD_AES_128_GCM:cookie+p256',
 ];
+const CASE_OPTIONS = ['cookie', 'p256'];
 const ICE_UFRAG = 'd13p';
 const ICE_PWD = 'dtls13probepassword0123';   // >= 22 characters (RFC 8839)
 const STUN_MAGIC = 0x2112a442;
@@ -76,9 +90,12 @@ function parseArgs(argv) {
   if (!opts.dtls13 || !opts.workDir) throw new Error('--dtls13 and --work-dir are required');
   if (!(opts.caseTimeout > 0)) throw new Error('--case-timeout wants a positive number of seconds');
   opts.cases = opts.cases.map((c) => {
-    const [setup, srtp] = c.split(':');
-    if (!['active', 'passive'].includes(setup) || !srtp) throw new Error(`bad case ${c}`);
-    return { setup, srtp };
+    const [setup, srtp, options, extra] = c.split(':');
+    if (!['active', 'passive'].includes(setup) || !srtp || extra !== undefined) throw new Error(`bad case ${c}`);
+    const set = new Set(options ? options.split('+') : []);
+    for (const o of set) if (!CASE_OPTIONS.includes(o)) throw new Error(`bad case ${c}: unknown option ${o}`);
+    if (set.has('cookie') && setup !== 'passive') throw new Error(`bad case ${c}: cookie needs our setup passive (we are the DTLS server)`);
+    return { name: c, setup, srtp, cookie: set.has('cookie'), p256: set.has('p256') };
   });
   return opts;
 }
@@ -156,8 +173,9 @@ function ourAnswer(chromiumAnswer, { fingerprint, setup, port }) {
 function startCli(opts, c, cert, relayPort, cliPort, output) {
   const common = ['--cert', cert.cert, '--key', cert.key, '--srtp', c.srtp, '--json', '-v',
     '--timeout-ms', String(opts.caseTimeout * 1000)];
+  if (c.p256) common.push('--groups', 'secp256r1');
   const args = c.setup === 'passive'
-    ? ['server', '--listen', `127.0.0.1:${cliPort}`, '--once', ...common]
+    ? ['server', '--listen', `127.0.0.1:${cliPort}`, '--once', ...(c.cookie ? ['--cookie', 'always'] : []), ...common]
     : ['client', '--connect', `127.0.0.1:${relayPort}`, ...common];
   output.command = `${opts.dtls13} ${args.join(' ')}`;
   const child = spawn(opts.dtls13, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -173,16 +191,41 @@ function startCli(opts, c, cert, relayPort, cliPort, output) {
   return child;
 }
 
-/** The CLI's first {"event":name,...} line, once printed. */
-function cliEvent(text, name) {
+/** The CLI's {"event":name,...} lines printed so far. */
+function cliEvents(text, name) {
+  const found = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
       const j = JSON.parse(line);
-      if (j.event === name) return j;
+      if (j.event === name) found.push(j);
     } catch { /* a partial line */ }
   }
-  return null;
+  return found;
+}
+
+/** The CLI's first {"event":name,...} line, once printed. */
+function cliEvent(text, name) {
+  return cliEvents(text, name)[0] || null;
+}
+
+/** What the cookie and p256 options require of the CLI's report. */
+function cookieProblems(c, o, hrrEvents) {
+  const problems = [];
+  if (c.cookie) {
+    if (o.cookie !== 'verified') problems.push(`dtls13 handshake event cookie ${o.cookie}, not verified`);
+    if (o.hello_retry !== true) problems.push('dtls13: no HelloRetryRequest in the transcript');
+    if (hrrEvents.length === 0) problems.push('dtls13 printed no hello_retry event');
+    const bad = hrrEvents.filter((e) => e.reason !== 'cookie');
+    if (bad.length) problems.push(`dtls13 hello_retry events with reason ${bad.map((e) => e.reason).join(', ')}`);
+  } else if (hrrEvents.length) {
+    problems.push(`dtls13 sent ${hrrEvents.length} cookie HelloRetryRequests without --cookie`);
+  }
+  if (c.p256) {
+    if (o.group !== 'secp256r1') problems.push(`dtls13 group ${o.group}, wanted secp256r1`);
+    if (o.hello_retry !== true) problems.push('dtls13: no HelloRetryRequest although the key shares cannot match');
+  }
+  return problems;
 }
 
 const faultsOn = (f) => f.drop > 0 || f.dup > 0 || f.reorder > 0 || f.delay > 0 || f.jitter > 0;
@@ -199,6 +242,7 @@ async function runCase(opts, browser, cert, c, faults, seed) {
   const role = c.setup === 'active' ? 'client' : 'server';
   const faulted = faultsOn(faults);
   const label = `our setup:${c.setup} (dtls13 ${role}), SRTP ${c.srtp}` +
+    (c.cookie ? ', --cookie always' : '') + (c.p256 ? ', --groups secp256r1' : '') +
     (faulted ? `, faults ${shortFaults(faults)}, seed ${seed}` : '');
   const result = { label, c, role, faults, faulted, seed, ok: false, step: 'relay', started: Date.now(), datagrams: [], log: [] };
   const cliOut = {};
@@ -325,6 +369,8 @@ async function runCase(opts, browser, cert, c, faults, seed) {
     const wantRole = c.setup === 'active' ? 'server' : 'client';
     if (b.dtlsRole && b.dtlsRole !== wantRole) problems.push(`browser dtlsRole ${b.dtlsRole}, wanted ${wantRole}`);
     if (o.role && o.role !== role) problems.push(`dtls13 role ${o.role}, wanted ${role}`);
+    result.hrrEvents = cliEvents(cliOut.text || '', 'hello_retry');
+    problems.push(...cookieProblems(c, o, result.hrrEvents));
     if (problems.length) throw new StepError(result.step, problems.join('; '));
     result.ok = true;
     result.step = null;
@@ -365,7 +411,7 @@ function linkSummary(s) {
 function replayCommand(opts, r) {
   const q = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
   const args = [process.argv[0], process.argv[1], '--dtls13', opts.dtls13, '--work-dir', opts.workDir,
-    '--cases', `${r.c.setup}:${r.c.srtp}`, '--case-timeout', String(opts.caseTimeout)];
+    '--cases', r.c.name, '--case-timeout', String(opts.caseTimeout)];
   if (r.faulted) args.push('--faults', formatFaults(r.faults), '--seeds', String(r.seed));
   args.push('--verbose');
   return args.map(q).join(' ');
@@ -390,6 +436,10 @@ function printResult(opts, r) {
     console.log(`    ${r.ours.version} ${r.ours.cipher}, group ${r.ours.group}, SRTP ${r.ours.srtp_profile}, ` +
       `HRR ${r.ours.hello_retry}, dtls13 handshake_ms ${r.ours.handshake_ms}; browser: ${r.browser.tlsVersion} ${r.browser.dtlsCipher} ` +
       `${r.browser.srtpCipher} (browser is DTLS ${r.browser.dtlsRole})`);
+    if (r.c.cookie) {
+      console.log(`    cookie ${r.ours.cookie}; cookie HelloRetryRequests sent ${r.hrrEvents.length} ` +
+        `(${r.hrrEvents.map((e) => `${e.bytes} bytes`).join(', ')})`);
+    }
     stats();
     if (!r.faulted) console.log(`    first datagrams: ${r.datagrams.slice(0, 6).join(', ')}`);
     if (opts.verbose) {
