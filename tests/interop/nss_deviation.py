@@ -16,6 +16,17 @@ record:
     with the requested key share; it sent ServerHello and encrypted records,
     which NSS cannot open, so our flight is retransmitted and the handshake
     times out without any alert.
+  NSS client -> our server with --cookie always: our stateless listener
+    answered NSS's first ClientHello with a HelloRetryRequest carrying a
+    cookie ("hello_retry" events, reason "cookie" only), NSS's second
+    ClientHello echoed it and the listener verified it and accepted ("listener:
+    ...: ClientHello with a valid cookie accepted", once, then one
+    "association"); the connection made from it logged one ClientHello
+    choice and sent no HelloRetryRequest of its own (in the case where our
+    server takes only P-256, the listener's one HelloRetryRequest selected
+    the group as well). The verified cookie validates NSS's address, so
+    every transmission of our first flight is whole (ServerHello through
+    Finished, 6 records), not cut by the anti-amplification limit.
   our client -> NSS server: our client accepted NSS's ServerHello ("ServerHello:
     version 0x7f2b, <suite>, group <group>") and, in the HelloRetryRequest
     case, NSS's HelloRetryRequest with its cookie first; NSS's encrypted
@@ -42,6 +53,8 @@ CLIENT_HELLO_RE = re.compile(
     r'(; sending HelloRetryRequest)?$')
 SERVER_HELLO_RE = re.compile(
     r'^ServerHello: version 0x([0-9a-f]{4}), (\S+), group (\S+)( \(after HelloRetryRequest\))?$')
+LISTENER_ACCEPT_RE = re.compile(r'^listener: \S+: ClientHello with a valid cookie accepted$')
+FIRST_FLIGHT_RECORDS = 6  # ServerHello, EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished
 HRR_RE = re.compile(r'^HelloRetryRequest: group (\S+)(, with cookie)?$')
 SANITIZER_MARKS = ('Sanitizer', 'runtime error:', 'LeakSanitizer')
 
@@ -115,13 +128,42 @@ def our_error(ours, problems):
     return err
 
 
+def check_cookie_exchange(ours, logs, err, problems):
+    """NSS client -> our server with --cookie always: the listener's
+    HelloRetryRequest with a cookie, NSS's echo of it verified, then the
+    whole first flight in every transmission (the address is validated)."""
+    hrrs = events_of(ours, 'hello_retry')
+    if not hrrs:
+        problems.append('ours sent no HelloRetryRequest with a cookie (no hello_retry event)')
+    bad = [e.get('reason') for e in hrrs if e.get('reason') != 'cookie']
+    if bad:
+        problems.append('ours hello_retry reasons %r: NSS did not echo our cookie intact' % bad)
+    accepted = [m for m in logs if LISTENER_ACCEPT_RE.match(m)]
+    if len(accepted) != 1:
+        problems.append('ours logged %d accepted cookies, expected 1 (NSS\'s second ClientHello '
+                        'echoing our cookie)' % len(accepted))
+    order = [e.get('event') for e in ours.events() if e.get('event') in ('hello_retry', 'association')]
+    if 'association' not in order or order.count('association') != 1 or order[-1] != 'association' \
+            or order[0] != 'hello_retry':
+        problems.append('ours: association not created once after the cookie round trip (%r)' % order)
+    if err is not None and err['records_out'] < FIRST_FLIGHT_RECORDS * (1 + err['retransmissions']):
+        problems.append('ours sent %d records in %d transmissions of its first flight: cut short '
+                        '(anti-amplification limit despite the verified cookie?)'
+                        % (err['records_out'], 1 + err['retransmissions']))
+
+
 def check_server_side(case, ours, logs, err, problems):
     """NSS client -> our server."""
+    if case.cookie:
+        check_cookie_exchange(ours, logs, err, problems)
     hellos = [CLIENT_HELLO_RE.match(m) for m in logs if m.startswith('ClientHello:')]
     if not all(hellos):
         problems.append('ours: unparsable ClientHello log line in %r' % logs)
         return
-    want = 2 if case.hrr else 1
+    # With a cookie, the connection sees only the second ClientHello: the
+    # listener's HelloRetryRequest (also selecting the group) came before.
+    conn_hrr = case.hrr and not case.cookie
+    want = 2 if conn_hrr else 1
     if len(hellos) != want:
         problems.append('ours logged %d ClientHello choices, expected %d' % (len(hellos), want))
         return
@@ -136,13 +178,13 @@ def check_server_side(case, ours, logs, err, problems):
             problems.append('ours chose group %s, expected %s' % (group, group_wanted))
         if sig != OUR_SIGNATURE_SCHEME:
             problems.append('ours chose signature scheme %s' % sig)
-        if bool(hrr) != (case.hrr and i == 0):
+        if bool(hrr) != (conn_hrr and i == 0):
             problems.append('ClientHello %d: HelloRetryRequest %s' % (
                 i + 1, 'sent unexpectedly' if hrr else 'not sent'))
     if err is not None:
         # ServerHello plus at least one encrypted record went out, and NSS,
         # unable to open them, never acknowledged the flight.
-        if err['records_out'] < (4 if case.hrr else 3):
+        if err['records_out'] < (4 if conn_hrr else 3):
             problems.append('ours sent only %d records' % err['records_out'])
         if err['retransmissions'] < 1:
             problems.append('ours never retransmitted its flight (NSS acknowledged it?)%s' % GONE)

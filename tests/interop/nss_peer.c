@@ -21,7 +21,13 @@
  *            [--srtp PROFILE[,PROFILE...]] [--export LABEL:LEN]
  *            [--send TEXT] [--echo] [--require-client-auth]
  *            [--peer-fingerprint "sha-256 HEX"] [--tickets] [--secrets]
- *            [--timeout-ms N]
+ *            [--hello-retry] [--timeout-ms N]
+ *
+ * --hello-retry (server): answer the first ClientHello with a
+ * HelloRetryRequest carrying NSS's cookie (SSL_HelloRetryRequestCallback,
+ * our token inside it) and accept the second only if it echoes that token:
+ * NSS's counterpart of `dtls13 server --cookie always`, so the harness's
+ * cookie cases are proven NSS <-> NSS too.
  *
  * The certificate database DIR (sql: format) must hold a certificate and
  * private key under the nickname N; the interop test creates it with certutil.
@@ -120,6 +126,7 @@ struct peer_options {
     const char *peer_fingerprint;
     int tickets;
     int secrets;
+    int hello_retry;
     long timeout_ms;
 };
 
@@ -216,7 +223,7 @@ static void usage(void)
         "       [--cipher NAME] [--groups NAME[,NAME...]] [--srtp P[,P...]]\n"
         "       [--export LABEL:LEN] [--send TEXT] [--echo] [--require-client-auth]\n"
         "       [--peer-fingerprint \"sha-256 HEX\"] [--tickets] [--secrets]\n"
-        "       [--timeout-ms N]\n");
+        "       [--hello-retry] [--timeout-ms N]\n");
 }
 
 /* Parses a comma-separated list of names from table into codes. */
@@ -269,6 +276,10 @@ static int parse_options(int argc, char **argv, struct peer_options *opt)
         }
         if (strcmp(a, "--secrets") == 0) {
             opt->secrets = 1;
+            continue;
+        }
+        if (strcmp(a, "--hello-retry") == 0) {
+            opt->hello_retry = 1;
             continue;
         }
         if (v == NULL)
@@ -511,6 +522,33 @@ static int open_udp(const struct peer_options *opt, long deadline)
     return fd;
 }
 
+/* The token nss_peer --hello-retry puts into NSS's HelloRetryRequest cookie. */
+static const char hello_retry_token[] = "nss_peer cookie";
+
+/* --hello-retry: a HelloRetryRequest for the first ClientHello; the second
+ * must carry our token back in the cookie. Prints what happened. */
+static SSLHelloRetryRequestAction PR_CALLBACK hello_retry_callback(
+    PRBool first_hello, const PRUint8 *client_token, unsigned int client_token_len, PRUint8 *retry_token,
+    unsigned int *retry_token_len, unsigned int retry_token_max, void *arg)
+{
+    (void)arg;
+    size_t len = sizeof(hello_retry_token) - 1;
+    if (first_hello) {
+        if (retry_token_max < len)
+            return ssl_hello_retry_fail;
+        memcpy(retry_token, hello_retry_token, len);
+        *retry_token_len = (unsigned int)len;
+        printf("{\"event\":\"hello_retry\",\"reason\":\"cookie\"}\n");
+        fflush(stdout);
+        return ssl_hello_retry_request;
+    }
+    int echoed = client_token_len == len && memcmp(client_token, hello_retry_token, len) == 0;
+    printf("{\"event\":\"log\",\"level\":\"info\",\"message\":\"listener: second ClientHello %s\"}\n",
+           echoed ? "with a valid cookie accepted" : "without our cookie refused");
+    fflush(stdout);
+    return echoed ? ssl_hello_retry_accept : ssl_hello_retry_fail;
+}
+
 /* Applies every SSL option to the DTLS socket. */
 static int configure_ssl(PRFileDesc *ssl, struct peer_state *st)
 {
@@ -547,6 +585,8 @@ static int configure_ssl(PRFileDesc *ssl, struct peer_state *st)
         SECKEY_DestroyPrivateKey(key);
         if (rv != SECSuccess)
             return fail("server cert");
+        if (opt->hello_retry && SSL_HelloRetryRequestCallback(ssl, hello_retry_callback, NULL) != SECSuccess)
+            return fail("hello retry callback");
         if (opt->require_client_auth &&
             (SSL_OptionSet(ssl, SSL_REQUEST_CERTIFICATE, PR_TRUE) != SECSuccess ||
              SSL_OptionSet(ssl, SSL_REQUIRE_CERTIFICATE, SSL_REQUIRE_ALWAYS) != SECSuccess))

@@ -10,7 +10,9 @@ Cases: {ours client -> NSS server, NSS client -> ours server}
        x {TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384,
           TLS_CHACHA20_POLY1305_SHA256} x {x25519, secp256r1},
 each direct and once through tests/interop/udp_relay.py (faults off), plus
-HelloRetryRequest cases and NSS-defaults cases. Every case uses use_srtp,
+HelloRetryRequest cases, NSS-defaults cases and our server demanding a
+cookie (`dtls13 server --cookie always`; nss_peer --hello-retry in
+--self-test), alone and with a HelloRetryRequest that also selects a group. Every case uses use_srtp,
 mutual certificate authentication with fingerprint checks, data both ways
 (the client sends, the server echoes), close_notify from the client, and
 compares the EXTRACTOR-dtls_srtp keying material exported by both sides.
@@ -132,6 +134,7 @@ class Side:
         self.ciphers = ciphers  # None: the implementation's defaults
         self.groups = groups    # list of names, or None: defaults
         self.tickets = False    # NSS server only: send NewSessionTicket
+        self.cookie = False     # server: demand a cookie round trip first
 
 
 def nss_argv(args, ids, role, side, addr, as_ours, case_name):
@@ -152,6 +155,8 @@ def nss_argv(args, ids, role, side, addr, as_ours, case_name):
         argv += ['--groups', ','.join(side.groups)]
     if side.tickets:
         argv += ['--tickets']
+    if side.cookie and role == 'server':
+        argv += ['--hello-retry']
     if role == 'server':
         argv += ['--echo', '--require-client-auth']
     else:
@@ -172,6 +177,10 @@ def ours_argv(args, ids, role, side, addr, case_name, keylog):
         argv += ['--ciphers', ','.join(side.ciphers)]
     if side.groups:
         argv += ['--groups', ','.join(side.groups)]
+    if side.cookie and role == 'server':
+        argv += ['--cookie', 'always']
+        if not args.expect_nss_deviation:
+            argv += ['-v']  # the listener's decisions, checked by cookie_problems()
     argv += shlex.split(args.ours_args)
     if role == 'server':
         argv += ['--echo', '--once']
@@ -280,7 +289,7 @@ class Case:
     """One matrix entry."""
 
     def __init__(self, name, ours_role, ours, nss, expect_cipher, expect_group,
-                 relay=False, hrr=False):
+                 relay=False, hrr=False, cookie=False):
         self.name = name
         self.ours_role = ours_role   # 'client' or 'server'
         self.ours = ours             # Side for our engine
@@ -288,7 +297,8 @@ class Case:
         self.expect_cipher = expect_cipher
         self.expect_group = expect_group
         self.relay = relay
-        self.hrr = hrr               # a HelloRetryRequest is expected
+        self.hrr = hrr               # a HelloRetryRequest selecting another group is expected
+        self.cookie = cookie         # our server demands a cookie (ours.cookie)
 
 
 def build_cases(no_relay, with_tickets=True):
@@ -321,6 +331,18 @@ def build_cases(no_relay, with_tickets=True):
     cache.tickets = True
     cases.append(Case('nss-client>ours-server nss-defaults session-cache', 'server',
                       Side(), cache, None, None))
+    # Our server demands a cookie: the listener's HelloRetryRequest carries
+    # it, NSS's second ClientHello must echo it. Alone (NSS's x25519 share
+    # is fine), then with our server taking only P-256, so that the one
+    # HelloRetryRequest selects the group and carries the cookie.
+    cookie_side = Side()
+    cookie_side.cookie = True
+    cases.append(Case('nss-client>ours-server cookie', 'server', cookie_side, Side(), None, None,
+                      cookie=True))
+    cookie_p256 = Side(None, ['secp256r1'])
+    cookie_p256.cookie = True
+    cases.append(Case('nss-client>ours-server cookie hrr x25519-share->secp256r1', 'server', cookie_p256,
+                      Side(None, ['x25519', 'secp256r1']), None, 'secp256r1', hrr=True, cookie=True))
     if not with_tickets:
         return cases
     # NSS server with session tickets on: our client gets a NewSessionTicket.
@@ -338,7 +360,26 @@ def first(events, kind):
     return None
 
 
-def check_case(case, ours, nss, ids, relay_proc):
+def cookie_problems(ours_events, self_test):
+    """A cookie case: our server's listener sent HelloRetryRequests with a
+    cookie (none for an invalid one), logged that the second ClientHello's
+    cookie verified, and reports the handshake as cookie-verified."""
+    problems = []
+    hrrs = [e for e in ours_events if e.get('event') == 'hello_retry']
+    if not hrrs or any(e.get('reason') != 'cookie' for e in hrrs):
+        problems.append('ours hello_retry events %r, expected reason cookie' % hrrs)
+    if not any('with a valid cookie accepted' in (e.get('message') or '')
+               for e in ours_events if e.get('event') == 'log'):
+        problems.append('ours did not log the cookie as verified (needs -v)')
+    if not self_test:
+        h = first(ours_events, 'handshake') or {}
+        if h.get('cookie') != 'verified' or h.get('hello_retry') is not True:
+            problems.append('ours handshake cookie %r hello_retry %r, expected verified and true'
+                            % (h.get('cookie'), h.get('hello_retry')))
+    return problems
+
+
+def check_case(case, ours, nss, ids, relay_proc, self_test=False):
     """Returns a list of problems (empty when the case passed)."""
     problems = []
     for p in (ours, nss):
@@ -385,6 +426,8 @@ def check_case(case, ours, nss, ids, relay_proc):
         problems.append('client did not receive the echo (got %r)' % got_client)
     if server is nss and first(ev[nss.name], 'close_notify') is None:
         problems.append('NSS server saw no close_notify')
+    if case.cookie:
+        problems += cookie_problems(ev[ours.name], self_test)
     if relay_proc is not None:
         summary = first(relay_proc.events(), 'relay_summary')
         if summary is None:
@@ -495,7 +538,7 @@ def run_case(args, ids, case, index, logroot):
     if args.expect_nss_deviation:
         problems = check_deviation_case(case, ours, nss, relay_proc)
     else:
-        problems = check_case(case, ours, nss, ids, relay_proc)
+        problems = check_case(case, ours, nss, ids, relay_proc, args.self_test)
     case.elapsed_ms = int((time.monotonic() - started) * 1000)
     case.capture = cap_path
     return problems, procs, relay_proc, cap_path

@@ -36,12 +36,13 @@ class FakeProc:
 
 
 class FakeCase:
-    def __init__(self, ours_role, cipher, group, hrr=False):
+    def __init__(self, ours_role, cipher, group, hrr=False, cookie=False):
         self.name = 'fake'
         self.ours_role = ours_role
         self.expect_cipher = cipher
         self.expect_group = group
         self.hrr = hrr
+        self.cookie = cookie
         self.relay_note = ''
 
 
@@ -67,6 +68,23 @@ def nss_secrets(write, read):
 
 
 NSS_TIMEOUT = {'event': 'error', 'where': 'handshake', 'message': 'timeout'}
+
+PEER = '127.0.0.1:37396'
+HRR_SENT_LOG = 'listener: %s: ClientHello without a cookie answered with a HelloRetryRequest carrying one' % PEER
+COOKIE_ACCEPTED_LOG = 'listener: %s: ClientHello with a valid cookie accepted' % PEER
+ASSOCIATION = {'event': 'association', 'role': 'server', 'peer': PEER}
+
+
+def hello_retry(reason='cookie', sent=1, invalid=0):
+    return {'event': 'hello_retry', 'reason': reason, 'peer': PEER, 'bytes': 155, 'hrr_sent': sent,
+            'cookies_invalid': invalid}
+
+
+def measured_cookie_events(group='x25519'):
+    """What our server printed against NSS 3.87 with --cookie always -v, before the error."""
+    return [log(HRR_SENT_LOG), hello_retry(), log(COOKIE_ACCEPTED_LOG), ASSOCIATION,
+            log('ClientHello: chose version 0x7f2b, TLS_AES_128_GCM_SHA256, group %s, '
+                'ecdsa_secp256r1_sha256' % group)]
 
 
 class DeviationChecks(unittest.TestCase):
@@ -104,6 +122,16 @@ class DeviationChecks(unittest.TestCase):
         case = FakeCase('client', 'TLS_AES_256_GCM_SHA384', 'secp256r1', hrr)
         return nss_deviation.check_deviation_case(case, ours, nss, None)
 
+    def cookie_case(self, events=None, ours_error=None, group='x25519', hrr=False):
+        """NSS client -> our server --cookie always, as measured (overridable)."""
+        if events is None:
+            events = measured_cookie_events(group)
+        ours = FakeProc(self.work, 'ours', 1, list(events) + [ours_error or timeout_error(out=18, retx=2)],
+                        keylog=keylog(SECRET_A, SECRET_B))
+        nss = FakeProc(self.work, 'nss', 1, nss_secrets(SECRET_C, SECRET_D) + [NSS_TIMEOUT])
+        case = FakeCase('server', None, group, hrr=hrr, cookie=True)
+        return nss_deviation.check_deviation_case(case, ours, nss, None)
+
     def assertFailsWith(self, problems, text):
         self.assertTrue(any(text in p for p in problems), '%r not in %r' % (text, problems))
 
@@ -117,6 +145,20 @@ class DeviationChecks(unittest.TestCase):
                 'ClientHello: chose version 0x7f2b, TLS_AES_128_GCM_SHA256, group x25519, '
                 'ecdsa_secp256r1_sha256']
         self.assertEqual(self.server_case(ours_logs=logs, hrr=True), [])
+
+    def test_measured_server_cookie_passes(self):
+        self.assertEqual(self.cookie_case(), [])
+
+    def test_measured_server_cookie_with_group_hrr_passes(self):
+        # The listener's one HelloRetryRequest selected secp256r1 too: the
+        # connection logs a single choice and sends no HRR of its own.
+        self.assertEqual(self.cookie_case(group='secp256r1', hrr=True), [])
+
+    def test_measured_server_cookie_hrr_retransmitted_passes(self):
+        # NSS resent its first ClientHello: the stateless listener answers again.
+        events = measured_cookie_events()
+        events[2:2] = [log(HRR_SENT_LOG), hello_retry(sent=2)]
+        self.assertEqual(self.cookie_case(events=events), [])
 
     def test_measured_client_side_passes(self):
         self.assertEqual(self.client_case(), [])
@@ -144,6 +186,36 @@ class DeviationChecks(unittest.TestCase):
 
     def test_server_missing_hrr_fails(self):
         self.assertFailsWith(self.server_case(hrr=True), 'expected 2')
+
+    def test_server_cookie_without_hrr_fails(self):
+        # The listener let NSS in without a cookie round trip.
+        events = [e for e in measured_cookie_events() if e.get('event') != 'hello_retry'
+                  and e.get('message') not in (HRR_SENT_LOG, COOKIE_ACCEPTED_LOG)]
+        problems = self.cookie_case(events=events)
+        self.assertFailsWith(problems, 'no HelloRetryRequest with a cookie')
+        self.assertFailsWith(problems, 'logged 0 accepted cookies')
+
+    def test_server_cookie_not_echoed_fails(self):
+        # NSS's second ClientHello did not carry our cookie intact: a fresh
+        # HRR, and NSS (which already had one) gives up; no connection.
+        events = [log(HRR_SENT_LOG), hello_retry(),
+                  log('listener: %s: ClientHello with an invalid cookie answered with a fresh '
+                      'HelloRetryRequest' % PEER), hello_retry('invalid_cookie', sent=2, invalid=1)]
+        problems = self.cookie_case(events=events, ours_error=dict(timeout_error(out=0, retx=0)))
+        self.assertFailsWith(problems, "reasons ['invalid_cookie']")
+        self.assertFailsWith(problems, 'logged 0 accepted cookies')
+        self.assertFailsWith(problems, 'association not created')
+        self.assertFailsWith(problems, 'logged 0 ClientHello choices')
+
+    def test_server_cookie_connection_sending_its_own_hrr_fails(self):
+        events = measured_cookie_events('secp256r1')
+        events[-1] = log(events[-1]['message'] + '; sending HelloRetryRequest')
+        self.assertFailsWith(self.cookie_case(events=events, group='secp256r1', hrr=True),
+                             'HelloRetryRequest sent unexpectedly')
+
+    def test_server_cookie_flight_cut_short_fails(self):
+        # The anti-amplification limit still applied after a verified cookie.
+        self.assertFailsWith(self.cookie_case(ours_error=timeout_error(out=8, retx=2)), 'cut short')
 
     def test_client_missing_hrr_cookie_fails(self):
         logs = ['HelloRetryRequest: group secp256r1',
