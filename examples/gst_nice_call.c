@@ -14,11 +14,9 @@
  * The program plays the signalling server: it hands each agent the other's
  * ICE credentials and candidates, and each peer the other's certificate
  * fingerprint, as an SDP offer/answer would. alice is the DTLS client,
- * bob the server. Both generate their certificate (no `pem`); a
- * certificate exists once the encoder reaches PAUSED, so bob goes to PAUSED
- * first, alice starts with bob's fingerprint in `peer-fingerprint`, and bob
- * gets alice's as his `peer-fingerprint` once she is PAUSED (the property
- * may be set while the element runs, as a late SDP answer would).
+ * bob the server. Both generate their certificate (no `pem`) at READY,
+ * where `local-fingerprint` can be read; each side gets the other's as its
+ * `peer-fingerprint` before the pipelines play.
  * bob sets `peer-address-validated`: DTLS only flows over the candidate
  * pair ICE checked, so RFC 9147's anti-amplification limit (5.1) has
  * nothing left to protect and would only hold back bob's first flight.
@@ -335,36 +333,27 @@ static gchar *local_fingerprint(Peer *peer)
     return fp;
 }
 
-/* The server's pipeline goes to PAUSED (its certificate is made), the
- * client's starts with the server's fingerprint pinned, and both go to
- * PLAYING. They must play before ICE can connect: nicesrc attaches its own
- * GMainContext to the agent's socket, and only its streaming thread (in
- * PLAYING) reads it, STUN checks included. Until a candidate pair is
- * selected nicesink drops what it sends; the DTLS engine retransmits. */
+/* Both pipelines go to READY, where each encoder has made its
+ * certificate; each side pins the other's fingerprint, as the SDP
+ * offer/answer would carry them, and both go to PLAYING. They must play
+ * before ICE can connect: nicesrc attaches its own GMainContext to the
+ * agent's socket, and only its streaming thread (in PLAYING) reads it, STUN
+ * checks included. Until a candidate pair is selected nicesink drops what
+ * it sends; the DTLS engine retransmits. */
 static gboolean start_media(Call *call)
 {
     Peer *client = &call->peers[0], *server = &call->peers[1];
     call->media_started = TRUE;
-    if (!set_state(call, server, GST_STATE_PAUSED)) return FALSE;
+    if (!set_state(call, server, GST_STATE_READY) || !set_state(call, client, GST_STATE_READY)) return FALSE;
     gchar *server_fp = local_fingerprint(server);
-    if (server_fp == NULL) {
-        finish(call, FALSE, "bob's dtls13srtpenc has no local-fingerprint in PAUSED");
+    gchar *client_fp = local_fingerprint(client);
+    if (server_fp == NULL || client_fp == NULL) {
+        finish(call, FALSE, "a dtls13srtpenc has no local-fingerprint in READY");
+        g_free(server_fp);
+        g_free(client_fp);
         return FALSE;
     }
     g_object_set(client->enc, "peer-fingerprint", server_fp, NULL);
-    if (!set_state(call, client, GST_STATE_PAUSED)) {
-        g_free(server_fp);
-        return FALSE;
-    }
-    gchar *client_fp = local_fingerprint(client);
-    if (client_fp == NULL) {
-        g_free(server_fp);
-        finish(call, FALSE, "alice's dtls13srtpenc has no local-fingerprint in PAUSED");
-        return FALSE;
-    }
-    /* Late pinning: bob's encoder already runs; alice's certificate has
-     * not reached it (nothing flows before PLAYING), so it will be checked
-     * during the handshake like alice's check of bob's. */
     g_object_set(server->enc, "peer-fingerprint", client_fp, NULL);
     printf("[%s] DTLS server, certificate %s\n", server->name, server_fp);
     printf("[%s] DTLS client, certificate %s\n", client->name, client_fp);

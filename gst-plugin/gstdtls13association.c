@@ -63,6 +63,8 @@ struct _GstDtls13Association {
   gchar *failed_reason;
   gchar *keylog_path;
   gchar *local_fingerprint;
+  dtls13_config *cert_cfg;      /* holds the local certificate from READY on */
+  gchar *cert_pem;              /* the pem it was loaded from, NULL: generated */
 
   GMutex out_lock;              /* the output queue */
   GCond out_cond;
@@ -114,6 +116,9 @@ association_free (GstDtls13Association * assoc)
 {
   GST_DEBUG ("association '%s' freed", assoc->id);
   gst_dtls13_association_stop (assoc);
+  dtls13_config_free (assoc->cert_cfg);
+  g_free (assoc->cert_pem);
+  g_free (assoc->local_fingerprint);
   gst_object_unref (assoc->clock);
   g_rec_mutex_clear (&assoc->lock);
   g_mutex_clear (&assoc->out_lock);
@@ -566,23 +571,74 @@ set_version_range (dtls13_config * cfg, const GstDtls13Settings * s, GError ** e
   return FALSE;
 }
 
+/* Loads pem (or, NULL or empty, generates a P-256 certificate) into the
+ * association's certificate holder unless it already holds that one. */
+static gboolean
+prepare_certificate_locked (GstDtls13Association * assoc, const gchar * pem, GError ** error)
+{
+  const gchar *path = pem != NULL && pem[0] != '\0' ? pem : NULL;
+  char fingerprint[128];
+  dtls13_config *holder;
+  int rc;
+
+  if (assoc->cert_cfg != NULL && g_strcmp0 (assoc->cert_pem, path) == 0)
+    return TRUE;
+  holder = dtls13_config_new ();
+  if (holder == NULL) {
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED, "out of memory");
+    return FALSE;
+  }
+  rc = path != NULL ? dtls13_config_load_pem (holder, path, path)
+      : dtls13_config_generate_certificate (holder, NULL);
+  if (rc == 0)
+    rc = dtls13_config_fingerprint (holder, DTLS13_HASH_SHA256, fingerprint, sizeof fingerprint);
+  if (rc != 0) {
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
+        "certificate: %s%s%s", dtls13_strerror (rc), path ? " loading " : "", path ? path : "");
+    dtls13_config_free (holder);
+    return FALSE;
+  }
+  dtls13_config_free (assoc->cert_cfg);
+  assoc->cert_cfg = holder;
+  g_free (assoc->cert_pem);
+  assoc->cert_pem = g_strdup (path);
+  g_free (assoc->local_fingerprint);
+  assoc->local_fingerprint = g_strdup (fingerprint);
+  GST_INFO ("[%s] local certificate %s, fingerprint %s", assoc->id,
+      path ? path : "generated (ECDSA P-256)", fingerprint);
+  return TRUE;
+}
+
+gboolean
+gst_dtls13_association_prepare_certificate (GstDtls13Association * assoc, const gchar * pem,
+    GError ** error)
+{
+  gboolean ok;
+
+  g_rec_mutex_lock (&assoc->lock);
+  ok = prepare_certificate_locked (assoc, pem, error);
+  g_rec_mutex_unlock (&assoc->lock);
+  return ok;
+}
+
 static dtls13_config *
 make_config (GstDtls13Association * assoc, const GstDtls13Settings * s, GError ** error)
 {
-  dtls13_config *cfg = dtls13_config_new ();
-  char fingerprint[128];
+  dtls13_config *cfg;
   int rc;
 
+  /* The certificate made (or loaded) at READY, unless pem changed since. */
+  if (!prepare_certificate_locked (assoc, s->pem, error))
+    return NULL;
+  cfg = dtls13_config_new ();
   if (cfg == NULL) {
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED, "out of memory");
     return NULL;
   }
-  rc = s->pem != NULL && s->pem[0] != '\0' ? dtls13_config_load_pem (cfg, s->pem, s->pem)
-      : dtls13_config_generate_certificate (cfg, NULL);
+  rc = dtls13_config_copy_certificate (cfg, assoc->cert_cfg);
   if (rc != 0) {
-    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
-        "certificate: %s%s%s", dtls13_strerror (rc), s->pem ? " loading " : "",
-        s->pem ? s->pem : "");
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED, "certificate: %s",
+        dtls13_strerror (rc));
     goto fail;
   }
   if (!set_version_range (cfg, s, error))
@@ -600,8 +656,6 @@ make_config (GstDtls13Association * assoc, const GstDtls13Settings * s, GError *
   dtls13_config_set_verify_callback (cfg, on_verify, assoc);
   if (assoc->keylog_path != NULL)
     dtls13_config_set_keylog_callback (cfg, on_keylog, assoc);
-  if (dtls13_config_fingerprint (cfg, DTLS13_HASH_SHA256, fingerprint, sizeof fingerprint) == 0)
-    assoc->local_fingerprint = g_strdup (fingerprint);
   return cfg;
 fail:
   dtls13_config_free (cfg);
@@ -760,7 +814,6 @@ gst_dtls13_association_stop (GstDtls13Association * assoc)
   }
   g_clear_pointer (&assoc->failed_reason, g_free);
   g_clear_pointer (&assoc->keylog_path, g_free);
-  g_clear_pointer (&assoc->local_fingerprint, g_free);
   assoc->pending_key_set = FALSE;
   assoc->pending_failed = FALSE;
   assoc->state = GST_DTLS13_CONNECTION_STATE_NEW;

@@ -161,6 +161,15 @@ gboolean gst_dtls13_association_start (GstDtls13Association * assoc,
  *  next start otherwise. */
 void gst_dtls13_association_set_under_load (GstDtls13Association * assoc, gboolean under_load);
 
+/** Makes the local certificate now (the encoder calls it at NULL->READY):
+ *  loads pem (certificate and key in one PEM file), or generates an ECDSA
+ *  P-256 one when pem is NULL or empty, so that the local fingerprint is
+ *  known before the handshake starts (an SDP offer needs it). Kept across
+ *  restarts; start() reuses it unless pem changed. FALSE with error when
+ *  the file cannot be loaded. */
+gboolean gst_dtls13_association_prepare_certificate (GstDtls13Association * assoc,
+    const gchar * pem, GError ** error);
+
 /** Sets (or replaces) the expected peer fingerprint while the association
  *  runs, e.g. when the remote SDP arrives after the handshake started.
  *  A certificate already received is checked at once: a mismatch fails

@@ -243,13 +243,25 @@ start_association (GstDtls13SrtpEnc * self)
 static gboolean
 acquire_association (GstDtls13SrtpEnc * self)
 {
-  gchar *id;
+  gchar *id, *pem;
+  GError *error = NULL;
 
   GST_OBJECT_LOCK (self);
   id = g_strdup (self->connection_id);
+  pem = g_strdup (self->pem);
   GST_OBJECT_UNLOCK (self);
   self->assoc = gst_dtls13_association_join (GST_ELEMENT (self), id, TRUE);
   g_free (id);
+  /* The certificate now, so that local-fingerprint is known in READY. */
+  if (self->assoc != NULL
+      && !gst_dtls13_association_prepare_certificate (self->assoc, pem, &error)) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message), (NULL));
+    g_error_free (error);
+    gst_dtls13_association_set_encoder (self->assoc, NULL);
+    gst_dtls13_association_release (self->assoc);
+    self->assoc = NULL;
+  }
+  g_free (pem);
   return self->assoc != NULL;
 }
 
@@ -477,7 +489,9 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
       g_param_spec_string ("pem", "PEM file",
           "Path of a PEM file holding the local certificate and its private key "
           "(ECDSA P-256, RSA or Ed25519); when unset a self-signed ECDSA P-256 "
-          "certificate is generated", NULL, rw_ready));
+          "certificate is generated. Loaded (or generated) at NULL->READY, so "
+          "local-fingerprint is readable in READY; a pem changed in READY is loaded "
+          "at READY->PAUSED", NULL, rw_ready));
   g_object_class_install_property (gobject_class, PROP_PEER_FINGERPRINT,
       g_param_spec_string ("peer-fingerprint", "Peer fingerprint",
           "Expected certificate fingerprint of the peer in SDP form "

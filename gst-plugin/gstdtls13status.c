@@ -133,7 +133,9 @@ gst_dtls13_install_status_properties (GObjectClass * klass, guint first)
   g_object_class_install_property (klass, first + 4,
       g_param_spec_string ("local-fingerprint", "Local fingerprint",
           "SDP fingerprint (sha-256) of the local certificate, known once the "
-          "encoder reached PAUSED", NULL, ro));
+          "encoder reached READY (for the SDP offer, before the handshake starts); the "
+          "certificate is kept across restarts until pem changes or the encoder goes to NULL",
+          NULL, ro));
   g_object_class_install_property (klass, first + 5,
       g_param_spec_boxed ("stats", "Statistics",
           "Counters of the association (application/x-dtls13-stats): datagrams, "

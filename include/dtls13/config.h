@@ -75,6 +75,12 @@ int dtls13_config_generate_certificate(dtls13_config *cfg, const char *common_na
  *  key does not match the certificate. */
 int dtls13_config_load_pem(dtls13_config *cfg, const char *cert_path, const char *key_path);
 
+/** Gives cfg the certificate and private key of src (generated or loaded
+ *  there), replacing cfg's: several configurations, e.g. one per restart
+ *  of an association, then present the same certificate and fingerprint.
+ *  src may be in use by connections. DTLS13_ERR_INVALID_ARG when src has
+ *  no certificate, DTLS13_ERR_BAD_STATE when cfg is in use. */
+int dtls13_config_copy_certificate(dtls13_config *cfg, const dtls13_config *src);
 /** Writes the SDP fingerprint of the local certificate, e.g.
  *  "sha-256 AB:CD:...", NUL-terminated, into out. 128 bytes suffice for
  *  sha-256, 200 for sha-512. */

@@ -88,6 +88,18 @@ int dtls13_config_generate_certificate(dtls13_config *cfg, const char *common_na
     return DTLS13_OK;
 }
 
+int dtls13_config_copy_certificate(dtls13_config *cfg, const dtls13_config *src)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    if (!src || !src->cert) return DTLS13_ERR_INVALID_ARG;
+    d13_cert *cert = d13_cert_dup(src->cert);
+    if (!cert) return DTLS13_ERR_NO_MEMORY;
+    d13_cert_free(cfg->cert);
+    cfg->cert = cert;
+    return DTLS13_OK;
+}
+
 int dtls13_config_load_pem(dtls13_config *cfg, const char *cert_path, const char *key_path)
 {
     int rc = check_mutable(cfg);

@@ -139,6 +139,23 @@ d13_cert *d13_cert_load_pem(const char *cert_path, const char *key_path, int *er
     return cert;
 }
 
+d13_cert *d13_cert_dup(const d13_cert *cert)
+{
+    if (cert == NULL || cert->der == NULL || cert->key.pkey == NULL) return NULL;
+    d13_cert *copy = calloc(1, sizeof(*copy));
+    if (copy == NULL) return NULL;
+    copy->der = malloc(cert->der_len);
+    if (copy->der == NULL || EVP_PKEY_up_ref(cert->key.pkey) != 1) {
+        free(copy->der);
+        free(copy);
+        return NULL;
+    }
+    memcpy(copy->der, cert->der, cert->der_len);
+    copy->der_len = cert->der_len;
+    copy->key.pkey = cert->key.pkey; /* shared: keys are immutable once made */
+    return copy;
+}
+
 void d13_cert_free(d13_cert *cert)
 {
     if (cert == NULL) return;

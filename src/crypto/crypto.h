@@ -203,6 +203,9 @@ d13_cert *d13_cert_generate_self_signed(const char *common_name);
  *  Ed25519) and match the certificate, else DTLS13_ERR_CERTIFICATE.
  *  Encrypted keys are refused (no passphrase prompt). */
 d13_cert *d13_cert_load_pem(const char *cert_path, const char *key_path, int *err);
+/** A second handle on the same certificate and private key (the DER is
+ *  copied, the key shared by reference); NULL on allocation failure. */
+d13_cert *d13_cert_dup(const d13_cert *cert);
 void d13_cert_free(d13_cert *cert);
 const uint8_t *d13_cert_der(const d13_cert *cert, size_t *len);
 const d13_pkey *d13_cert_key(const d13_cert *cert);

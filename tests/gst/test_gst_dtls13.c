@@ -555,6 +555,56 @@ pop_error_message (GstElement * pipeline)
   return text;
 }
 
+/* The certificate exists from READY (an SDP offer needs the fingerprint
+ * before the handshake starts) and is kept across restarts; both sides pin
+ * each other with fingerprints read in READY and the call works; a pem
+ * that cannot be loaded fails NULL -> READY naming the file. */
+GST_START_TEST (test_fingerprint_in_ready)
+{
+  Side server, client;
+  gchar *server_fp = NULL, *client_fp = NULL, *again = NULL, *message;
+
+  make_side (&server, "ready-server", FALSE);
+  make_side (&client, "ready-client", TRUE);
+  connect_sides (&server, &client);
+  fail_unless (gst_element_set_state (server.pipeline, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_set_state (client.pipeline, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  g_object_get (server.enc, "local-fingerprint", &server_fp, NULL);
+  g_object_get (client.enc, "local-fingerprint", &client_fp, NULL);
+  fail_unless (server_fp != NULL && g_str_has_prefix (server_fp, "sha-256 "));
+  fail_unless (client_fp != NULL && g_str_has_prefix (client_fp, "sha-256 "));
+  fail_if (g_str_equal (server_fp, client_fp));
+  g_object_set (client.enc, "peer-fingerprint", server_fp, NULL);
+  g_object_set (server.enc, "peer-fingerprint", client_fp, NULL);
+  run_call (&server, &client);
+  /* Back to READY (streaming threads joined) and PAUSED again: the same
+   * certificate. */
+  gst_element_set_state (client.pipeline, GST_STATE_READY);
+  gst_element_set_state (server.pipeline, GST_STATE_READY);
+  g_object_get (server.enc, "local-fingerprint", &again, NULL);
+  fail_unless_equals_string (again, server_fp);
+  g_free (again);
+  gst_element_set_state (server.pipeline, GST_STATE_PAUSED);
+  g_object_get (server.enc, "local-fingerprint", &again, NULL);
+  fail_unless_equals_string (again, server_fp);
+  g_free (again);
+  stop_sides (&client, &server);
+  free_side (&client);
+  free_side (&server);
+
+  make_side (&server, "ready-bad-pem", FALSE);
+  g_object_set (server.enc, "pem", "/nonexistent/dtls13-test.pem", NULL);
+  fail_unless (gst_element_set_state (server.pipeline, GST_STATE_READY) == GST_STATE_CHANGE_FAILURE);
+  message = pop_error_message (server.pipeline);
+  fail_unless (message != NULL && strstr (message, "/nonexistent/dtls13-test.pem") != NULL,
+      "error: %s", message ? message : "(none)");
+  g_free (message);
+  free_side (&server);
+  g_free (server_fp);
+  g_free (client_fp);
+}
+GST_END_TEST;
+
 /* A side whose encoder has the given range must refuse to start, with an
  * element error containing want, and send nothing at all. */
 static void
@@ -642,6 +692,7 @@ dtls13_suite (void)
   tcase_add_test (tc, test_min_version_dtls12_fails);
   tcase_add_test (tc, test_max_version_dtls13_explicit);
   tcase_add_test (tc, test_late_peer_fingerprint);
+  tcase_add_test (tc, test_fingerprint_in_ready);
   return s;
 }
 
