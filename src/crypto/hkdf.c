@@ -24,37 +24,53 @@ static void hmac_key_free(hmac_key *k)
     k->inner = k->outer = NULL;
 }
 
-static int hmac_key_init(hmac_key *k, const EVP_MD *md, const uint8_t *key, size_t key_len)
+#define HMAC_MAX_BLOCK 128 /* SHA-384/512 block size */
+
+/* The inner and outer HMAC pads of key (RFC 2104: a key longer than the
+ * block is hashed first, a shorter one padded with zeros); *block_len gets
+ * the digest's block size. Returns 0 or a dtls13_err. */
+static int hmac_pads(const EVP_MD *md, const uint8_t *key, size_t key_len, uint8_t ipad[HMAC_MAX_BLOCK],
+                     uint8_t opad[HMAC_MAX_BLOCK], size_t *block_len)
 {
-    uint8_t block[128]; /* SHA-384/512 block size */
-    uint8_t pad[128];
-    size_t block_len = (size_t)EVP_MD_get_block_size(md);
-    k->hash_len = (size_t)EVP_MD_get_size(md);
-    k->inner = EVP_MD_CTX_new();
-    k->outer = EVP_MD_CTX_new();
-    if (k->inner == NULL || k->outer == NULL || block_len > sizeof(block)) {
-        hmac_key_free(k);
-        return DTLS13_ERR_NO_MEMORY;
-    }
+    uint8_t block[HMAC_MAX_BLOCK];
+    size_t len = (size_t)EVP_MD_get_block_size(md);
+    if (len == 0 || len > sizeof(block)) return DTLS13_ERR_INVALID_ARG;
     memset(block, 0, sizeof(block));
     int ok = 1;
-    if (key_len > block_len) {
+    if (key_len > len) {
         unsigned int n = 0;
         ok = EVP_Digest(key, key_len, block, &n, md, NULL);
     } else if (key_len > 0) {
         memcpy(block, key, key_len);
     }
-    for (size_t i = 0; i < block_len; i++) pad[i] = block[i] ^ 0x36;
-    ok = ok && EVP_DigestInit_ex(k->inner, md, NULL) && EVP_DigestUpdate(k->inner, pad, block_len);
-    for (size_t i = 0; i < block_len; i++) pad[i] = block[i] ^ 0x5c;
-    ok = ok && EVP_DigestInit_ex(k->outer, md, NULL) && EVP_DigestUpdate(k->outer, pad, block_len);
-    OPENSSL_cleanse(block, sizeof(block));
-    OPENSSL_cleanse(pad, sizeof(pad));
-    if (!ok) {
-        hmac_key_free(k);
-        return DTLS13_ERR_CRYPTO;
+    for (size_t i = 0; i < len; i++) {
+        ipad[i] = block[i] ^ 0x36;
+        opad[i] = block[i] ^ 0x5c;
     }
-    return DTLS13_OK;
+    OPENSSL_cleanse(block, sizeof(block));
+    *block_len = len;
+    return ok ? DTLS13_OK : DTLS13_ERR_CRYPTO;
+}
+
+static int hmac_key_init(hmac_key *k, const EVP_MD *md, const uint8_t *key, size_t key_len)
+{
+    uint8_t ipad[HMAC_MAX_BLOCK], opad[HMAC_MAX_BLOCK];
+    size_t block_len = 0;
+    k->hash_len = (size_t)EVP_MD_get_size(md);
+    k->inner = EVP_MD_CTX_new();
+    k->outer = EVP_MD_CTX_new();
+    if (k->inner == NULL || k->outer == NULL) {
+        hmac_key_free(k);
+        return DTLS13_ERR_NO_MEMORY;
+    }
+    int rc = hmac_pads(md, key, key_len, ipad, opad, &block_len);
+    if (rc == 0 && !(EVP_DigestInit_ex(k->inner, md, NULL) && EVP_DigestUpdate(k->inner, ipad, block_len) &&
+                     EVP_DigestInit_ex(k->outer, md, NULL) && EVP_DigestUpdate(k->outer, opad, block_len)))
+        rc = DTLS13_ERR_CRYPTO;
+    OPENSSL_cleanse(ipad, sizeof(ipad));
+    OPENSSL_cleanse(opad, sizeof(opad));
+    if (rc) hmac_key_free(k);
+    return rc;
 }
 
 /* out = HMAC(key, a || b || c) for the key absorbed in k. */
@@ -97,32 +113,25 @@ static int hkdf_expand_with(const hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *i
 static int hmac_once(const EVP_MD *md, const uint8_t *key, size_t key_len, const uint8_t *a, size_t a_len,
                      const uint8_t *b, size_t b_len, const uint8_t *c, size_t c_len, uint8_t *out)
 {
-    uint8_t block[128]; /* SHA-384/512 block size */
-    uint8_t pad[128];
+    uint8_t ipad[HMAC_MAX_BLOCK], opad[HMAC_MAX_BLOCK];
     uint8_t inner_hash[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    size_t block_len = (size_t)EVP_MD_get_block_size(md);
-    if (block_len > sizeof(block)) return DTLS13_ERR_INVALID_ARG;
+    size_t block_len = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (ctx == NULL) return DTLS13_ERR_NO_MEMORY;
-    memset(block, 0, sizeof(block));
-    int ok = 1;
-    if (key_len > block_len)
-        ok = EVP_Digest(key, key_len, block, &n, md, NULL);
-    else if (key_len > 0)
-        memcpy(block, key, key_len);
-    for (size_t i = 0; i < block_len; i++) pad[i] = block[i] ^ 0x36;
-    ok = ok && EVP_DigestInit_ex(ctx, md, NULL) && EVP_DigestUpdate(ctx, pad, block_len) &&
-         (a_len == 0 || EVP_DigestUpdate(ctx, a, a_len)) && (b_len == 0 || EVP_DigestUpdate(ctx, b, b_len)) &&
-         (c_len == 0 || EVP_DigestUpdate(ctx, c, c_len)) && EVP_DigestFinal_ex(ctx, inner_hash, &n);
-    for (size_t i = 0; i < block_len; i++) pad[i] = block[i] ^ 0x5c;
-    ok = ok && EVP_DigestInit_ex(ctx, md, NULL) && EVP_DigestUpdate(ctx, pad, block_len) &&
-         EVP_DigestUpdate(ctx, inner_hash, n) && EVP_DigestFinal_ex(ctx, out, &n);
+    int rc = hmac_pads(md, key, key_len, ipad, opad, &block_len);
+    if (rc == 0 &&
+        !(EVP_DigestInit_ex(ctx, md, NULL) && EVP_DigestUpdate(ctx, ipad, block_len) &&
+          (a_len == 0 || EVP_DigestUpdate(ctx, a, a_len)) && (b_len == 0 || EVP_DigestUpdate(ctx, b, b_len)) &&
+          (c_len == 0 || EVP_DigestUpdate(ctx, c, c_len)) && EVP_DigestFinal_ex(ctx, inner_hash, &n) &&
+          EVP_DigestInit_ex(ctx, md, NULL) && EVP_DigestUpdate(ctx, opad, block_len) &&
+          EVP_DigestUpdate(ctx, inner_hash, n) && EVP_DigestFinal_ex(ctx, out, &n)))
+        rc = DTLS13_ERR_CRYPTO;
     EVP_MD_CTX_free(ctx);
-    OPENSSL_cleanse(block, sizeof(block));
-    OPENSSL_cleanse(pad, sizeof(pad));
+    OPENSSL_cleanse(ipad, sizeof(ipad));
+    OPENSSL_cleanse(opad, sizeof(opad));
     OPENSSL_cleanse(inner_hash, sizeof(inner_hash));
-    return ok ? DTLS13_OK : DTLS13_ERR_CRYPTO;
+    return rc;
 }
 
 /* HKDF-Extract (key = salt) or HKDF-Expand (key = prk) in one function. */
