@@ -50,7 +50,8 @@ typedef enum d13_hash_alg {
 
 /** Output length in bytes (32, 48, 64). */
 size_t d13_hash_len(d13_hash_alg alg);
-/** Hash algorithm of a TLS 1.3 cipher suite (SHA-384 for 0x1302, else SHA-256). */
+/** Hash algorithm of a cipher suite: the TLS 1.3 transcript hash, or the
+ *  DTLS 1.2 PRF hash (SHA-384 for 0x1302, 0xc02c and 0xc030, else SHA-256). */
 d13_hash_alg d13_suite_hash(uint16_t suite);
 
 /** Running hash, for the handshake transcript. */
@@ -99,6 +100,17 @@ int d13_hkdf_expand_labels(const d13_algs *algs, d13_hash_alg alg, const char *p
                            const uint8_t *secret, size_t secret_len, const d13_hkdf_label *labels,
                            size_t count);
 
+/* ---- TLS 1.2 PRF (RFC 5246 5) ---- */
+
+/** PRF(secret, label, seed) = P_<hash>(secret, label || seed), truncated
+ *  to out_len bytes, with alg SHA-256 or SHA-384 (the cipher suite's PRF
+ *  hash, d13_suite_hash). label is ASCII without a terminating NUL on the
+ *  wire; seed may be NULL when seed_len is 0. HMAC comes from libcrypto
+ *  (the fetched digest of algs when given). DTLS13_ERR_INVALID_ARG for
+ *  another alg or out_len 0. */
+int d13_tls12_prf(const d13_algs *algs, d13_hash_alg alg, const uint8_t *secret, size_t secret_len,
+                  const char *label, const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len);
+
 /* ---- AEAD record protection ---- */
 
 typedef enum d13_aead_alg {
@@ -107,7 +119,7 @@ typedef enum d13_aead_alg {
     D13_AEAD_CHACHA20_POLY1305 = 2,
 } d13_aead_alg;
 
-/** AEAD of a TLS 1.3 cipher suite; returns -1 for unknown suites. */
+/** AEAD of a TLS 1.3 or DTLS 1.2 (ECDHE AEAD) cipher suite; returns -1 for unknown suites. */
 int d13_suite_aead(uint16_t suite, d13_aead_alg *out);
 /** Key length (16 or 32). */
 size_t d13_aead_key_len(d13_aead_alg alg);

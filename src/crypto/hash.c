@@ -34,7 +34,12 @@ size_t d13_hash_len(d13_hash_alg alg)
 
 d13_hash_alg d13_suite_hash(uint16_t suite)
 {
-    return suite == DTLS13_TLS_AES_256_GCM_SHA384 ? D13_HASH_SHA384 : D13_HASH_SHA256;
+    switch (suite) {
+    case DTLS13_TLS_AES_256_GCM_SHA384:
+    case DTLS13_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:
+    case DTLS13_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: return D13_HASH_SHA384;
+    default: return D13_HASH_SHA256;
+    }
 }
 
 d13_hash_ctx *d13_hash_new(const d13_algs *algs, d13_hash_alg alg)

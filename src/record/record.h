@@ -95,6 +95,8 @@ uint64_t d13_seq_reconstruct(uint64_t expected, uint32_t low_bits, unsigned nbit
 /** Traffic keys for one epoch in one direction. */
 typedef struct d13_epoch_keys {
     bool installed;
+    bool dtls12;     /* DTLS 1.2 record format (record/record12.h), no sn_mask */
+    bool explicit_nonce; /* DTLS 1.2 AES-GCM: 8-byte explicit nonce in each record */
     uint64_t epoch;
     uint16_t suite;
     d13_aead *aead;

@@ -107,6 +107,10 @@ typedef enum d13_ext_context {
     D13_EXTCTX_CERTIFICATE_REQUEST = 4,
     D13_EXTCTX_CERTIFICATE = 5,
     D13_EXTCTX_NEW_SESSION_TICKET = 6,
+    /** A DTLS 1.2 ServerHello (no supported_versions): use_srtp,
+     *  extended_master_secret, renegotiation_info, ec_point_formats; any
+     *  other extension is unsupported_extension (RFC 5246 7.4.1.4). */
+    D13_EXTCTX_SERVER_HELLO12 = 7,
 } d13_ext_context;
 
 /** Bits of d13_extensions.present. */
@@ -125,6 +129,10 @@ enum {
     D13_HAS_SERVER_NAME = 1u << 11,
     D13_HAS_ALPN = 1u << 12,
     D13_HAS_CONNECTION_ID = 1u << 13,
+    /* DTLS 1.2 (ClientHello and D13_EXTCTX_SERVER_HELLO12) */
+    D13_HAS_EXTENDED_MASTER_SECRET = 1u << 14, /* RFC 7627, empty body */
+    D13_HAS_RENEGOTIATION_INFO = 1u << 15,     /* RFC 5746 */
+    D13_HAS_EC_POINT_FORMATS = 1u << 16,       /* RFC 8422 5.1.2 */
 };
 
 typedef struct d13_key_share_entry {
@@ -170,6 +178,11 @@ typedef struct d13_extensions {
     d13_bytes psk_modes;
     /* connection_id (RFC 9147 9: ClientHello and ServerHello) */
     d13_bytes connection_id;
+    /* renegotiation_info: renegotiated_connection<0..255> (empty in an
+     * initial handshake) */
+    d13_bytes renegotiation_info;
+    /* ec_point_formats: ECPointFormat list<1..255> (0 = uncompressed) */
+    d13_bytes ec_point_formats;
     bool lists_truncated; /* some list held more than the kept entries */
 } d13_extensions;
 
@@ -255,10 +268,17 @@ extern const uint8_t d13_hrr_random[32];
 
 /** Decodes a ServerHello or HelloRetryRequest body. legacy_session_id_echo
  *  longer than 32 bytes is a decode_error, a non-zero compression method
- *  illegal_parameter; a missing extensions block is a decode_error. */
+ *  illegal_parameter. A ServerHello whose extensions hold no
+ *  supported_versions is a DTLS 1.2 one: its extensions are decoded in
+ *  D13_EXTCTX_SERVER_HELLO12, and its extensions block may be absent
+ *  altogether (RFC 5246 7.4.1.3; then ext.present is 0). A HelloRetryRequest
+ *  (is_hrr) must carry an extensions block (decode_error). */
 int d13_server_hello_decode(const uint8_t *body, size_t len, d13_server_hello *out);
 /** Encodes a ServerHello, or a HelloRetryRequest when m->is_hrr (then the
- *  random written is d13_hrr_random regardless of m->random). */
+ *  random written is d13_hrr_random regardless of m->random). A ServerHello
+ *  without D13_HAS_SUPPORTED_VERSIONS is encoded as a DTLS 1.2 one, its
+ *  extensions in D13_EXTCTX_SERVER_HELLO12 (the block is written even when
+ *  empty). */
 bool d13_server_hello_encode(d13_writer *w, const d13_server_hello *m);
 
 typedef struct d13_encrypted_extensions {
