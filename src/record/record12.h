@@ -31,22 +31,27 @@
 
 /** Installs DTLS 1.2 keys for one direction of epoch (1..65535): key has
  *  the suite's key length (16 or 32), fixed_iv is the key block's IV:
- *  iv_len 4 (the salt) for AES-GCM suites, 12 for ChaCha20-Poly1305
- *  (DTLS13_ERR_INVALID_ARG otherwise). Sets dtls12, explicit_nonce (GCM),
+ *  iv_len 4 (the salt) for AES-GCM suites, 12 for ChaCha20-Poly1305.
+ *  DTLS13_ERR_INVALID_ARG for another key or IV length, epoch 0 or above
+ *  65535, or a NULL pointer. Sets dtls12, explicit_nonce (GCM),
  *  next_seq 0 and an empty window. k must be zero-initialized, cleared
  *  or previously initialized (keys already installed are freed first);
  *  on failure k is left cleared. DTLS13_ERR_UNSUPPORTED for a suite that
- *  is not a DTLS 1.2 AEAD suite. */
+ *  is not a DTLS 1.2 AEAD suite (the TLS 1.3 suites included). The key
+ *  bytes are not kept: the caller zeroizes its copy. */
 int d12_epoch_keys_init(d13_epoch_keys *k, const d13_algs *algs, uint16_t suite, const uint8_t *key,
                         size_t key_len, const uint8_t *fixed_iv, size_t iv_len, uint64_t epoch);
 
 /** Bytes a protected record adds to its plaintext: 13 + 8 + 16 for
- *  AES-GCM, 13 + 16 for ChaCha20-Poly1305. */
+ *  AES-GCM, 13 + 16 for ChaCha20-Poly1305; 0 when k is not installed
+ *  DTLS 1.2 keys. */
 size_t d12_record_overhead(const d13_epoch_keys *k);
 
 /** Protects data (len <= 2^14) as one record of content_type with
- *  sequence number k->next_seq (then incremented) and appends it to out.
- *  data must not overlap out. DTLS13_ERR_INVALID_ARG for len > 2^14,
+ *  sequence number k->next_seq (then incremented), record version
+ *  0xfefd, and appends it to out (d12_record_overhead(k) + len bytes).
+ *  content_type is written as given (d13_record_next accepts 20..24 and
+ *  26 only). data must not overlap out. DTLS13_ERR_INVALID_ARG for len > 2^14,
  *  DTLS13_ERR_BAD_STATE when k is not installed 1.2 keys or next_seq
  *  reached 2^48, DTLS13_ERR_BUFFER_TOO_SMALL when out lacks room; on
  *  failure out and k are unchanged. Counts k->records_protected. */
@@ -55,14 +60,21 @@ int d12_record_seal(d13_epoch_keys *k, uint8_t content_type, const uint8_t *data
 
 /** Opens a protected DTLS 1.2 record located by d13_record_next (a
  *  plaintext-format view with rec->epoch16 == k->epoch): checks the replay
- *  window (before decrypting), decrypts into out (cap bytes) and on
- *  success updates the window and returns D13_DROP_NONE with *out_len.
+ *  window on rec->seq48 (before decrypting), decrypts into out (cap bytes)
+ *  and on success updates the window and returns D13_DROP_NONE with
+ *  *out_len (the content type is rec->content_type). A GCM record's
+ *  explicit nonce is used as received, whatever its value.
  *  D13_DROP_UNKNOWN_EPOCH when k is not installed 1.2 keys of that epoch;
  *  D13_DROP_BAD_HEADER for a unified-header view, a record version other
  *  than 0xfefd, a fragment too short for the nonce and tag, a plaintext
- *  over 2^14 bytes, or cap too small; D13_DROP_REPLAY for a duplicate or
- *  a record left of the window; D13_DROP_BAD_TAG when authentication fails
- *  (k->auth_failures incremented). out is zeroized on failure. */
+ *  over 2^14 bytes, or cap below the plaintext length (out may be NULL
+ *  for an empty one); D13_DROP_REPLAY for a duplicate or a record left of
+ *  the window; D13_DROP_BAD_TAG when authentication fails
+ *  (k->auth_failures incremented). Checked in the order: unified-header
+ *  view, epoch, version and lengths, replay, tag; the window changes only
+ *  on success. out holds nothing useful on failure: after a failed
+ *  authentication its plaintext-length bytes are zeroized, before that
+ *  nothing was written. */
 d13_drop_reason d12_record_open(d13_epoch_keys *k, const d13_record_view *rec, uint8_t *out,
                                 size_t cap, size_t *out_len);
 
