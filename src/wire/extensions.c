@@ -1,5 +1,6 @@
 /* Decoding of extension blocks (RFC 8446 4.2, RFC 5764 4.1.1, RFC 8449,
- * RFC 9147 9). Each body decoder must consume its body exactly. */
+ * RFC 9147 9; for DTLS 1.2 RFC 7627, RFC 5746, RFC 8422 5.1.2). Each body
+ * decoder must consume its body exactly. */
 #include <string.h>
 
 #include "dtls13/constants.h"
@@ -300,15 +301,15 @@ static int decode_known(uint16_t type, d13_reader *body, d13_ext_context ctx, d1
         return decode_certificate_authorities(body);
     case D13_EXT_OID_FILTERS:
         return decode_oid_filters(body);
-    case D13_EXT_EC_POINT_FORMATS: {
-        d13_bytes formats;
-        return decode_opaque(body, 1, 1, &formats);
-    }
-    case D13_EXT_RENEGOTIATION_INFO: {
-        d13_bytes renegotiated;
-        return decode_opaque(body, 1, 0, &renegotiated);
-    }
+    case D13_EXT_EC_POINT_FORMATS: /* ECPointFormat list<1..2^8-1> */
+        out->present |= D13_HAS_EC_POINT_FORMATS;
+        return decode_opaque(body, 1, 1, &out->ec_point_formats);
+    case D13_EXT_RENEGOTIATION_INFO: /* renegotiated_connection<0..255> */
+        out->present |= D13_HAS_RENEGOTIATION_INFO;
+        return decode_opaque(body, 1, 0, &out->renegotiation_info);
     case D13_EXT_EXTENDED_MASTER_SECRET:
+        out->present |= D13_HAS_EXTENDED_MASTER_SECRET;
+        return body_end(body);
     case D13_EXT_POST_HANDSHAKE_AUTH:
         return body_end(body);
     default: /* padding: any content */
@@ -321,7 +322,16 @@ static int decode_known(uint16_t type, d13_reader *body, d13_ext_context ctx, d1
 static bool unknown_is_ignored(d13_ext_context ctx)
 {
     return ctx != D13_EXTCTX_SERVER_HELLO && ctx != D13_EXTCTX_HELLO_RETRY_REQUEST &&
-           ctx != D13_EXTCTX_ENCRYPTED_EXTENSIONS;
+           ctx != D13_EXTCTX_ENCRYPTED_EXTENSIONS && ctx != D13_EXTCTX_SERVER_HELLO12;
+}
+
+/* The alert for a known extension that ctx does not allow: in a DTLS 1.2
+ * ServerHello any extension but the four it may answer was not offered for
+ * 1.2 (RFC 5246 7.4.1.4); elsewhere it is misplaced. */
+static int misplaced_alert(d13_ext_context ctx)
+{
+    if (ctx == D13_EXTCTX_SERVER_HELLO12) return DTLS13_ALERT_UNSUPPORTED_EXTENSION;
+    return ILLEGAL_PARAMETER;
 }
 
 int d13_extensions_decode(const uint8_t *p, size_t len, d13_ext_context ctx, d13_extensions *out)
@@ -329,7 +339,7 @@ int d13_extensions_decode(const uint8_t *p, size_t len, d13_ext_context ctx, d13
     d13_reader r;
     u16_set seen;
     memset(out, 0, sizeof *out);
-    if ((unsigned)ctx > D13_EXTCTX_NEW_SESSION_TICKET) return DTLS13_ALERT_INTERNAL_ERROR;
+    if ((unsigned)ctx > D13_EXTCTX_SERVER_HELLO12) return DTLS13_ALERT_INTERNAL_ERROR;
     u16_set_init(&seen);
     d13_reader_init(&r, p, len);
     while (d13_reader_remaining(&r) > 0) {
@@ -344,7 +354,7 @@ int d13_extensions_decode(const uint8_t *p, size_t len, d13_ext_context ctx, d13
             if (!unknown_is_ignored(ctx)) return DTLS13_ALERT_UNSUPPORTED_EXTENSION;
             continue;
         }
-        if (!d13_extension_allowed(type, ctx)) return ILLEGAL_PARAMETER;
+        if (!d13_extension_allowed(type, ctx)) return misplaced_alert(ctx);
         int rc = decode_known(type, &body, ctx, out);
         if (rc != 0) return rc;
     }

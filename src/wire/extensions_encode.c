@@ -1,4 +1,5 @@
-/* Encoding of extension blocks in a fixed order (see messages.h). */
+/* Encoding of extension blocks in a fixed order (see messages.h; the DTLS 1.2
+ * ones come last). */
 #include "wire/messages.h"
 #include "wire/u16_list.h"
 
@@ -56,6 +57,32 @@ static void write_u16_list_ext(d13_writer *w, uint16_t type, const uint16_t *val
     ext_end(w, mark);
 }
 
+/* The DTLS 1.2 extensions (ClientHello and D13_EXTCTX_SERVER_HELLO12), after
+ * all others: extended_master_secret (empty), renegotiation_info, and
+ * ec_point_formats, written as {uncompressed} when the struct holds none
+ * (the list may not be empty, RFC 8422 5.1.2). */
+static void write_tls12_extensions(d13_writer *w, d13_ext_context ctx, const d13_extensions *ext)
+{
+    static const uint8_t uncompressed[1] = {0};
+    if (has(ext, D13_HAS_EXTENDED_MASTER_SECRET, D13_EXT_EXTENDED_MASTER_SECRET, ctx))
+        ext_end(w, ext_begin(w, D13_EXT_EXTENDED_MASTER_SECRET));
+    if (has(ext, D13_HAS_RENEGOTIATION_INFO, D13_EXT_RENEGOTIATION_INFO, ctx)) {
+        size_t mark = ext_begin(w, D13_EXT_RENEGOTIATION_INFO);
+        write_opaque(w, 1, ext->renegotiation_info);
+        ext_end(w, mark);
+    }
+    if (has(ext, D13_HAS_EC_POINT_FORMATS, D13_EXT_EC_POINT_FORMATS, ctx)) {
+        d13_bytes formats = ext->ec_point_formats;
+        if (formats.len == 0) {
+            formats.p = uncompressed;
+            formats.len = sizeof uncompressed;
+        }
+        size_t mark = ext_begin(w, D13_EXT_EC_POINT_FORMATS);
+        write_opaque(w, 1, formats);
+        ext_end(w, mark);
+    }
+}
+
 bool d13_extensions_encode(d13_writer *w, d13_ext_context ctx, const d13_extensions *ext)
 {
     size_t block = d13_write_vec_begin(w, 2);
@@ -108,6 +135,7 @@ bool d13_extensions_encode(d13_writer *w, d13_ext_context ctx, const d13_extensi
         ext_end(w, ext_begin(w, D13_EXT_SERVER_NAME));
     if (ctx != D13_EXTCTX_NEW_SESSION_TICKET && has(ext, D13_HAS_EARLY_DATA, D13_EXT_EARLY_DATA, ctx))
         ext_end(w, ext_begin(w, D13_EXT_EARLY_DATA));
+    write_tls12_extensions(w, ctx, ext);
     d13_write_vec_end(w, block, 2);
     return !d13_writer_failed(w);
 }

@@ -1,4 +1,5 @@
-/* ServerHello and HelloRetryRequest codec (RFC 8446 4.1.3, RFC 9147 5.4). */
+/* ServerHello and HelloRetryRequest codec (RFC 8446 4.1.3, RFC 9147 5.4), and
+ * the DTLS 1.2 ServerHello (RFC 6347 4.2, RFC 5246 7.4.1.3). */
 #include <string.h>
 
 #include "dtls13/constants.h"
@@ -12,6 +13,30 @@ const uint8_t d13_hrr_random[32] = {
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
+/* True when the extensions<..> vector at r (not advanced: r is a copy)
+ * holds an extension of the given type among its well-formed leading
+ * entries. Only chooses the context; the real decode validates. */
+static bool block_has_extension(d13_reader r, uint16_t type)
+{
+    d13_reader block;
+    if (!d13_read_vec16(&r, &block)) return false;
+    while (d13_reader_remaining(&block) > 0) {
+        uint16_t t;
+        d13_reader body;
+        if (!d13_read_u16(&block, &t) || !d13_read_vec16(&block, &body)) return false;
+        if (t == type) return true;
+    }
+    return false;
+}
+
+/* Extension context of a ServerHello: the HelloRetryRequest one, else DTLS
+ * 1.3 when it carries supported_versions, else DTLS 1.2. */
+static d13_ext_context server_hello_context(bool is_hrr, bool has_supported_versions)
+{
+    if (is_hrr) return D13_EXTCTX_HELLO_RETRY_REQUEST;
+    return has_supported_versions ? D13_EXTCTX_SERVER_HELLO : D13_EXTCTX_SERVER_HELLO12;
+}
+
 int d13_server_hello_decode(const uint8_t *body, size_t len, d13_server_hello *out)
 {
     d13_reader r, sid;
@@ -24,8 +49,12 @@ int d13_server_hello_decode(const uint8_t *body, size_t len, d13_server_hello *o
     d13_read_rest(&sid, &out->legacy_session_id_echo.p, &out->legacy_session_id_echo.len);
     /* The random is public, so an ordinary comparison is fine. */
     out->is_hrr = memcmp(out->random, d13_hrr_random, 32) == 0;
-    int rc = d13_extensions_read(
-        &r, out->is_hrr ? D13_EXTCTX_HELLO_RETRY_REQUEST : D13_EXTCTX_SERVER_HELLO, &out->ext);
+    /* RFC 5246 7.4.1.3: a (DTLS 1.2) ServerHello may end before the block. */
+    if (!out->is_hrr && d13_reader_remaining(&r) == 0)
+        return out->legacy_compression_method != 0 ? DTLS13_ALERT_ILLEGAL_PARAMETER : 0;
+    d13_ext_context ctx =
+        server_hello_context(out->is_hrr, block_has_extension(r, D13_EXT_SUPPORTED_VERSIONS));
+    int rc = d13_extensions_read(&r, ctx, &out->ext);
     if (rc != 0) return rc;
     if (!d13_reader_done(&r)) return DECODE_ERROR;
     if (out->legacy_compression_method != 0) return DTLS13_ALERT_ILLEGAL_PARAMETER;
@@ -43,5 +72,6 @@ bool d13_server_hello_encode(d13_writer *w, const d13_server_hello *m)
     d13_write_u16(w, m->cipher_suite);
     d13_write_u8(w, m->legacy_compression_method);
     return d13_extensions_encode(
-        w, m->is_hrr ? D13_EXTCTX_HELLO_RETRY_REQUEST : D13_EXTCTX_SERVER_HELLO, &m->ext);
+        w, server_hello_context(m->is_hrr, (m->ext.present & D13_HAS_SUPPORTED_VERSIONS) != 0),
+        &m->ext);
 }

@@ -11,6 +11,7 @@
 #define CR D13_EXTCTX_CERTIFICATE_REQUEST
 #define CT D13_EXTCTX_CERTIFICATE
 #define NST D13_EXTCTX_NEW_SESSION_TICKET
+#define SH12 D13_EXTCTX_SERVER_HELLO12
 
 #define DE DTLS13_ALERT_DECODE_ERROR
 #define IP DTLS13_ALERT_ILLEGAL_PARAMETER
@@ -43,8 +44,10 @@ static void test_rfc8448_client_hello_extensions(d13_test_state *t)
     CHECK_EQ(d13_extensions_decode(ch + off + 2, n - off - 2, CH, &e), 0);
     uint32_t want = D13_HAS_SERVER_NAME | D13_HAS_SUPPORTED_GROUPS | D13_HAS_KEY_SHARE |
                     D13_HAS_SUPPORTED_VERSIONS | D13_HAS_SIGNATURE_ALGORITHMS |
-                    D13_HAS_PSK_KEY_EXCHANGE_MODES | D13_HAS_RECORD_SIZE_LIMIT;
+                    D13_HAS_PSK_KEY_EXCHANGE_MODES | D13_HAS_RECORD_SIZE_LIMIT |
+                    D13_HAS_RENEGOTIATION_INFO;
     CHECK_EQ(e.present, want);
+    CHECK_EQ(e.renegotiation_info.len, 0);
     CHECK_EQ(e.num_groups, 9);
     CHECK_EQ(e.groups[0], 0x001d);
     CHECK_EQ(e.groups[8], 0x0104);
@@ -133,6 +136,13 @@ static void test_browser_extensions_accepted(d13_test_state *t)
     CHECK(e.present & D13_HAS_EARLY_DATA);
     CHECK_EQ(e.connection_id.len, 0);
     CHECK_EQ(e.num_shares, 1);
+    /* The DTLS 1.2 ones are decoded and kept (a 1.3 server ignores them). */
+    CHECK(e.present & D13_HAS_EXTENDED_MASTER_SECRET);
+    CHECK(e.present & D13_HAS_RENEGOTIATION_INFO);
+    CHECK_EQ(e.renegotiation_info.len, 0);
+    CHECK(e.present & D13_HAS_EC_POINT_FORMATS);
+    CHECK_EQ(e.ec_point_formats.len, 1);
+    CHECK_EQ(e.ec_point_formats.p[0], 0);
 }
 
 static void test_duplicates(d13_test_state *t)
@@ -169,7 +179,8 @@ static void test_misplaced(d13_test_state *t)
     CHECK_EQ(dec_rc("002d 0002 0101", SH), IP);             /* psk_key_exchange_modes in SH */
     CHECK_EQ(dec_rc("001c 0002 4000", CR), IP);             /* record_size_limit in CR */
     CHECK_EQ(dec_rc("0029 0002 0000", HRR), IP);            /* pre_shared_key in HRR */
-    CHECK(!d13_extension_allowed(D13_EXT_COOKIE, (d13_ext_context)7));
+    CHECK(!d13_extension_allowed(D13_EXT_COOKIE, SH12));
+    CHECK(!d13_extension_allowed(D13_EXT_USE_SRTP, (d13_ext_context)8));
     CHECK(!d13_extension_allowed(0xfafa, CH));
     CHECK(d13_extension_allowed(D13_EXT_USE_SRTP, EE));
     CHECK(d13_extension_known(D13_EXT_PADDING));
@@ -186,7 +197,61 @@ static void test_unknown(d13_test_state *t)
     CHECK_EQ(dec_rc("fafa 0003 010203", HRR), UE);
     CHECK_EQ(dec_rc("fafa 0003 010203", EE), UE);
     CHECK_EQ(dec_rc("", CH), 0);
-    CHECK_EQ(dec_rc("", (d13_ext_context)7), DTLS13_ALERT_INTERNAL_ERROR);
+    CHECK_EQ(dec_rc("fafa 0003 010203", SH12), UE);
+    CHECK_EQ(dec_rc("", SH12), 0);
+    CHECK_EQ(dec_rc("", (d13_ext_context)8), DTLS13_ALERT_INTERNAL_ERROR);
+}
+
+/* A DTLS 1.2 ServerHello answers use_srtp, extended_master_secret,
+ * renegotiation_info and ec_point_formats; everything else is unsolicited. */
+static void test_server_hello12_extensions(d13_test_state *t)
+{
+    d13_extensions e;
+    CHECK_EQ(dec("ff01 0001 00 000b 0004 03 000102 000e 0005 0002 0001 00 0017 0000", SH12, &e), 0);
+    CHECK_EQ(e.present, D13_HAS_RENEGOTIATION_INFO | D13_HAS_EC_POINT_FORMATS | D13_HAS_USE_SRTP |
+                            D13_HAS_EXTENDED_MASTER_SECRET);
+    CHECK_EQ(e.renegotiation_info.len, 0);
+    CHECK_EQ(e.ec_point_formats.len, 3);
+    CHECK_EQ(e.ec_point_formats.p[2], 2);
+    CHECK_EQ(e.num_srtp_profiles, 1);
+    CHECK_EQ(e.srtp_profiles[0], DTLS13_SRTP_AES128_CM_SHA1_80);
+    /* A renegotiating server's renegotiated_connection (RFC 5746 3.5). */
+    CHECK_EQ(dec("ff01 0019 18 000102030405060708090a0b0c0d0e0f1011121314151617", SH12, &e), 0);
+    CHECK_EQ(e.renegotiation_info.len, 24);
+    CHECK_EQ(e.renegotiation_info.p[23], 0x17);
+    CHECK_EQ(dec_rc("", SH12), 0);
+    /* Not offered for 1.2: unsupported_extension, known or not. */
+    CHECK_EQ(dec_rc("0033 0006 001d 0002 abcd", SH12), UE); /* key_share */
+    CHECK_EQ(dec_rc("002c 0004 0002 abcd", SH12), UE);      /* cookie */
+    CHECK_EQ(dec_rc("000a 0004 0002 001d", SH12), UE);      /* supported_groups */
+    CHECK_EQ(dec_rc("002b 0002 fefc", SH12), UE);           /* supported_versions */
+    CHECK_EQ(dec_rc("0036 0001 00", SH12), UE);             /* connection_id */
+    CHECK_EQ(dec_rc("0029 0002 0000", SH12), UE);           /* pre_shared_key */
+    CHECK_EQ(dec_rc("0015 0000", SH12), UE);                /* padding */
+    CHECK_EQ(dec_rc("0023 0000", SH12), UE);                /* session_ticket (unknown here) */
+    CHECK_EQ(dec_rc("0017 0000 0033 0006 001d 0002 abcd", SH12), UE);
+    /* Malformed bodies. */
+    CHECK_EQ(dec_rc("0017 0001 00", SH12), DE);            /* EMS with a body */
+    CHECK_EQ(dec_rc("ff01 0000", SH12), DE);               /* no inner length */
+    CHECK_EQ(dec_rc("ff01 0002 02 aa", SH12), DE);         /* inner length too long */
+    CHECK_EQ(dec_rc("ff01 0003 01 aabb", SH12), DE);       /* inner length too short */
+    CHECK_EQ(dec_rc("000b 0001 00", SH12), DE);            /* empty point format list */
+    CHECK_EQ(dec_rc("000b 0000", SH12), DE);
+    CHECK_EQ(dec_rc("000b 0003 01 0000", SH12), DE);
+    CHECK_EQ(dec_rc("000e 0003 0000 00", SH12), DE);       /* use_srtp without profiles */
+    CHECK_EQ(dec_rc("0017 0000 0017 0000", SH12), IP);     /* duplicate */
+    /* The same malformed bodies in a ClientHello. */
+    CHECK_EQ(dec_rc("0017 0001 00", CH), DE);
+    CHECK_EQ(dec_rc("ff01 0002 02 aa", CH), DE);
+    CHECK_EQ(dec_rc("000b 0001 00", CH), DE);
+    /* The 1.3 messages still refuse them. */
+    CHECK_EQ(dec_rc("ff01 0001 00", SH), IP);
+    CHECK_EQ(dec_rc("000b 0002 0100", SH), IP);
+    CHECK_EQ(dec_rc("0017 0000", EE), IP);
+    CHECK_EQ(dec_rc("ff01 0001 00", HRR), IP);
+    CHECK(d13_extension_allowed(D13_EXT_EXTENDED_MASTER_SECRET, SH12));
+    CHECK(d13_extension_allowed(D13_EXT_RENEGOTIATION_INFO, CH));
+    CHECK(!d13_extension_allowed(D13_EXT_KEY_SHARE, SH12));
 }
 
 static void test_pre_shared_key(d13_test_state *t)
@@ -500,6 +565,73 @@ static void test_encode_encrypted_extensions(d13_test_state *t)
     CHECK_EQ(len, 2);
 }
 
+/* The encoder writes the DTLS 1.2 extensions last, in a ClientHello and a
+ * DTLS 1.2 ServerHello, and only the four allowed in the latter. */
+static void test_encode_tls12_extensions(d13_test_state *t)
+{
+    static const uint8_t verify[24] = {1, 2, 3};
+    static const uint8_t formats[2] = {0, 1};
+    static const uint8_t pub[2] = {0xaa, 0xbb};
+    d13_extensions in, out;
+    memset(&in, 0, sizeof in);
+    in.present = D13_HAS_EXTENDED_MASTER_SECRET | D13_HAS_RENEGOTIATION_INFO |
+                 D13_HAS_EC_POINT_FORMATS | D13_HAS_USE_SRTP | D13_HAS_SUPPORTED_GROUPS;
+    in.srtp_profiles[0] = DTLS13_SRTP_AES128_CM_SHA1_80;
+    in.num_srtp_profiles = 1;
+    in.groups[0] = DTLS13_GROUP_SECP256R1;
+    in.num_groups = 1;
+    uint8_t buf[256], want[256];
+    size_t len;
+    /* ClientHello: an empty ec_point_formats is written as {uncompressed}. */
+    CHECK_EQ(round_trip(CH, &in, &out, buf, sizeof buf, &len), 0);
+    CHECK_EQ(out.present, in.present);
+    size_t wn = test_hex("0020 000a 0004 0002 0017 000e 0005 0002 0001 00"
+                         "0017 0000 ff01 0001 00 000b 0002 01 00",
+                         want, sizeof want);
+    CHECK_EQ(len, wn);
+    CHECK_MEM(buf, want, wn);
+    CHECK_EQ(out.ec_point_formats.len, 1);
+    /* DTLS 1.2 ServerHello: supported_groups and key_share are not written. */
+    in.present |= D13_HAS_KEY_SHARE | D13_HAS_SUPPORTED_VERSIONS | D13_HAS_COOKIE;
+    in.server_share.group = DTLS13_GROUP_X25519;
+    in.server_share.key_exchange.p = pub;
+    in.server_share.key_exchange.len = sizeof pub;
+    in.renegotiation_info.p = verify;
+    in.renegotiation_info.len = sizeof verify;
+    in.ec_point_formats.p = formats;
+    in.ec_point_formats.len = sizeof formats;
+    CHECK_EQ(round_trip(SH12, &in, &out, buf, sizeof buf, &len), 0);
+    CHECK_EQ(out.present, D13_HAS_EXTENDED_MASTER_SECRET | D13_HAS_RENEGOTIATION_INFO |
+                              D13_HAS_EC_POINT_FORMATS | D13_HAS_USE_SRTP);
+    wn = test_hex("0031 000e 0005 0002 0001 00 0017 0000"
+                  "ff01 0019 18 010203000000000000000000000000000000000000000000"
+                  "000b 0003 02 0001",
+                  want, sizeof want);
+    CHECK_EQ(len, wn);
+    CHECK_MEM(buf, want, wn);
+    CHECK_EQ(out.renegotiation_info.len, 24);
+    CHECK_MEM(out.renegotiation_info.p, verify, 24);
+    CHECK_EQ(out.ec_point_formats.len, 2);
+    /* None present: an empty block. */
+    memset(&in, 0, sizeof in);
+    CHECK_EQ(round_trip(SH12, &in, &out, buf, sizeof buf, &len), 0);
+    CHECK_EQ(len, 2);
+    /* Contents too long for their vectors make the writer fail. */
+    static const uint8_t big[256];
+    d13_writer w;
+    in.present = D13_HAS_RENEGOTIATION_INFO;
+    in.renegotiation_info.p = big;
+    in.renegotiation_info.len = sizeof big;
+    d13_writer_init(&w, buf, sizeof buf);
+    CHECK(!d13_extensions_encode(&w, SH12, &in));
+    in.present = D13_HAS_EC_POINT_FORMATS;
+    in.ec_point_formats.p = big;
+    in.ec_point_formats.len = sizeof big;
+    uint8_t large[600];
+    d13_writer_init(&w, large, sizeof large);
+    CHECK(!d13_extensions_encode(&w, CH, &in));
+}
+
 int main(void)
 {
     d13_test_state st = {0, 0};
@@ -509,11 +641,13 @@ int main(void)
     RUN_TEST(&st, test_duplicates);
     RUN_TEST(&st, test_misplaced);
     RUN_TEST(&st, test_unknown);
+    RUN_TEST(&st, test_server_hello12_extensions);
     RUN_TEST(&st, test_pre_shared_key);
     RUN_TEST(&st, test_malformed_bodies);
     RUN_TEST(&st, test_list_truncation);
     RUN_TEST(&st, test_encode_client_hello);
     RUN_TEST(&st, test_encode_server_hello_and_hrr);
     RUN_TEST(&st, test_encode_encrypted_extensions);
+    RUN_TEST(&st, test_encode_tls12_extensions);
     TEST_MAIN_END(&st);
 }

@@ -1,4 +1,5 @@
-/* Tests for the ClientHello and ServerHello/HelloRetryRequest codecs. */
+/* Tests for the ClientHello and ServerHello/HelloRetryRequest codecs, and the
+ * DTLS 1.2 ServerHello (no supported_versions). */
 #include "dtls13/constants.h"
 #include "test.h"
 #include "unit/wire/rfc8448_vectors.h"
@@ -221,6 +222,7 @@ static void test_client_hello_rejections(d13_test_state *t)
 
 static void test_rfc8448_server_hello(d13_test_state *t)
 {
+    d13_server_hello m2_sh;
     uint8_t body[256];
     size_t n = test_hex(rfc8448_sh_hex, body, sizeof body);
     d13_server_hello m;
@@ -234,7 +236,11 @@ static void test_rfc8448_server_hello(d13_test_state *t)
     CHECK_EQ(m.ext.server_share.group, 0x001d);
     CHECK_EQ(m.ext.server_share.key_exchange.len, 32);
     CHECK_EQ(m.ext.server_share.key_exchange.p[0], 0xc9);
-    CHECK_EQ(wire_accepted_prefixes(dec_sh, body, n), 0);
+    /* One prefix is accepted: the one that ends before the extensions block,
+     * a DTLS 1.2-style ServerHello without extensions. */
+    CHECK_EQ(wire_accepted_prefixes(dec_sh, body, n), 1);
+    CHECK_EQ(d13_server_hello_decode(body, 2 + 32 + 1 + 2 + 1, &m2_sh), 0);
+    CHECK_EQ(m2_sh.ext.present, 0);
     CHECK_EQ(wire_decode_with_trailer(dec_sh, body, n), DTLS13_ALERT_DECODE_ERROR);
     /* Re-encoding gives the RFC bytes up to extension order (the RFC puts
      * key_share first, we put supported_versions first). */
@@ -314,12 +320,17 @@ static void test_server_hello_rejections(d13_test_state *t)
     /* Session id echo of 33 bytes. */
     snprintf(hex, sizeof hex, "fefd %s 21 %s00 1301 00 0006 002b0002fefc", rnd, rnd);
     CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_DECODE_ERROR);
-    /* Missing extensions. */
+    /* Missing extensions: legal in a (DTLS 1.2) ServerHello, not in an HRR. */
     snprintf(hex, sizeof hex, "fefd %s 00 1301 00", rnd);
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), 0);
+    snprintf(hex, sizeof hex,
+             "fefd cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c 00 1301 00");
     CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_DECODE_ERROR);
-    /* A cookie in a ServerHello is misplaced ... */
-    snprintf(hex, sizeof hex, "fefd %s 00 1301 00 0008 002c 0004 0002 abcd", rnd);
+    /* A cookie in a DTLS 1.3 ServerHello is misplaced, in a 1.2 one unsolicited ... */
+    snprintf(hex, sizeof hex, "fefd %s 00 1301 00 000e 002b 0002 fefc 002c 0004 0002 abcd", rnd);
     CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_ILLEGAL_PARAMETER);
+    snprintf(hex, sizeof hex, "fefd %s 00 1301 00 0008 002c 0004 0002 abcd", rnd);
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_UNSUPPORTED_EXTENSION);
     /* ... but fine in a HelloRetryRequest. */
     snprintf(hex, sizeof hex,
              "fefd cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c 00 1301 00 "
@@ -335,6 +346,146 @@ static void test_server_hello_rejections(d13_test_state *t)
     CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_DECODE_ERROR);
 }
 
+/* A DTLS 1.2 ServerHello captured from OpenSSL 3.0.19 (openssl s_server
+ * -dtls1_2 -use_srtp SRTP_AES128_CM_SHA1_80 answering s_client -dtls1_2
+ * -no_ticket -use_srtp ...): 32-byte session id, ECDHE-ECDSA-AES256-GCM,
+ * renegotiation_info, ec_point_formats {0,1,2}, use_srtp, EMS. */
+static const char openssl_sh12_hex[] =
+    "fefd77c553fa6fee4e4a9a26c1674eba1d23d1bc1c63e0a73b693c6053d9e606f39e200848fceffffb45d4bcb6dd"
+    "62e3d71c55fcd62f018f9a89ee9e02d6c9900fbf66c02c00001aff01000100000b000403000102000e0005000200"
+    "010000170000";
+/* The same server answering a client that offered session tickets: its
+ * session_ticket extension is one we never offer. */
+static const char openssl_sh12_ticket_hex[] =
+    "fefd9560ef4f9c4a2753a043b4223449edc1bc0e0707984fca5c2216a0f0073e441600c02c000015ff01000100000b"
+    "0004030001020023000000170000";
+
+static void test_server_hello12(d13_test_state *t)
+{
+    const char *rnd = "0101010101010101010101010101010101010101010101010101010101010101";
+    char hex[400];
+    uint8_t body[256], again[256];
+    size_t n = test_hex(openssl_sh12_hex, body, sizeof body);
+    d13_server_hello m, m2;
+    CHECK_EQ(d13_server_hello_decode(body, n, &m), 0);
+    CHECK(!m.is_hrr);
+    CHECK_EQ(m.legacy_version, DTLS13_VERSION_DTLS12);
+    CHECK_EQ(m.legacy_session_id_echo.len, 32);
+    CHECK_EQ(m.cipher_suite, DTLS13_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384);
+    CHECK_EQ(m.ext.present, D13_HAS_RENEGOTIATION_INFO | D13_HAS_EC_POINT_FORMATS |
+                                D13_HAS_USE_SRTP | D13_HAS_EXTENDED_MASTER_SECRET);
+    CHECK_EQ(m.ext.renegotiation_info.len, 0);
+    CHECK_EQ(m.ext.ec_point_formats.len, 3);
+    CHECK_EQ(m.ext.num_srtp_profiles, 1);
+    CHECK_EQ(m.ext.srtp_profiles[0], DTLS13_SRTP_AES128_CM_SHA1_80);
+    CHECK_EQ(m.ext.srtp_mki.len, 0);
+    CHECK_EQ(wire_accepted_prefixes(dec_sh, body, n), 1); /* the one without extensions */
+    CHECK_EQ(wire_decode_with_trailer(dec_sh, body, n), DTLS13_ALERT_DECODE_ERROR);
+    /* Re-encoded as a 1.2 ServerHello: same size, same content (our order). */
+    d13_writer w;
+    d13_writer_init(&w, again, sizeof again);
+    CHECK(d13_server_hello_encode(&w, &m));
+    CHECK_EQ(d13_writer_len(&w), n);
+    CHECK_MEM(again, body, 2 + 32 + 1 + 32 + 3);
+    CHECK_EQ(d13_server_hello_decode(again, n, &m2), 0);
+    CHECK_EQ(m2.ext.present, m.ext.present);
+    CHECK_EQ(m2.ext.ec_point_formats.len, 3);
+    CHECK_EQ(wire_decode_hex(dec_sh, openssl_sh12_ticket_hex), DTLS13_ALERT_UNSUPPORTED_EXTENSION);
+
+    /* Without an extensions block, and with an empty one. */
+    snprintf(hex, sizeof hex, "fefd %s 00 c02b 00", rnd);
+    n = test_hex(hex, body, sizeof body);
+    CHECK_EQ(d13_server_hello_decode(body, n, &m), 0);
+    CHECK(!m.is_hrr);
+    CHECK_EQ(m.ext.present, 0);
+    CHECK_EQ(m.cipher_suite, DTLS13_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);
+    snprintf(hex, sizeof hex, "fefd %s 00 c02b 00 0000", rnd);
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), 0);
+    snprintf(hex, sizeof hex, "fefd %s 00 c02b 01", rnd); /* compression still checked */
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_ILLEGAL_PARAMETER);
+    snprintf(hex, sizeof hex, "fefd %s 00 c02b 00 00", rnd); /* half a block length */
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_DECODE_ERROR);
+    /* Each allowed extension alone. */
+    static const char *allowed[] = {"0004 0017 0000", "0005 ff01 0001 00", "0006 000b 0002 0100",
+                                    "0009 000e 0005 0002 0007 00"};
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        snprintf(hex, sizeof hex, "fefd %s 00 c02b 00 %s", rnd, allowed[i]);
+        CHECK_EQ(wire_decode_hex(dec_sh, hex), 0);
+    }
+    /* key_share (and any 1.3-only extension) in a 1.2 ServerHello. */
+    snprintf(hex, sizeof hex, "fefd %s 00 c02b 00 000a 0033 0006 001d 0002 abcd", rnd);
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_UNSUPPORTED_EXTENSION);
+    snprintf(hex, sizeof hex, "fefd %s 00 c02b 00 0005 0036 0001 00", rnd);
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_UNSUPPORTED_EXTENSION);
+    /* supported_versions anywhere in the block makes it a 1.3 ServerHello,
+     * where the 1.2 extensions are misplaced. */
+    snprintf(hex, sizeof hex, "fefd %s 00 1301 00 000a 0017 0000 002b 0002 fefc", rnd);
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_ILLEGAL_PARAMETER);
+    snprintf(hex, sizeof hex,
+             "fefd cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c 00 1301 00 "
+             "0004 0017 0000");
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_ILLEGAL_PARAMETER);
+    /* Malformed 1.2 extension bodies. */
+    snprintf(hex, sizeof hex, "fefd %s 00 c02b 00 0005 0017 0001 00", rnd);
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_DECODE_ERROR);
+    snprintf(hex, sizeof hex, "fefd %s 00 c02b 00 0006 ff01 0002 05 00", rnd);
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_DECODE_ERROR);
+    snprintf(hex, sizeof hex, "fefd %s 00 c02b 00 0005 000b 0001 00", rnd);
+    CHECK_EQ(wire_decode_hex(dec_sh, hex), DTLS13_ALERT_DECODE_ERROR);
+}
+
+static void test_server_hello12_encode(d13_test_state *t)
+{
+    static const uint8_t pub[2] = {0xaa, 0xbb};
+    d13_server_hello in, out;
+    memset(&in, 0, sizeof in);
+    in.legacy_version = DTLS13_VERSION_DTLS12;
+    memset(in.random, 0x5a, 32);
+    in.cipher_suite = DTLS13_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+    uint8_t buf[128], want[128];
+    d13_writer w;
+    /* No extensions: the empty block is still written. */
+    d13_writer_init(&w, buf, sizeof buf);
+    CHECK(d13_server_hello_encode(&w, &in));
+    size_t wn = test_hex("fefd 5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
+                         "00 c02b 00 0000",
+                         want, sizeof want);
+    CHECK_EQ(d13_writer_len(&w), wn);
+    CHECK_MEM(buf, want, wn);
+    CHECK_EQ(d13_server_hello_decode(buf, wn, &out), 0);
+    CHECK_EQ(out.ext.present, 0);
+    /* The 1.2 answers; a key_share in the struct is not written. */
+    in.ext.present = D13_HAS_USE_SRTP | D13_HAS_EXTENDED_MASTER_SECRET |
+                     D13_HAS_RENEGOTIATION_INFO | D13_HAS_EC_POINT_FORMATS | D13_HAS_KEY_SHARE;
+    in.ext.srtp_profiles[0] = DTLS13_SRTP_AEAD_AES_128_GCM;
+    in.ext.num_srtp_profiles = 1;
+    in.ext.server_share.group = DTLS13_GROUP_X25519;
+    in.ext.server_share.key_exchange.p = pub;
+    in.ext.server_share.key_exchange.len = sizeof pub;
+    d13_writer_init(&w, buf, sizeof buf);
+    CHECK(d13_server_hello_encode(&w, &in));
+    wn = test_hex("fefd 5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
+                  "00 c02b 00 0018 000e 0005 0002 0007 00 0017 0000 ff01 0001 00 000b 0002 0100",
+                  want, sizeof want);
+    CHECK_EQ(d13_writer_len(&w), wn);
+    CHECK_MEM(buf, want, wn);
+    CHECK_EQ(d13_server_hello_decode(buf, wn, &out), 0);
+    CHECK_EQ(out.ext.present, in.ext.present & ~(uint32_t)D13_HAS_KEY_SHARE);
+    CHECK_EQ(out.ext.srtp_profiles[0], DTLS13_SRTP_AEAD_AES_128_GCM);
+    /* With supported_versions it is a 1.3 one: the 1.2 extensions are skipped. */
+    in.ext.present |= D13_HAS_SUPPORTED_VERSIONS;
+    in.ext.selected_version = DTLS13_VERSION_DTLS13;
+    d13_writer_init(&w, buf, sizeof buf);
+    CHECK(d13_server_hello_encode(&w, &in));
+    CHECK_EQ(d13_server_hello_decode(buf, d13_writer_len(&w), &out), 0);
+    CHECK_EQ(out.ext.present, D13_HAS_SUPPORTED_VERSIONS | D13_HAS_KEY_SHARE);
+    for (size_t cap = 0; cap < wn; cap++) {
+        in.ext.present &= ~(uint32_t)D13_HAS_SUPPORTED_VERSIONS;
+        d13_writer_init(&w, buf, cap);
+        CHECK(!d13_server_hello_encode(&w, &in));
+    }
+}
+
 int main(void)
 {
     d13_test_state st = {0, 0};
@@ -345,5 +496,7 @@ int main(void)
     RUN_TEST(&st, test_rfc8448_server_hello);
     RUN_TEST(&st, test_server_hello_encode);
     RUN_TEST(&st, test_server_hello_rejections);
+    RUN_TEST(&st, test_server_hello12);
+    RUN_TEST(&st, test_server_hello12_encode);
     TEST_MAIN_END(&st);
 }
