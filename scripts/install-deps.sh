@@ -13,7 +13,8 @@ PACKAGES=(
     ninja-build
     pkg-config
     python3           # CLI tests and build helpers
-    openssl           # CLI tests create PEM certificates with it
+    openssl           # CLI tests create PEM certificates with it; s_client/s_server are the DTLS 1.2 peers
+    gnutls-bin        # gnutls-cli/gnutls-serv: DTLS 1.2 interop peer
     libssl-dev        # OpenSSL 3 libcrypto (primitives only)
     libnss3-dev       # NSS interop peer
     libnss3-tools

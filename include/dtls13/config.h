@@ -86,7 +86,12 @@ int dtls13_config_copy_certificate(dtls13_config *cfg, const dtls13_config *src)
  *  sha-256, 200 for sha-512. */
 int dtls13_config_fingerprint(const dtls13_config *cfg, dtls13_hash hash, char *out, size_t out_len);
 
-/** Sets the cipher suites, in preference order (1 to 8 entries). */
+/** Sets the cipher suites, in preference order: 1 to 16 entries, at most
+ *  8 DTLS 1.3 suites (TLS_AES_*, TLS_CHACHA20_*) and at most 8 DTLS 1.2
+ *  ones (TLS_ECDHE_ECDSA_WITH_* and TLS_ECDHE_RSA_WITH_* AEAD suites; no
+ *  CBC, RSA key exchange or other legacy suites, RFC 9325). A version
+ *  left without suites is not negotiated. Default: the three DTLS 1.3
+ *  suites, then the six DTLS 1.2 ones (ECDSA first, AES-128-GCM first). */
 int dtls13_config_set_cipher_suites(dtls13_config *cfg, const uint16_t *suites, size_t count);
 /** Sets the key exchange groups, in preference order (1 to 8). The client
  *  sends a key share for the first one. */
@@ -107,16 +112,23 @@ int dtls13_config_set_require_client_auth(dtls13_config *cfg, bool require);
 /** Restricts the protocol versions the connection may negotiate to
  *  [min_version, max_version] (DTLS13_VERSION_DTLS12 / DTLS13_VERSION_DTLS13,
  *  so min_version >= max_version numerically: DTLS counts down).
- *  This build implements DTLS 1.3 only: the default and the only accepted
- *  range is DTLS 1.3..DTLS 1.3. A range that includes DTLS 1.2 returns
- *  DTLS13_ERR_UNSUPPORTED (DTLS 1.2 fallback, RFC 6347, is not implemented
- *  yet); an unknown version or an empty range returns
+ *  The default is DTLS 1.2..DTLS 1.3, what a WebRTC endpoint needs: a
+ *  client offers both in one ClientHello and continues as the server
+ *  chooses; a server picks DTLS 1.3 when offered, else DTLS 1.2 (RFC 6347).
+ *  DTLS 1.3 only is (DTLS13_VERSION_DTLS13, DTLS13_VERSION_DTLS13). With
+ *  1.3 allowed, the RFC 8446 4.1.3 downgrade protection applies: a 1.2
+ *  ServerHello carrying the DOWNGRD sentinel is refused, and our server
+ *  sets it when it picks 1.2. An unknown version or an empty range returns
  *  DTLS13_ERR_INVALID_ARG. The config is unchanged on error. */
 int dtls13_config_set_version_range(dtls13_config *cfg, uint16_t min_version, uint16_t max_version);
-/** The versions this build can negotiate: writes the oldest and newest
- *  (both DTLS13_VERSION_DTLS13 here) to *min_version and *max_version. */
+/** Writes the configured range's oldest and newest versions to
+ *  *min_version and *max_version (either may be NULL). */
 void dtls13_config_get_version_range(const dtls13_config *cfg, uint16_t *min_version,
                                      uint16_t *max_version);
+/** DTLS 1.2: whether a peer that does not negotiate extended_master_secret
+ *  (RFC 7627) is refused with handshake_failure (default true; false only
+ *  for old peers, whose master secret is then not bound to the handshake). */
+int dtls13_config_set_require_extended_master_secret(dtls13_config *cfg, bool require);
 /** Treats the draft-ietf-tls-dtls13-43 code point 0x7f2b as DTLS 1.3 in
  *  supported_versions (offered by a client, accepted by a server). Off by
  *  default; for NSS 3.87 interop only. */

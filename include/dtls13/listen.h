@@ -66,7 +66,9 @@ typedef enum dtls13_cookie_mode {
 /** What dtls13_listen() decided. */
 typedef enum dtls13_listen_result {
     DTLS13_LISTEN_DROP = 0,     /**< not an acceptable ClientHello: ignore the datagram */
-    DTLS13_LISTEN_SEND_HRR = 1, /**< send the *out_len bytes written to out to the peer */
+    DTLS13_LISTEN_SEND_HRR = 1, /**< send the *out_len bytes written to out to the peer: a
+                                     HelloRetryRequest, or for a ClientHello that offers only
+                                     DTLS 1.2 a HelloVerifyRequest (RFC 6347 4.2.1) */
     DTLS13_LISTEN_ACCEPT = 2,   /**< create the connection with dtls13_listener_accept() */
 } dtls13_listen_result;
 
@@ -76,7 +78,8 @@ typedef enum dtls13_listen_result {
 /** Counters of what the listener did. */
 typedef struct dtls13_listener_stats {
     uint64_t datagrams;             /**< datagrams passed to dtls13_listen() */
-    uint64_t hrr_sent;              /**< DTLS13_LISTEN_SEND_HRR results */
+    uint64_t hrr_sent;              /**< DTLS13_LISTEN_SEND_HRR results (HelloVerifyRequests included) */
+    uint64_t hvr_sent;              /**< of those, DTLS 1.2 HelloVerifyRequests (RFC 6347 4.2.1) */
     uint64_t accepted;              /**< DTLS13_LISTEN_ACCEPT results */
     uint64_t dropped_malformed;     /**< not a DTLSPlaintext ClientHello (or wrong message_seq) */
     uint64_t dropped_unacceptable;  /**< a ClientHello the server would refuse */
@@ -108,6 +111,11 @@ void dtls13_listener_set_under_load(dtls13_listener *l, bool under_load);
 void dtls13_listener_get_stats(const dtls13_listener *l, dtls13_listener_stats *out);
 
 /** Decides what to do with one datagram from a peer without a connection.
+ *  A ClientHello that offers DTLS 1.3 (when the config allows it) goes the
+ *  RFC 9147 5.1 way: a HelloRetryRequest with a cookie extension. One that
+ *  the config answers with DTLS 1.2 gets a HelloVerifyRequest whose cookie
+ *  (the same HMAC scheme, bound to the address) the client echoes in
+ *  legacy_cookie with message_seq 1, as OpenSSL's DTLSv1_listen does.
  *  peer_addr/peer_addr_len are the transport address bytes (e.g. a
  *  struct sockaddr_in6 or any stable encoding of address and port); they
  *  are authenticated by the cookie. now_ms is the caller's monotonic clock.

@@ -9,6 +9,10 @@
 
 static const uint16_t default_suites[] = {DTLS13_TLS_AES_128_GCM_SHA256, DTLS13_TLS_AES_256_GCM_SHA384,
                                           DTLS13_TLS_CHACHA20_POLY1305_SHA256};
+static const uint16_t default_suites12[] = {
+    DTLS13_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, DTLS13_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    DTLS13_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, DTLS13_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    DTLS13_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, DTLS13_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256};
 static const uint16_t default_groups[] = {DTLS13_GROUP_X25519, DTLS13_GROUP_SECP256R1};
 static const uint16_t default_sigs[] = {DTLS13_SIG_ECDSA_SECP256R1_SHA256, DTLS13_SIG_RSA_PSS_RSAE_SHA256,
                                         DTLS13_SIG_ED25519};
@@ -36,6 +40,11 @@ dtls13_config *dtls13_config_new(void)
     atomic_init(&cfg->in_use, false);
     memcpy(cfg->suites, default_suites, sizeof(default_suites));
     cfg->num_suites = sizeof(default_suites) / sizeof(default_suites[0]);
+    memcpy(cfg->suites12, default_suites12, sizeof(default_suites12));
+    cfg->num_suites12 = sizeof(default_suites12) / sizeof(default_suites12[0]);
+    cfg->min_version = DTLS13_VERSION_DTLS12;
+    cfg->max_version = DTLS13_VERSION_DTLS13;
+    cfg->require_ems = true;
     memcpy(cfg->groups, default_groups, sizeof(default_groups));
     cfg->num_groups = sizeof(default_groups) / sizeof(default_groups[0]);
     memcpy(cfg->sig_schemes, default_sigs, sizeof(default_sigs));
@@ -158,10 +167,32 @@ static bool srtp_known(uint16_t v)
            v == DTLS13_SRTP_AEAD_AES_128_GCM || v == DTLS13_SRTP_AEAD_AES_256_GCM;
 }
 
+static bool is_dtls13_suite(uint16_t v)
+{
+    return (v >> 8) == 0x13;
+}
+
 int dtls13_config_set_cipher_suites(dtls13_config *cfg, const uint16_t *suites, size_t count)
 {
-    return set_list(cfg, cfg ? cfg->suites : NULL, cfg ? &cfg->num_suites : NULL, suites, count, 1,
-                    suite_known);
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    if (count < 1 || count > 2 * D13_MAX_ALGS || !suites) return DTLS13_ERR_INVALID_ARG;
+    uint16_t v13[2 * D13_MAX_ALGS], v12[2 * D13_MAX_ALGS];
+    size_t n13 = 0, n12 = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!suite_known(suites[i])) return DTLS13_ERR_UNSUPPORTED;
+        for (size_t j = 0; j < i; j++) {
+            if (suites[j] == suites[i]) return DTLS13_ERR_INVALID_ARG;
+        }
+        if (is_dtls13_suite(suites[i])) v13[n13++] = suites[i];
+        else v12[n12++] = suites[i];
+    }
+    if (n13 > D13_MAX_ALGS || n12 > D13_MAX_ALGS) return DTLS13_ERR_INVALID_ARG;
+    memcpy(cfg->suites, v13, n13 * sizeof(v13[0]));
+    cfg->num_suites = n13;
+    memcpy(cfg->suites12, v12, n12 * sizeof(v12[0]));
+    cfg->num_suites12 = n12;
+    return DTLS13_OK;
 }
 
 int dtls13_config_set_groups(dtls13_config *cfg, const uint16_t *groups, size_t count)
@@ -227,17 +258,34 @@ int dtls13_config_set_version_range(dtls13_config *cfg, uint16_t min_version, ui
     if (!is_known_version(min_version) || !is_known_version(max_version)) return DTLS13_ERR_INVALID_ARG;
     /* DTLS version numbers count down: 1.3 (0xfefc) < 1.2 (0xfefd). */
     if (min_version < max_version) return DTLS13_ERR_INVALID_ARG;
-    if (min_version == DTLS13_VERSION_DTLS12 || max_version == DTLS13_VERSION_DTLS12)
-        return DTLS13_ERR_UNSUPPORTED;
+    cfg->min_version = min_version;
+    cfg->max_version = max_version;
     return DTLS13_OK;
 }
 
 void dtls13_config_get_version_range(const dtls13_config *cfg, uint16_t *min_version,
                                      uint16_t *max_version)
 {
-    (void)cfg;
-    if (min_version) *min_version = DTLS13_VERSION_DTLS13;
-    if (max_version) *max_version = DTLS13_VERSION_DTLS13;
+    if (min_version) *min_version = cfg ? cfg->min_version : DTLS13_VERSION_DTLS12;
+    if (max_version) *max_version = cfg ? cfg->max_version : DTLS13_VERSION_DTLS13;
+}
+
+bool d13_config_allows_dtls13(const dtls13_config *cfg)
+{
+    return cfg->max_version == DTLS13_VERSION_DTLS13 && cfg->num_suites > 0;
+}
+
+bool d13_config_allows_dtls12(const dtls13_config *cfg)
+{
+    return cfg->min_version == DTLS13_VERSION_DTLS12 && cfg->num_suites12 > 0;
+}
+
+int dtls13_config_set_require_extended_master_secret(dtls13_config *cfg, bool require)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    cfg->require_ems = require;
+    return DTLS13_OK;
 }
 
 int dtls13_config_set_accept_draft43(dtls13_config *cfg, bool enable)

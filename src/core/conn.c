@@ -5,6 +5,8 @@
 #include "dtls13/conn.h"
 #include "dtls13/errors.h"
 #include "handshake/engine.h"
+#include "handshake/engine12.h"
+#include "record/record12.h"
 #include "handshake/receive.h"
 
 dtls13_conn *dtls13_conn_new(dtls13_config *cfg, dtls13_role role, dtls13_send_fn send, void *send_user)
@@ -46,6 +48,7 @@ void dtls13_conn_free(dtls13_conn *c)
     d13_epoch_keys_clear(&c->read_app);
     d13_epoch_keys_clear(&c->read_prev);
     d13_read_queue_free(c);
+    d12_hslog_free(c);
     d13_pkey_free(c->peer_key);
     free(c->peer_cert);
     free(c->hrr_cookie);
@@ -129,7 +132,10 @@ uint64_t dtls13_conn_next_timeout(const dtls13_conn *c)
 size_t dtls13_conn_max_write(const dtls13_conn *c)
 {
     if (!c) return 0;
-    size_t room = c->cfg->mtu - D13_RECORD_OVERHEAD;
+    size_t overhead = D13_RECORD_OVERHEAD;
+    if (c->dtls12) overhead = c->write_app.installed ? d12_record_overhead(&c->write_app)
+                                                     : D12_RECORD_HEADER_LEN + D12_EXPLICIT_NONCE_LEN + D13_AEAD_TAG_LEN;
+    size_t room = c->cfg->mtu - overhead;
     return room > 16384 ? 16384 : room;
 }
 
@@ -152,7 +158,7 @@ int dtls13_conn_write(dtls13_conn *c, const uint8_t *data, size_t len, uint64_t 
     if (rc) return rc;
     d13_flush_datagram(c);
     /* Change keys before the AEAD usage limit (RFC 9147 4.5.3). */
-    if (c->write_app.records_protected >= key_update_limit(c) && !c->ku_flight.active) {
+    if (!c->dtls12 && c->write_app.records_protected >= key_update_limit(c) && !c->ku_flight.active) {
         rc = d13_send_key_update(c, false);
         if (rc) return rc;
     }
@@ -170,9 +176,7 @@ int dtls13_conn_close(dtls13_conn *c, uint64_t now_ms)
     if (!c) return DTLS13_ERR_INVALID_ARG;
     c->now_ms = now_ms;
     if (c->state == DTLS13_STATE_CLOSED || c->state == DTLS13_STATE_FAILED) return DTLS13_OK;
-    uint8_t body[2] = {1, DTLS13_ALERT_CLOSE_NOTIFY};
-    uint64_t epoch = c->hs == D13_HS_DONE ? c->write_app.epoch : c->write_hs.installed ? c->write_hs.epoch : 0;
-    if (d13_append_record(c, epoch, D13_CT_ALERT, body, sizeof(body), NULL) == 0) d13_flush_datagram(c);
+    d13_send_alert(c, 1, DTLS13_ALERT_CLOSE_NOTIFY);
     c->state = DTLS13_STATE_CLOSED;
     c->alert = DTLS13_ALERT_CLOSE_NOTIFY;
     d13_flight_clear(&c->flight);
@@ -209,12 +213,14 @@ int dtls13_conn_export_keying_material(const dtls13_conn *c, const char *label, 
     if (!c || !label || !out || (!context && context_len) || out_len == 0 || out_len > 255 * 48)
         return DTLS13_ERR_INVALID_ARG;
     if (c->hs != D13_HS_DONE) return DTLS13_ERR_WOULD_BLOCK;
+    if (c->dtls12) return d12_conn_export(c, label, context, context_len, out, out_len);
     return d13_ks_export(&c->ks, label, context, context_len, out, out_len) ? DTLS13_ERR_CRYPTO : DTLS13_OK;
 }
 
 uint16_t dtls13_conn_version(const dtls13_conn *c)
 {
-    return c && c->version ? DTLS13_VERSION_DTLS13 : 0;
+    if (!c || !c->version) return 0;
+    return c->dtls12 ? DTLS13_VERSION_DTLS12 : DTLS13_VERSION_DTLS13;
 }
 
 uint16_t dtls13_conn_cipher_suite(const dtls13_conn *c)
@@ -273,6 +279,7 @@ int dtls13_conn_request_key_update(dtls13_conn *c, bool ask_peer, uint64_t now_m
     if (!c) return DTLS13_ERR_INVALID_ARG;
     c->now_ms = now_ms;
     if (c->state != DTLS13_STATE_CONNECTED) return DTLS13_ERR_BAD_STATE;
+    if (c->dtls12) return DTLS13_ERR_UNSUPPORTED; /* DTLS 1.2 has no KeyUpdate (and no renegotiation) */
     return d13_send_key_update(c, ask_peer);
 }
 

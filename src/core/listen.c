@@ -8,10 +8,12 @@
 #include "handshake/config_internal.h"
 #include "handshake/cookie.h"
 #include "handshake/engine.h"
+#include "handshake/engine12.h"
 #include "handshake/hello_cache.h"
 #include "handshake/stateless_hello.h"
 #include "record/record.h"
 #include "wire/messages.h"
+#include "wire/messages12.h"
 #include "wire/reader.h"
 #include "wire/writer.h"
 
@@ -54,6 +56,7 @@ typedef enum locate_result {
 typedef struct decision {
     dtls13_listen_result result;
     d13_stateless_choice choice;
+    bool dtls12;              /* a DTLS 1.2 ClientHello: HelloVerifyRequest, legacy_cookie */
     bool has_cookie;          /* carries a cookie that verified */
     d13_cookie_params cookie; /* when has_cookie */
     const uint8_t *cookie_bytes;
@@ -171,6 +174,36 @@ static locate_result locate_hello(dtls13_listener *l, const uint8_t *datagram, s
     return result;
 }
 
+/* A DTLS 1.2 ClientHello (RFC 6347 4.2.1, as DTLSv1_listen does): the
+ * cookie travels in legacy_cookie, the HelloVerifyRequest answers a first
+ * ClientHello (message_seq 0), the one echoing the cookie has message_seq 1. */
+static void decide12(dtls13_listener *l, const located_hello *h, const d13_client_hello *ch, const void *addr,
+                     size_t addr_len, uint64_t now_ms, bool need_cookie, decision *d)
+{
+    d->dtls12 = true;
+    if (ch->legacy_cookie.len == 0) {
+        if (h->message_seq != 0) {
+            l->stats.dropped_malformed++;
+            return;
+        }
+        d->result = need_cookie ? DTLS13_LISTEN_SEND_HRR : DTLS13_LISTEN_ACCEPT;
+        return;
+    }
+    if (h->message_seq != 1) {
+        l->stats.dropped_malformed++;
+        return;
+    }
+    d13_cookie_status st = d13_cookie_verify(&l->secrets, ch->legacy_cookie.p, ch->legacy_cookie.len, addr, addr_len,
+                                             now_ms, &d->cookie);
+    if (st != D13_COOKIE_OK || !(d->cookie.flags & D13_COOKIE_FLAG_DTLS12)) {
+        l->stats.cookies_invalid++;
+        d->result = DTLS13_LISTEN_SEND_HRR; /* a fresh HelloVerifyRequest, never state */
+        return;
+    }
+    d->has_cookie = true;
+    d->result = DTLS13_LISTEN_ACCEPT;
+}
+
 /* The listener's judgement of a complete ClientHello. need_cookie: whether
  * a ClientHello without a valid cookie gets a HelloRetryRequest. */
 static void decide(dtls13_listener *l, const located_hello *h, d13_client_hello *ch, const void *addr,
@@ -180,6 +213,10 @@ static void decide(dtls13_listener *l, const located_hello *h, d13_client_hello 
     d->result = DTLS13_LISTEN_DROP;
     if (d13_client_hello_decode(h->body, h->len, ch) || !d13_stateless_negotiate(l->cfg, ch, &d->choice)) {
         l->stats.dropped_unacceptable++;
+        return;
+    }
+    if (d->choice.version == DTLS13_VERSION_DTLS12) {
+        decide12(l, h, ch, addr, addr_len, now_ms, need_cookie, d);
         return;
     }
     if (!(ch->ext.present & D13_HAS_COOKIE)) {
@@ -196,7 +233,7 @@ static void decide(dtls13_listener *l, const located_hello *h, d13_client_hello 
     }
     d13_cookie_status st = d13_cookie_verify(&l->secrets, ch->ext.cookie.p, ch->ext.cookie.len, addr, addr_len,
                                              now_ms, &d->cookie);
-    if (st != D13_COOKIE_OK) {
+    if (st != D13_COOKIE_OK || (d->cookie.flags & D13_COOKIE_FLAG_DTLS12)) {
         l->stats.cookies_invalid++;
         d->result = DTLS13_LISTEN_SEND_HRR; /* a fresh one, never state */
         return;
@@ -221,8 +258,11 @@ static int write_hrr(dtls13_listener *l, const located_hello *h, const decision 
 {
     d13_cookie_params p;
     memset(&p, 0, sizeof(p));
-    p.flags = (uint8_t)((d->choice.has_share ? 0 : D13_COOKIE_FLAG_KEY_SHARE) |
-                        (d->choice.version == DTLS13_VERSION_DTLS13_DRAFT43 ? D13_COOKIE_FLAG_DRAFT43 : 0));
+    if (d->dtls12)
+        p.flags = D13_COOKIE_FLAG_DTLS12;
+    else
+        p.flags = (uint8_t)((d->choice.has_share ? 0 : D13_COOKIE_FLAG_KEY_SHARE) |
+                            (d->choice.version == DTLS13_VERSION_DTLS13_DRAFT43 ? D13_COOKIE_FLAG_DRAFT43 : 0));
     p.timestamp_ms = now_ms;
     p.suite = d->choice.suite;
     p.group = d->choice.group;
@@ -239,13 +279,15 @@ static int write_hrr(dtls13_listener *l, const located_hello *h, const decision 
     uint8_t body[HRR_BODY_CAP];
     d13_writer bw;
     d13_writer_init(&bw, body, sizeof(body));
-    if (!d13_stateless_hrr_encode(&bw, d->choice.version, p.suite,
-                                  d->choice.has_share ? 0 : d->choice.group, cookie, cookie_len))
-        return DTLS13_ERR_BUFFER_TOO_SMALL;
+    bool ok = d->dtls12 ? d13_stateless_hvr_encode(&bw, cookie, cookie_len)
+                        : d13_stateless_hrr_encode(&bw, d->choice.version, p.suite,
+                                                   d->choice.has_share ? 0 : d->choice.group, cookie, cookie_len);
+    if (!ok) return DTLS13_ERR_BUFFER_TOO_SMALL;
     size_t body_len = d13_writer_len(&bw);
     /* message_seq mirrors the ClientHello's: 0 for a first one; for one with
      * an invalid cookie the client then sees a second HRR and aborts. */
-    d13_hs_header hh = {D13_HS_SERVER_HELLO, (uint32_t)body_len, h->message_seq, 0, (uint32_t)body_len};
+    uint8_t type = d->dtls12 ? D12_HS_HELLO_VERIFY_REQUEST : D13_HS_SERVER_HELLO;
+    d13_hs_header hh = {type, (uint32_t)body_len, h->message_seq, 0, (uint32_t)body_len};
     uint8_t msg[D13_HS_HEADER_LEN + HRR_BODY_CAP];
     d13_writer mw;
     d13_writer_init(&mw, msg, sizeof(msg));
@@ -298,6 +340,7 @@ int dtls13_listen(dtls13_listener *l, const uint8_t *datagram, size_t len, const
         return DTLS13_LISTEN_DROP;
     }
     l->stats.hrr_sent++;
+    if (d.dtls12) l->stats.hvr_sent++;
     return DTLS13_LISTEN_SEND_HRR;
 }
 
@@ -366,7 +409,8 @@ dtls13_conn *dtls13_listener_accept_ex(dtls13_listener *l, const uint8_t *datagr
     if (opts && opts->event_fn) dtls13_conn_set_event_callback(c, opts->event_fn, opts->event_user);
     int rc = DTLS13_OK;
     if (opts && opts->peer_address_validated) rc = dtls13_conn_set_peer_address_validated(c);
-    if (rc >= 0) rc = d.has_cookie ? prime_after_cookie(c, &h, &d) : DTLS13_OK;
+    if (rc >= 0 && d.has_cookie)
+        rc = d.dtls12 ? d12_server_prime_after_hvr(c, h.record_seq + 1) : prime_after_cookie(c, &h, &d);
     if (rc == 0) {
         if (h.from_cache) rc = feed_reassembled(c, &h, now_ms);
         else rc = dtls13_conn_handle_datagram(c, datagram, len, now_ms);

@@ -78,20 +78,35 @@ int d13_auth_recv_certificate(dtls13_conn *c, const uint8_t *body, size_t len, b
     if (m.context.len != 0) return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "non-empty certificate_request_context");
     *empty = m.num_certs == 0;
     if (*empty) return d13_transcript_add(&c->transcript, D13_HS_CERTIFICATE, body, len);
-    const d13_bytes *ee = &m.certs[0];
-    if (c->has_expected_fp &&
-        !d13_fingerprint_matches(c->expected_fp_alg, c->expected_fp, c->expected_fp_len, ee->p, ee->len))
+    int rc = d13_auth_accept_peer_certificate(c, m.certs[0].p, m.certs[0].len);
+    if (rc) return rc;
+    return d13_transcript_add(&c->transcript, D13_HS_CERTIFICATE, body, len);
+}
+
+int d13_auth_accept_peer_certificate(dtls13_conn *c, const uint8_t *der, size_t len)
+{
+    if (c->has_expected_fp && !d13_fingerprint_matches(c->expected_fp_alg, c->expected_fp, c->expected_fp_len, der, len))
         return d13_fail(c, DTLS13_ALERT_BAD_CERTIFICATE, "peer certificate does not match the expected fingerprint");
     d13_bytes spki;
-    if (d13_der_certificate_spki(ee->p, ee->len, &spki))
+    if (d13_der_certificate_spki(der, len, &spki))
         return d13_fail(c, DTLS13_ALERT_BAD_CERTIFICATE, "cannot parse the peer certificate");
+    d13_pkey_free(c->peer_key);
     c->peer_key = d13_pkey_from_spki(c->cfg->algs, spki.p, spki.len);
     if (!c->peer_key) return d13_fail(c, DTLS13_ALERT_UNSUPPORTED_CERTIFICATE, "unsupported peer public key");
-    c->peer_cert = malloc(ee->len);
+    free(c->peer_cert);
+    c->peer_cert = malloc(len);
+    c->peer_cert_len = 0;
     if (!c->peer_cert) return d13_fail_internal(c, DTLS13_ERR_NO_MEMORY, "out of memory");
-    memcpy(c->peer_cert, ee->p, ee->len);
-    c->peer_cert_len = ee->len;
-    return d13_transcript_add(&c->transcript, D13_HS_CERTIFICATE, body, len);
+    memcpy(c->peer_cert, der, len);
+    c->peer_cert_len = len;
+    return DTLS13_OK;
+}
+
+int d13_auth_run_verify_callback(dtls13_conn *c)
+{
+    if (c->cfg->verify && c->cfg->verify(c->cfg->verify_user, c->peer_cert, c->peer_cert_len) != 0)
+        return d13_fail(c, DTLS13_ALERT_BAD_CERTIFICATE, "the verify callback rejected the peer certificate");
+    return DTLS13_OK;
 }
 
 int d13_auth_recv_certificate_verify(dtls13_conn *c, const uint8_t *body, size_t len)
@@ -108,8 +123,8 @@ int d13_auth_recv_certificate_verify(dtls13_conn *c, const uint8_t *body, size_t
     if (d13_verify(c->peer_key, m.scheme, content, n, m.signature.p, m.signature.len))
         return d13_fail(c, DTLS13_ALERT_DECRYPT_ERROR, "CertificateVerify signature is invalid");
     c->peer_sig_scheme = m.scheme;
-    if (c->cfg->verify && c->cfg->verify(c->cfg->verify_user, c->peer_cert, c->peer_cert_len) != 0)
-        return d13_fail(c, DTLS13_ALERT_BAD_CERTIFICATE, "the verify callback rejected the peer certificate");
+    int rc = d13_auth_run_verify_callback(c);
+    if (rc) return rc;
     return d13_transcript_add(&c->transcript, D13_HS_CERTIFICATE_VERIFY, body, len);
 }
 

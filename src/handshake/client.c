@@ -3,40 +3,60 @@
 #include <string.h>
 
 #include "dtls13/constants.h"
-#include "handshake/engine.h"
+#include "handshake/engine12.h"
+#include "wire/messages12.h"
 
-/* Builds ClientHello (first or after HelloRetryRequest) into a new flight. */
-static int send_client_hello(dtls13_conn *c)
+int d13_client_send_hello(dtls13_conn *c)
 {
     const dtls13_config *cfg = c->cfg;
     d13_client_hello *ch = calloc(1, sizeof(*ch));
     if (!ch) return d13_fail_internal(c, DTLS13_ERR_NO_MEMORY, "out of memory");
     ch->legacy_version = DTLS13_VERSION_DTLS12;
     memcpy(ch->random, c->client_random, 32);
-    for (size_t i = 0; i < cfg->num_suites; i++) ch->cipher_suites[i] = cfg->suites[i];
-    ch->num_cipher_suites = cfg->num_suites;
+    bool v13 = d13_config_allows_dtls13(cfg), v12 = d13_config_allows_dtls12(cfg);
+    if (v13) {
+        for (size_t i = 0; i < cfg->num_suites; i++) ch->cipher_suites[ch->num_cipher_suites++] = cfg->suites[i];
+    }
+    if (v12) {
+        for (size_t i = 0; i < cfg->num_suites12; i++) ch->cipher_suites[ch->num_cipher_suites++] = cfg->suites12[i];
+        ch->legacy_cookie.p = c->v12.hvr_cookie;
+        ch->legacy_cookie.len = c->v12.hvr_cookie_len;
+    }
     static const uint8_t null_compression[1] = {0};
     ch->compression_methods.p = null_compression;
     ch->compression_methods.len = 1;
     d13_extensions *e = &ch->ext;
-    e->present = D13_HAS_SUPPORTED_VERSIONS | D13_HAS_SUPPORTED_GROUPS | D13_HAS_KEY_SHARE |
-                 D13_HAS_SIGNATURE_ALGORITHMS;
-    e->versions[e->num_versions++] = DTLS13_VERSION_DTLS13;
-    if (cfg->accept_draft43) e->versions[e->num_versions++] = DTLS13_VERSION_DTLS13_DRAFT43;
+    e->present = D13_HAS_SUPPORTED_GROUPS | D13_HAS_SIGNATURE_ALGORITHMS;
     for (size_t i = 0; i < cfg->num_groups; i++) e->groups[i] = cfg->groups[i];
     e->num_groups = cfg->num_groups;
-    for (size_t i = 0; i < cfg->num_sig_schemes; i++) e->sig_algs[i] = cfg->sig_schemes[i];
-    e->num_sig_algs = cfg->num_sig_schemes;
+    if (v12) {
+        e->num_sig_algs = d12_sig_schemes(c, e->sig_algs, D13_MAX_LIST);
+        /* RFC 7627, RFC 5746 (an empty renegotiation_info), RFC 8422 5.1.2. */
+        e->present |= D13_HAS_EXTENDED_MASTER_SECRET | D13_HAS_RENEGOTIATION_INFO | D13_HAS_EC_POINT_FORMATS;
+        static const uint8_t uncompressed[1] = {0};
+        e->ec_point_formats.p = uncompressed;
+        e->ec_point_formats.len = 1;
+    } else {
+        for (size_t i = 0; i < cfg->num_sig_schemes; i++) e->sig_algs[i] = cfg->sig_schemes[i];
+        e->num_sig_algs = cfg->num_sig_schemes;
+    }
     uint8_t pub[D13_MAX_KEY_LEN * 3];
     size_t pub_len = 0;
-    if (d13_kex_public(c->kex, pub, sizeof(pub), &pub_len)) {
-        free(ch);
-        return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key share export failed");
+    if (v13) {
+        /* A client that allows only DTLS 1.2 sends neither (as RFC 5246 clients do). */
+        e->present |= D13_HAS_SUPPORTED_VERSIONS | D13_HAS_KEY_SHARE;
+        e->versions[e->num_versions++] = DTLS13_VERSION_DTLS13;
+        if (cfg->accept_draft43) e->versions[e->num_versions++] = DTLS13_VERSION_DTLS13_DRAFT43;
+        if (v12) e->versions[e->num_versions++] = DTLS13_VERSION_DTLS12;
+        if (d13_kex_public(c->kex, pub, sizeof(pub), &pub_len)) {
+            free(ch);
+            return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key share export failed");
+        }
+        e->shares[0].group = d13_kex_group(c->kex);
+        e->shares[0].key_exchange.p = pub;
+        e->shares[0].key_exchange.len = pub_len;
+        e->num_shares = 1;
     }
-    e->shares[0].group = d13_kex_group(c->kex);
-    e->shares[0].key_exchange.p = pub;
-    e->shares[0].key_exchange.len = pub_len;
-    e->num_shares = 1;
     if (cfg->num_srtp_profiles) {
         e->present |= D13_HAS_USE_SRTP;
         for (size_t i = 0; i < cfg->num_srtp_profiles; i++) e->srtp_profiles[i] = cfg->srtp_profiles[i];
@@ -67,7 +87,7 @@ int d13_client_start(dtls13_conn *c)
     c->kex = d13_kex_generate(c->cfg->groups[0]);
     if (!c->kex) return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key generation failed");
     c->offered_key_share_group = c->cfg->groups[0];
-    return send_client_hello(c);
+    return d13_client_send_hello(c);
 }
 
 /* Checks what ServerHello and HelloRetryRequest have in common. */
@@ -78,7 +98,8 @@ static int check_server_hello_common(dtls13_conn *c, const d13_server_hello *sh)
     if (!(sh->ext.present & D13_HAS_SUPPORTED_VERSIONS))
         return d13_fail(c, DTLS13_ALERT_PROTOCOL_VERSION, "server does not support DTLS 1.3");
     uint16_t v = sh->ext.selected_version;
-    if (v != DTLS13_VERSION_DTLS13 && !(c->cfg->accept_draft43 && v == DTLS13_VERSION_DTLS13_DRAFT43))
+    if (!d13_config_allows_dtls13(c->cfg) ||
+        (v != DTLS13_VERSION_DTLS13 && !(c->cfg->accept_draft43 && v == DTLS13_VERSION_DTLS13_DRAFT43)))
         return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "server selected a version we did not offer");
     if (sh->legacy_session_id_echo.len != 0)
         return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "legacy_session_id_echo is not empty (RFC 9147 5)");
@@ -125,7 +146,7 @@ static int handle_hello_retry(dtls13_conn *c, const d13_server_hello *hrr, const
     if (d13_transcript_hrr_rewrite(&c->transcript) ||
         d13_transcript_add(&c->transcript, D13_HS_SERVER_HELLO, body, len))
         return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "transcript");
-    return send_client_hello(c);
+    return d13_client_send_hello(c);
 }
 
 static int handle_server_hello(dtls13_conn *c, const uint8_t *body, size_t len)
@@ -137,7 +158,12 @@ static int handle_server_hello(dtls13_conn *c, const uint8_t *body, size_t len)
     if (alert) {
         rc = d13_fail(c, (uint8_t)alert, "malformed ServerHello");
     } else if (sh->is_hrr) {
-        rc = handle_hello_retry(c, sh, body, len);
+        rc = c->v12.hvr_count ? d13_fail(c, DTLS13_ALERT_UNEXPECTED_MESSAGE, "HelloRetryRequest after a HelloVerifyRequest")
+                              : handle_hello_retry(c, sh, body, len);
+    } else if (!(sh->ext.present & D13_HAS_SUPPORTED_VERSIONS)) {
+        rc = d12_client_on_server_hello(c, sh, body, len);
+    } else if (c->v12.hvr_count) {
+        rc = d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "DTLS 1.3 ServerHello after a HelloVerifyRequest");
     } else if (sh->ext.present & ~(uint32_t)(D13_HAS_SUPPORTED_VERSIONS | D13_HAS_KEY_SHARE)) {
         /* pre_shared_key is allowed in a ServerHello, but we never offer a PSK. */
         rc = d13_fail(c, DTLS13_ALERT_UNSUPPORTED_EXTENSION, "ServerHello answers an extension we did not offer");
@@ -176,6 +202,22 @@ static int handle_server_hello(dtls13_conn *c, const uint8_t *body, size_t len)
     return rc;
 }
 
+int d13_client_accept_srtp(dtls13_conn *c, const d13_extensions *e)
+{
+    if (c->cfg->num_srtp_profiles == 0)
+        return d13_fail(c, DTLS13_ALERT_UNSUPPORTED_EXTENSION, "use_srtp that we did not offer");
+    if (e->num_srtp_profiles != 1 ||
+        !d13_list_contains(c->cfg->srtp_profiles, c->cfg->num_srtp_profiles, e->srtp_profiles[0]))
+        return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "server selected an SRTP profile we did not offer");
+    if (e->srtp_mki.len != 0 &&
+        (e->srtp_mki.len != c->cfg->mki_len || memcmp(e->srtp_mki.p, c->cfg->mki, c->cfg->mki_len) != 0))
+        return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "server SRTP MKI differs from ours");
+    c->srtp_profile = e->srtp_profiles[0];
+    memcpy(c->srtp_mki, e->srtp_mki.p, e->srtp_mki.len);
+    c->srtp_mki_len = e->srtp_mki.len;
+    return DTLS13_OK;
+}
+
 static int handle_encrypted_extensions(dtls13_conn *c, const uint8_t *body, size_t len)
 {
     d13_encrypted_extensions *ee = calloc(1, sizeof(*ee));
@@ -190,20 +232,7 @@ static int handle_encrypted_extensions(dtls13_conn *c, const uint8_t *body, size
     } else if (ee->ext.present & ~offered) {
         rc = d13_fail(c, DTLS13_ALERT_UNSUPPORTED_EXTENSION, "EncryptedExtensions answers an extension we did not offer");
     } else if (ee->ext.present & D13_HAS_USE_SRTP) {
-        const d13_extensions *e = &ee->ext;
-        if (c->cfg->num_srtp_profiles == 0)
-            rc = d13_fail(c, DTLS13_ALERT_UNSUPPORTED_EXTENSION, "use_srtp that we did not offer");
-        else if (e->num_srtp_profiles != 1 ||
-                 !d13_list_contains(c->cfg->srtp_profiles, c->cfg->num_srtp_profiles, e->srtp_profiles[0]))
-            rc = d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "server selected an SRTP profile we did not offer");
-        else if (e->srtp_mki.len != 0 &&
-                 (e->srtp_mki.len != c->cfg->mki_len || memcmp(e->srtp_mki.p, c->cfg->mki, c->cfg->mki_len) != 0))
-            rc = d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "server SRTP MKI differs from ours");
-        else {
-            c->srtp_profile = e->srtp_profiles[0];
-            memcpy(c->srtp_mki, e->srtp_mki.p, e->srtp_mki.len);
-            c->srtp_mki_len = e->srtp_mki.len;
-        }
+        rc = d13_client_accept_srtp(c, &ee->ext);
     }
     if (rc == 0 && d13_transcript_add(&c->transcript, D13_HS_ENCRYPTED_EXTENSIONS, body, len))
         rc = d13_fail_internal(c, DTLS13_ERR_CRYPTO, "transcript");
@@ -261,11 +290,14 @@ static int send_client_final_flight(dtls13_conn *c)
 
 int d13_client_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch)
 {
+    if (c->dtls12) return d12_client_handle(c, type, body, len, epoch);
     bool empty = false;
     int rc;
     switch (c->hs) {
     case D13_HS_C_WAIT_SH:
-        if (type != D13_HS_SERVER_HELLO || epoch != 0) break;
+        if (epoch != 0) break;
+        if (type == D12_HS_HELLO_VERIFY_REQUEST) return d12_client_on_hello_verify_request(c, body, len);
+        if (type != D13_HS_SERVER_HELLO) break;
         return handle_server_hello(c, body, len);
     case D13_HS_C_WAIT_EE:
         if (type != D13_HS_ENCRYPTED_EXTENSIONS || epoch != 2) break;

@@ -19,8 +19,13 @@ struct dtls13_config {
     atomic_bool in_use;  /* a connection was created: setters refuse */
     d13_cert *cert;
     d13_algs *algs; /* fetched once; shared read-only by the connections */
-    uint16_t suites[D13_MAX_ALGS];
+    uint16_t suites[D13_MAX_ALGS];   /* DTLS 1.3 suites */
     size_t num_suites;
+    uint16_t suites12[D13_MAX_ALGS]; /* DTLS 1.2 suites (ECDHE AEAD) */
+    size_t num_suites12;
+    uint16_t min_version; /* DTLS13_VERSION_DTLS12 or _DTLS13 (numerically >= max_version) */
+    uint16_t max_version;
+    bool require_ems;     /* DTLS 1.2: refuse peers without extended_master_secret */
     uint16_t groups[D13_MAX_ALGS];
     size_t num_groups;
     uint16_t sig_schemes[D13_MAX_ALGS];
@@ -46,6 +51,11 @@ struct dtls13_config {
 void d13_config_retain(struct dtls13_config *cfg);
 /** Drops a reference; frees on the last one. */
 void d13_config_release(struct dtls13_config *cfg);
+
+/** Whether the configuration may negotiate DTLS 1.3 (in range, with suites). */
+bool d13_config_allows_dtls13(const struct dtls13_config *cfg);
+/** Whether the configuration may negotiate DTLS 1.2 (in range, with suites). */
+bool d13_config_allows_dtls12(const struct dtls13_config *cfg);
 
 /** Whether list[0..n) contains v. */
 bool d13_list_contains(const uint16_t *list, size_t n, uint16_t v);

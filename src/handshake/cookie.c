@@ -69,8 +69,13 @@ static const uint8_t *secret_for(const d13_cookie_secrets *s, uint64_t timestamp
     return NULL;
 }
 
-static bool suite_known(uint16_t suite)
+/* A DTLS 1.3 suite, or with D13_COOKIE_FLAG_DTLS12 a DTLS 1.2 one. */
+static bool suite_known(uint16_t suite, uint8_t flags)
 {
+    if (flags & D13_COOKIE_FLAG_DTLS12) {
+        d13_aead_alg alg;
+        return (suite >> 8) != 0x13 && d13_suite_aead(suite, &alg) == 0;
+    }
     return suite == DTLS13_TLS_AES_128_GCM_SHA256 || suite == DTLS13_TLS_AES_256_GCM_SHA384 ||
            suite == DTLS13_TLS_CHACHA20_POLY1305_SHA256;
 }
@@ -95,7 +100,7 @@ int d13_cookie_encode(const d13_cookie_secrets *s, const d13_cookie_params *p, c
                       size_t addr_len, uint8_t *out, size_t cap, size_t *out_len)
 {
     if (!s || !p || !out || !out_len || (!addr && addr_len) || addr_len > COOKIE_MAX_ADDR ||
-        !suite_known(p->suite) || p->hash_len != d13_hash_len(d13_suite_hash(p->suite)))
+        !suite_known(p->suite, p->flags) || p->hash_len != d13_hash_len(d13_suite_hash(p->suite)))
         return DTLS13_ERR_INVALID_ARG;
     const uint8_t *secret = secret_for(s, p->timestamp_ms);
     if (!secret || secret != s->current) return DTLS13_ERR_INVALID_ARG;
@@ -129,8 +134,8 @@ d13_cookie_status d13_cookie_verify(const d13_cookie_secrets *s, const uint8_t *
     d13_read_u64(&r, &p->timestamp_ms);
     d13_read_u16(&r, &p->suite);
     d13_read_u16(&r, &p->group);
-    if (d13_reader_failed(&r) || format != D13_COOKIE_FORMAT || !suite_known(p->suite) ||
-        (p->flags & ~(D13_COOKIE_FLAG_KEY_SHARE | D13_COOKIE_FLAG_DRAFT43)))
+    if (d13_reader_failed(&r) || format != D13_COOKIE_FORMAT || !suite_known(p->suite, p->flags) ||
+        (p->flags & ~(D13_COOKIE_FLAG_KEY_SHARE | D13_COOKIE_FLAG_DRAFT43 | D13_COOKIE_FLAG_DTLS12)))
         return D13_COOKIE_MALFORMED;
     p->hash_len = d13_hash_len(d13_suite_hash(p->suite));
     if (len != D13_COOKIE_FIXED_LEN + p->hash_len + D13_COOKIE_MAC_LEN) return D13_COOKIE_MALFORMED;

@@ -35,6 +35,7 @@
 enum {
     D13_COOKIE_FLAG_KEY_SHARE = 1u << 0, /* the HelloRetryRequest carried key_share */
     D13_COOKIE_FLAG_DRAFT43 = 1u << 1,   /* the HRR selected version 0x7f2b (else 0xfefc) */
+    D13_COOKIE_FLAG_DTLS12 = 1u << 2,    /* a HelloVerifyRequest cookie (RFC 6347 4.2.1); suite is a DTLS 1.2 one */
 };
 
 /** What a cookie carries. */

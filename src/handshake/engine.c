@@ -15,12 +15,13 @@ void d13_emit(dtls13_conn *c, dtls13_event_type type, uint8_t alert, bool fatal,
 /* Highest epoch the peer can read now. */
 static uint64_t alert_epoch(const dtls13_conn *c)
 {
+    if (c->dtls12) return c->v12.write_epoch1 ? 1 : 0;
     if (c->hs == D13_HS_DONE && c->write_app.installed) return c->write_app.epoch;
     if (c->write_hs.installed) return c->write_hs.epoch;
     return 0;
 }
 
-static void send_alert(dtls13_conn *c, uint8_t level, uint8_t description)
+void d13_send_alert(dtls13_conn *c, uint8_t level, uint8_t description)
 {
     uint8_t body[2];
     d13_writer w;
@@ -34,7 +35,7 @@ static void send_alert(dtls13_conn *c, uint8_t level, uint8_t description)
 int d13_fail(dtls13_conn *c, uint8_t alert, const char *reason)
 {
     if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
-    send_alert(c, 2, alert);
+    d13_send_alert(c, 2, alert);
     c->alert = alert;
     c->failure_reason = reason;
     c->hs = D13_HS_FAILED;
@@ -134,7 +135,7 @@ void d13_handshake_complete(dtls13_conn *c)
 
 void d13_arm_ack_timer(dtls13_conn *c)
 {
-    if (c->ack_deadline) return;
+    if (c->ack_deadline || c->dtls12) return; /* DTLS 1.2 has no ACKs */
     c->ack_deadline = c->now_ms + c->timeout_ms / 4;
 }
 
@@ -153,7 +154,7 @@ void d13_note_rx_record(dtls13_conn *c, uint64_t epoch, uint64_t seq)
 int d13_send_ack(dtls13_conn *c)
 {
     c->ack_deadline = 0;
-    if (c->num_rx_records == 0) return DTLS13_OK;
+    if (c->num_rx_records == 0 || c->dtls12) return DTLS13_OK;
     uint64_t epoch = c->write_app.installed && c->hs == D13_HS_DONE ? c->write_app.epoch
                      : c->write_hs.installed                       ? c->write_hs.epoch
                                                                    : 0;

@@ -31,6 +31,19 @@ typedef enum d13_hs_state {
     D13_HS_S_WAIT_CERT,
     D13_HS_S_WAIT_CV,
     D13_HS_S_WAIT_FINISHED,
+    /* DTLS 1.2 client (RFC 6347, RFC 5246 7.3), after its ServerHello */
+    D12_HS_C_WAIT_CERT,
+    D12_HS_C_WAIT_SKE,
+    D12_HS_C_WAIT_CR_SHD,
+    D12_HS_C_WAIT_SHD,
+    D12_HS_C_WAIT_CCS,
+    D12_HS_C_WAIT_FINISHED,
+    /* DTLS 1.2 server, after its ServerHello flight */
+    D12_HS_S_WAIT_CERT,
+    D12_HS_S_WAIT_CKE,
+    D12_HS_S_WAIT_CV,
+    D12_HS_S_WAIT_CCS,
+    D12_HS_S_WAIT_FINISHED,
     /* both */
     D13_HS_DONE,
     D13_HS_FAILED,
@@ -48,6 +61,7 @@ typedef enum d13_hs_state {
 
 /** One outgoing handshake message of the current flight. */
 typedef struct d13_out_msg {
+    bool is_ccs;       /* DTLS 1.2 ChangeCipherSpec: one record, no handshake header or message_seq */
     uint8_t msg_type;
     uint16_t message_seq;
     uint64_t epoch;    /* 0 plaintext, 2 handshake keys, 3+ application keys */
@@ -87,6 +101,34 @@ typedef struct d13_flight {
     size_t next_msg;   /* first-transmission cursor: message index ... */
     uint32_t next_off; /* ... and offset not yet sent (amplification limit, burst limit) */
 } d13_flight;
+
+/** DTLS 1.2 handshake_messages (RFC 5246 7.4.9, RFC 6347 4.2.6): every
+ *  message with its 12-byte DTLS header as if sent in one fragment, for
+ *  the Finished hashes, the extended master secret and CertificateVerify.
+ *  Freed when the handshake ends. */
+typedef struct d12_hslog {
+    uint8_t *buf;
+    size_t len, cap;
+} d12_hslog;
+
+/** What a DTLS 1.2 connection keeps beyond the shared fields. */
+typedef struct d12_state {
+    d12_hslog log;
+    d13_hash_alg prf_hash;
+    uint8_t master[48];
+    uint8_t pms[D13_MAX_KEY_LEN * 3]; /* client: from ServerKeyExchange until its flight */
+    size_t pms_len;
+    bool ems;          /* extended_master_secret negotiated (RFC 7627) */
+    bool secure_reneg; /* renegotiation_info exchanged (RFC 5746) */
+    bool read_epoch1;  /* the peer's ChangeCipherSpec arrived: its epoch 1 is read */
+    bool write_epoch1; /* ours was sent: alerts and data go in epoch 1 */
+    uint8_t own_verify_data[12]; /* server: to resend its final flight */
+    uint16_t own_finished_seq;
+    uint8_t hvr_cookie[255]; /* client: cookie of the HelloVerifyRequest */
+    size_t hvr_cookie_len;
+    unsigned hvr_count;
+    uint64_t last_final_resend_ms;
+} d12_state;
 
 /** FIFO of received application data records. */
 typedef struct d13_read_queue {
@@ -172,6 +214,12 @@ struct dtls13_conn {
     size_t num_rx_records;
     uint64_t last_old_retransmit_ms; /* rate limit for answering retransmissions */
 
+    /* DTLS 1.2 (RFC 6347): set once the ServerHello (client) or the
+     * ClientHello (server) chose it; the 1.2 machine then runs the
+     * connection (handshake/engine12.h). */
+    bool dtls12;
+    d12_state v12;
+
     d13_read_queue rq;
     uint8_t *dgram; /* outgoing datagram being assembled (mtu bytes) */
     size_t dgram_len;
@@ -182,6 +230,8 @@ struct dtls13_conn {
 void d13_emit(dtls13_conn *c, dtls13_event_type type, uint8_t alert, bool fatal, const char *reason);
 /** Fails the handshake/connection: sends a fatal alert, records the reason. Returns DTLS13_ERR_HANDSHAKE_FAILED. */
 int d13_fail(dtls13_conn *c, uint8_t alert, const char *reason);
+/** Sends one alert record (level 1 warning, 2 fatal) in the epoch the peer reads now. */
+void d13_send_alert(dtls13_conn *c, uint8_t level, uint8_t description);
 /** Fails on an internal error (alert internal_error). */
 int d13_fail_internal(dtls13_conn *c, int err, const char *reason);
 /** Formats a diagnostic line for the log callback (never with secrets). */
@@ -217,13 +267,22 @@ d13_writer d13_flight_body_writer(d13_flight *f);
 /** Records the body just written (len bytes) as message type in epoch,
  *  assigns its message_seq and adds it to the transcript when add_to_transcript. */
 int d13_flight_add(dtls13_conn *c, d13_flight *f, uint8_t msg_type, size_t len, uint64_t epoch, bool add_to_transcript);
+/** Appends a DTLS 1.2 ChangeCipherSpec (sent in epoch) to the flight. */
+int d13_flight_add_ccs(dtls13_conn *c, d13_flight *f, uint64_t epoch);
 /** Sends the flight (first transmission, within the burst and
  *  anti-amplification limits) and arms its timer. */
 int d13_flight_send(dtls13_conn *c, d13_flight *f, bool needs_ack);
 /** Continues the first transmission where a limit stopped it. */
 int d13_flight_pump(dtls13_conn *c, d13_flight *f);
-/** Retransmits the unacknowledged part of the flight (timer expiry). */
+/** Retransmits the unacknowledged part of the flight (timer expiry); counts
+ *  towards D13_MAX_RETRANSMITS. */
 int d13_flight_retransmit(dtls13_conn *c, d13_flight *f);
+/** Resends the unacknowledged part of the flight in answer to the peer's
+ *  retransmission. It does not count towards D13_MAX_RETRANSMITS: the peer
+ *  is alive, and its own retransmission limit bounds these answers (a
+ *  server held back by the anti-amplification limit would otherwise give up
+ *  while the client still retries). */
+int d13_flight_answer_retransmission(dtls13_conn *c, d13_flight *f);
 /** Processes an ACK; returns true when it completed the flight (which is then cleared).
  *  A partial ACK that shows a record lost (one sent no later than the newest
  *  record it acknowledges is missing) resends the unacknowledged records at
@@ -244,6 +303,10 @@ void d13_set_timeout_from_rtt(dtls13_conn *c, uint64_t rtt_ms);
 /* ---- client.c / server.c ---- */
 /** Client: builds and sends the ClientHello. */
 int d13_client_start(dtls13_conn *c);
+/** Client: (re)builds the ClientHello into a new flight and sends it:
+ *  DTLS 1.3 and/or 1.2 as the configured range allows, with the cookie of
+ *  a HelloRetryRequest (1.3) or HelloVerifyRequest (1.2) when there was one. */
+int d13_client_send_hello(dtls13_conn *c);
 /** Client: processes one complete handshake message. */
 int d13_client_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch);
 /** Server: primes a fresh connection created by the stateless listener
@@ -255,6 +318,12 @@ int d13_client_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t 
  *  group whose key share the second ClientHello must carry. */
 int d13_server_prime_after_hrr(dtls13_conn *c, uint16_t suite, uint16_t group, const uint8_t *ch1_hash,
                                size_t hash_len, const uint8_t *hrr_body, size_t hrr_len, uint64_t epoch0_seq);
+/** Client: takes the server's use_srtp answer (EncryptedExtensions in
+ *  1.3, ServerHello in 1.2): one profile we offered, our MKI or none. */
+int d13_client_accept_srtp(dtls13_conn *c, const d13_extensions *e);
+/** Server: picks our first SRTP profile the client offers (none when it
+ *  did not send use_srtp) and echoes its MKI (RFC 5764 4.1.1). */
+void d13_server_choose_srtp(dtls13_conn *c, const d13_extensions *e);
 /** Server: processes one complete handshake message. */
 int d13_server_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch);
 
@@ -271,6 +340,12 @@ int d13_auth_recv_certificate(dtls13_conn *c, const uint8_t *body, size_t len, b
 int d13_auth_recv_certificate_verify(dtls13_conn *c, const uint8_t *body, size_t len);
 /** Processes the peer's Finished. */
 int d13_auth_recv_finished(dtls13_conn *c, const uint8_t *body, size_t len);
+/** Takes the peer's end-entity certificate (DER): checks the expected
+ *  fingerprint, extracts the public key, keeps a copy (DTLS 1.2 and 1.3). */
+int d13_auth_accept_peer_certificate(dtls13_conn *c, const uint8_t *der, size_t len);
+/** Runs the application's verify callback on the peer certificate (after
+ *  its key proved possession); fails with bad_certificate when it refuses. */
+int d13_auth_run_verify_callback(dtls13_conn *c);
 /** Picks our signature scheme from the peer's list; 0 when none fits. */
 uint16_t d13_auth_choose_scheme(const dtls13_conn *c, const uint16_t *peer, size_t n);
 

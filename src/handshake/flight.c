@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "handshake/engine.h"
+#include "handshake/engine12.h"
+#include "record/record12.h"
 
 int d13_flush_datagram(dtls13_conn *c)
 {
@@ -26,16 +28,21 @@ static d13_epoch_keys *write_keys(dtls13_conn *c, uint64_t epoch)
     return NULL;
 }
 
-static size_t record_overhead(uint64_t epoch)
+static size_t record_overhead(dtls13_conn *c, uint64_t epoch)
 {
-    return epoch == 0 ? D13_PLAINTEXT_HEADER_LEN : D13_RECORD_OVERHEAD;
+    if (epoch == 0) return D13_PLAINTEXT_HEADER_LEN;
+    if (c->dtls12) {
+        const d13_epoch_keys *k = write_keys(c, epoch);
+        return k ? d12_record_overhead(k) : D12_RECORD_HEADER_LEN + D12_EXPLICIT_NONCE_LEN + D13_AEAD_TAG_LEN;
+    }
+    return D13_RECORD_OVERHEAD;
 }
 
 int d13_append_record(dtls13_conn *c, uint64_t epoch, uint8_t content_type, const uint8_t *data,
                       size_t len, uint64_t *seq_out)
 {
     size_t mtu = c->cfg->mtu;
-    size_t need = len + record_overhead(epoch);
+    size_t need = len + record_overhead(c, epoch);
     if (need > mtu) return DTLS13_ERR_INVALID_ARG;
     if (c->dgram_len + need > mtu) d13_flush_datagram(c);
     d13_writer w;
@@ -49,7 +56,8 @@ int d13_append_record(dtls13_conn *c, uint64_t epoch, uint8_t content_type, cons
         d13_epoch_keys *k = write_keys(c, epoch);
         if (!k) return DTLS13_ERR_BAD_STATE;
         seq = k->next_seq;
-        int rc = d13_record_seal(k, content_type, data, len, 0, &w);
+        int rc = k->dtls12 ? d12_record_seal(k, content_type, data, len, &w)
+                           : d13_record_seal(k, content_type, data, len, 0, &w);
         if (rc) return rc;
     }
     c->dgram_len += d13_writer_len(&w);
@@ -109,13 +117,27 @@ int d13_flight_add(dtls13_conn *c, d13_flight *f, uint8_t msg_type, size_t len, 
     if (!f->buf || !f->recs || f->num_msgs >= D13_FLIGHT_MAX_MSGS || f->buf_len + len > D13_FLIGHT_BUF)
         return DTLS13_ERR_BUFFER_TOO_SMALL;
     d13_out_msg *m = &f->msgs[f->num_msgs++];
+    m->is_ccs = false;
     m->msg_type = msg_type;
     m->message_seq = c->next_send_seq++;
     m->epoch = epoch;
     m->body_off = f->buf_len;
     m->body_len = len;
     f->buf_len += len;
-    if (add_to_transcript) return d13_transcript_add(&c->transcript, msg_type, f->buf + m->body_off, len);
+    if (!add_to_transcript) return DTLS13_OK;
+    if (c->dtls12) return d12_hslog_add(c, msg_type, m->message_seq, f->buf + m->body_off, len);
+    return d13_transcript_add(&c->transcript, msg_type, f->buf + m->body_off, len);
+}
+
+int d13_flight_add_ccs(dtls13_conn *c, d13_flight *f, uint64_t epoch)
+{
+    (void)c;
+    if (!f->buf || !f->recs || f->num_msgs >= D13_FLIGHT_MAX_MSGS) return DTLS13_ERR_BUFFER_TOO_SMALL;
+    d13_out_msg *m = &f->msgs[f->num_msgs++];
+    memset(m, 0, sizeof(*m));
+    m->is_ccs = true;
+    m->epoch = epoch;
+    m->body_off = f->buf_len;
     return DTLS13_OK;
 }
 
@@ -149,6 +171,38 @@ static d13_sent_record *new_record_slot(d13_flight *f)
     return NULL;
 }
 
+/* Tracks a record just sent for message i. */
+static void track_record(dtls13_conn *c, d13_flight *f, size_t i, uint64_t epoch, uint64_t seq, uint32_t off,
+                         uint32_t len)
+{
+    d13_sent_record *r = new_record_slot(f);
+    if (r == NULL) return;
+    r->epoch = epoch;
+    r->seq = seq;
+    r->msg_index = (uint8_t)i;
+    r->frag_off = off;
+    r->frag_len = len;
+    r->acked = false;
+    r->superseded = false;
+    r->sent_ms = c->now_ms;
+}
+
+/* A DTLS 1.2 ChangeCipherSpec: one record whose body is the byte 1. */
+static int send_ccs(dtls13_conn *c, d13_flight *f, size_t i, size_t mtu, uint32_t *reached)
+{
+    static const uint8_t ccs[1] = {1};
+    *reached = 0;
+    if (c->burst_records >= D13_MAX_RECORDS_PER_TRANSMISSION) return DTLS13_OK;
+    uint64_t epoch = f->msgs[i].epoch;
+    if (c->dgram_len + sizeof(ccs) + record_overhead(c, epoch) > mtu) d13_flush_datagram(c);
+    uint64_t seq = 0;
+    int rc = d13_append_record(c, epoch, D13_CT_CHANGE_CIPHER_SPEC, ccs, sizeof(ccs), &seq);
+    if (rc) return rc;
+    c->burst_records++;
+    track_record(c, f, i, epoch, seq, 0, 0);
+    return DTLS13_OK;
+}
+
 /* Sends records for bytes [off, end) of message i. Stops early (returning
  * the offset reached in *reached) when the burst or amplification limit
  * is hit. */
@@ -156,7 +210,8 @@ static int send_message_range(dtls13_conn *c, d13_flight *f, size_t i, uint32_t 
 {
     const d13_out_msg *m = &f->msgs[i];
     size_t mtu = effective_mtu(c, f);
-    size_t overhead = record_overhead(m->epoch) + D13_HS_HEADER_LEN;
+    if (m->is_ccs) return send_ccs(c, f, i, mtu, reached);
+    size_t overhead = record_overhead(c, m->epoch) + D13_HS_HEADER_LEN;
     int rc = DTLS13_OK;
     do {
         if (c->burst_records >= D13_MAX_RECORDS_PER_TRANSMISSION) break;
@@ -178,21 +233,11 @@ static int send_message_range(dtls13_conn *c, d13_flight *f, size_t i, uint32_t 
         d13_write_bytes(&w, f->buf + m->body_off + off, frag_len);
         if (d13_writer_failed(&w)) return DTLS13_ERR_BUFFER_TOO_SMALL;
         uint64_t seq = 0;
-        if (c->dgram_len + d13_writer_len(&w) + record_overhead(m->epoch) > mtu) d13_flush_datagram(c);
+        if (c->dgram_len + d13_writer_len(&w) + record_overhead(c, m->epoch) > mtu) d13_flush_datagram(c);
         rc = d13_append_record(c, m->epoch, D13_CT_HANDSHAKE, scratch, d13_writer_len(&w), &seq);
         if (rc) break;
         c->burst_records++;
-        d13_sent_record *r = new_record_slot(f);
-        if (r != NULL) {
-            r->epoch = m->epoch;
-            r->seq = seq;
-            r->msg_index = (uint8_t)i;
-            r->frag_off = off;
-            r->frag_len = frag_len;
-            r->acked = false;
-            r->superseded = false;
-            r->sent_ms = c->now_ms;
-        }
+        track_record(c, f, i, m->epoch, seq, off, frag_len);
         off += frag_len;
     } while (off < end);
     *reached = off;
@@ -206,10 +251,13 @@ int d13_flight_pump(dtls13_conn *c, d13_flight *f)
     while (f->next_msg < f->num_msgs) {
         uint32_t len = (uint32_t)f->msgs[f->next_msg].body_len;
         uint32_t reached = f->next_off;
+        unsigned records_before = c->burst_records;
         int rc = send_message_range(c, f, f->next_msg, f->next_off, len, &reached);
         if (rc) return rc;
         f->next_off = reached;
-        if (reached < len || (len == 0 && c->burst_records >= D13_MAX_RECORDS_PER_TRANSMISSION)) break;
+        /* An empty message (ServerHelloDone, ChangeCipherSpec) is sent when
+         * it produced a record. */
+        if (reached < len || (len == 0 && c->burst_records == records_before)) break;
         f->next_msg++;
         f->next_off = 0;
     }
@@ -307,6 +355,13 @@ int d13_flight_retransmit(dtls13_conn *c, d13_flight *f)
 {
     if (!f->active) return DTLS13_OK;
     f->retransmits++; /* before sending: the MTU backoff counts this one */
+    c->stats.retransmissions++;
+    return resend_unacked(c, f);
+}
+
+int d13_flight_answer_retransmission(dtls13_conn *c, d13_flight *f)
+{
+    if (!f->active) return DTLS13_OK;
     c->stats.retransmissions++;
     return resend_unacked(c, f);
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "dtls13/constants.h"
+#include "handshake/engine12.h"
+#include "record/record12.h"
 
 static void count_drop(dtls13_conn *c, d13_drop_reason reason)
 {
@@ -77,6 +79,10 @@ void d13_read_queue_free(dtls13_conn *c)
  * 7). Rate-limited to one answer per quarter timeout. */
 static void on_old_message(dtls13_conn *c)
 {
+    if (c->dtls12) {
+        d12_on_old_message(c);
+        return;
+    }
     /* A client whose final flight is unacknowledged sees the server repeat
      * its flight: our final flight was lost, so it is resent below. In every
      * other finished state, acknowledge once the whole datagram is read, so
@@ -87,7 +93,7 @@ static void on_old_message(dtls13_conn *c)
     }
     if (c->last_old_retransmit_ms && c->now_ms - c->last_old_retransmit_ms < c->timeout_ms / 4 + 1) return;
     c->last_old_retransmit_ms = c->now_ms;
-    if (c->flight.active) d13_flight_retransmit(c, &c->flight);
+    if (c->flight.active) d13_flight_answer_retransmission(c, &c->flight);
 }
 
 /* Messages after the handshake (RFC 8446 4.6, RFC 9147 5.8.4, 8). */
@@ -114,7 +120,9 @@ static int handle_post_handshake(dtls13_conn *c, uint8_t type, const uint8_t *bo
 
 static int dispatch_message(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch)
 {
-    if (c->hs == D13_HS_DONE) return handle_post_handshake(c, type, body, len, epoch);
+    if (c->hs == D13_HS_DONE)
+        return c->dtls12 ? d12_handle_post_handshake(c, type, body, len, epoch)
+                         : handle_post_handshake(c, type, body, len, epoch);
     if (c->role == DTLS13_ROLE_CLIENT) return d13_client_handle(c, type, body, len, epoch);
     return d13_server_handle(c, type, body, len, epoch);
 }
@@ -194,6 +202,13 @@ static int handle_alert(dtls13_conn *c, const uint8_t *p, size_t len)
         d13_emit(c, DTLS13_EVENT_ALERT_RECEIVED, a.description, false, NULL);
         return DTLS13_OK;
     }
+    if (c->dtls12 && a.level == 1) {
+        /* DTLS 1.2 (RFC 5246 7.2): a warning leaves the association up. */
+        d13_logf(c, DTLS13_LOG_INFO, "peer sent warning alert %s (%u)",
+                 dtls13_alert_name(a.description) ? dtls13_alert_name(a.description) : "unknown", a.description);
+        d13_emit(c, DTLS13_EVENT_ALERT_RECEIVED, a.description, false, NULL);
+        return DTLS13_OK;
+    }
     /* TLS 1.3: every other alert is fatal whatever its level. */
     d13_logf(c, DTLS13_LOG_WARN, "peer sent fatal alert %s (%u)",
              dtls13_alert_name(a.description) ? dtls13_alert_name(a.description) : "unknown", a.description);
@@ -224,10 +239,14 @@ static int handle_application_data(dtls13_conn *c, const uint8_t *p, size_t len,
 {
     /* Only under application keys and only once the handshake is complete:
      * data that overtakes the peer's Finished is dropped, never delivered early. */
-    if (epoch < 3 || c->hs != D13_HS_DONE || c->state != DTLS13_STATE_CONNECTED) {
+    bool app_epoch = c->dtls12 ? epoch == 1 : epoch >= 3;
+    if (!app_epoch || c->hs != D13_HS_DONE || c->state != DTLS13_STATE_CONNECTED) {
         c->stats.dropped_unexpected++;
         return DTLS13_OK;
     }
+    /* DTLS 1.2 server: data from the client shows that it has our Finished,
+     * so our final flight will not be needed again. */
+    if (c->dtls12 && c->role == DTLS13_ROLE_SERVER && c->flight.active) d13_flight_clear(&c->flight);
     if (!d13_read_queue_push(c, p, len)) {
         c->stats.dropped_unexpected++;
         return DTLS13_OK;
@@ -242,14 +261,53 @@ static int handle_record(dtls13_conn *c, uint8_t type, const uint8_t *p, size_t 
     switch (type) {
     case D13_CT_HANDSHAKE: return handle_handshake_record(c, p, len, epoch, seq);
     case D13_CT_ALERT: return handle_alert(c, p, len);
+    case D13_CT_CHANGE_CIPHER_SPEC:
+        if (!c->dtls12) break;
+        return d12_handle_ccs(c, p, len, epoch);
     case D13_CT_ACK:
-        if (epoch == 0) break; /* ACKs are never sent in plaintext */
+        if (epoch == 0 || c->dtls12) break; /* ACKs are never sent in plaintext, nor in DTLS 1.2 */
         return handle_ack(c, p, len);
     case D13_CT_APPLICATION_DATA: return handle_application_data(c, p, len, epoch);
     default: break;
     }
     c->stats.dropped_unexpected++;
     return DTLS13_OK;
+}
+
+/* One record of a DTLS 1.2 association: epoch 0 in plaintext, epoch 1
+ * under the keys the ChangeCipherSpec switched to. */
+static int handle_record12(dtls13_conn *c, const d13_record_view *rec, uint8_t *plain, size_t cap, size_t *plain_used)
+{
+    if (rec->is_ciphertext) {
+        count_drop(c, D13_DROP_BAD_HEADER); /* a DTLS 1.3 unified header */
+        return DTLS13_OK;
+    }
+    if (rec->epoch16 == 0) {
+        /* Once the peer protects its records, a plaintext alert or data can
+         * only be forged: dropped. Handshake records stay readable, as
+         * retransmissions of the peer's flight. */
+        if (c->v12.read_epoch1 && rec->content_type != D13_CT_HANDSHAKE && rec->content_type != D13_CT_CHANGE_CIPHER_SPEC) {
+            c->stats.dropped_unexpected++;
+            return DTLS13_OK;
+        }
+        if (rec->content_type == D13_CT_APPLICATION_DATA) {
+            c->stats.dropped_unexpected++;
+            return DTLS13_OK;
+        }
+        return handle_record(c, rec->content_type, rec->payload, rec->payload_len, 0, rec->seq48);
+    }
+    if (!c->read_app.installed || rec->epoch16 != c->read_app.epoch) {
+        count_drop(c, D13_DROP_UNKNOWN_EPOCH);
+        return DTLS13_OK;
+    }
+    size_t plen = 0;
+    if (rec->payload_len > *plain_used) *plain_used = rec->payload_len < cap ? rec->payload_len : cap;
+    d13_drop_reason why = d12_record_open(&c->read_app, rec, plain, cap, &plen);
+    if (why != D13_DROP_NONE) {
+        count_drop(c, why);
+        return DTLS13_OK;
+    }
+    return handle_record(c, rec->content_type, plain, plen, rec->epoch16, rec->seq48);
 }
 
 int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t len)
@@ -270,7 +328,9 @@ int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t l
             break; /* the record boundary is lost: drop the rest */
         }
         int rc;
-        if (!rec.is_ciphertext) {
+        if (c->dtls12) {
+            rc = handle_record12(c, &rec, plain, sizeof(plain), &plain_used);
+        } else if (!rec.is_ciphertext) {
             if (rec.epoch16 != 0) {
                 count_drop(c, D13_DROP_UNKNOWN_EPOCH);
                 continue;

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "dtls13/constants.h"
-#include "handshake/engine.h"
+#include "handshake/engine12.h"
 
 /* Negotiation result for one ClientHello. */
 typedef struct server_choice {
@@ -69,7 +69,7 @@ static int negotiate(dtls13_conn *c, const d13_client_hello *ch, server_choice *
     return DTLS13_OK;
 }
 
-static void choose_srtp(dtls13_conn *c, const d13_extensions *e)
+void d13_server_choose_srtp(dtls13_conn *c, const d13_extensions *e)
 {
     if (!(e->present & D13_HAS_USE_SRTP)) return;
     for (size_t i = 0; i < c->cfg->num_srtp_profiles; i++) {
@@ -141,7 +141,7 @@ static int send_server_flight(dtls13_conn *c, const d13_client_hello *ch, const 
     c->group = sc->group;
     c->own_sig_scheme = sc->sig_scheme;
     memcpy(c->client_random, ch->random, 32);
-    choose_srtp(c, &ch->ext);
+    d13_server_choose_srtp(c, &ch->ext);
 
     d13_server_hello *sh = calloc(1, sizeof(*sh));
     if (!sh) return d13_fail_internal(c, DTLS13_ERR_NO_MEMORY, "out of memory");
@@ -218,6 +218,11 @@ static int handle_client_hello(dtls13_conn *c, const uint8_t *body, size_t len)
     int rc = DTLS13_OK;
     int alert = d13_client_hello_decode(body, len, ch);
     if (alert) rc = d13_fail(c, (uint8_t)alert, "malformed ClientHello");
+    if (rc == 0 && !c->hello_retry && d12_server_takes(c, ch)) {
+        rc = d12_server_on_client_hello(c, ch, body, len);
+        free(ch);
+        return rc;
+    }
     if (rc == 0) rc = negotiate(c, ch, &sc);
     if (rc == 0 && c->hello_retry) {
         /* The second ClientHello must follow the HelloRetryRequest. */
@@ -249,6 +254,7 @@ static int handle_client_hello(dtls13_conn *c, const uint8_t *body, size_t len)
 
 int d13_server_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch)
 {
+    if (c->dtls12) return d12_server_handle(c, type, body, len, epoch);
     bool empty = false;
     int rc;
     switch (c->hs) {

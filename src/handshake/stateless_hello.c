@@ -5,6 +5,8 @@
 
 #include "crypto/crypto.h"
 #include "dtls13/constants.h"
+#include "handshake/engine12.h"
+#include "wire/messages12.h"
 
 static bool choose_version(const dtls13_config *cfg, const d13_extensions *e, uint16_t *out)
 {
@@ -29,11 +31,66 @@ static bool have_signature_scheme(const dtls13_config *cfg, const d13_extensions
     return false;
 }
 
+static bool offers_dtls13(const dtls13_config *cfg, const d13_extensions *e)
+{
+    uint16_t v = 0;
+    return (e->present & D13_HAS_SUPPORTED_VERSIONS) && choose_version(cfg, e, &v);
+}
+
+bool d13_stateless_takes_dtls12(const dtls13_config *cfg, const d13_client_hello *ch)
+{
+    if (!d13_config_allows_dtls12(cfg)) return false;
+    bool offers12 = (ch->ext.present & D13_HAS_SUPPORTED_VERSIONS)
+                        ? d13_list_contains(ch->ext.versions, ch->ext.num_versions, DTLS13_VERSION_DTLS12)
+                        : ch->legacy_version == DTLS13_VERSION_DTLS12;
+    return offers12 && !(d13_config_allows_dtls13(cfg) && offers_dtls13(cfg, &ch->ext));
+}
+
+bool d13_stateless_hvr_encode(d13_writer *w, const uint8_t *cookie, size_t cookie_len)
+{
+    if (cookie_len > D12_MAX_COOKIE) return false;
+    d12_hello_verify_request m = {0xfeffu, {cookie, cookie_len}};
+    return d12_hello_verify_request_encode(w, &m);
+}
+
+/* A DTLS 1.2 ClientHello the server would take: a suite whose
+ * authentication fits our key, with a signature scheme in common, and a
+ * group (RFC 8422: any of ours when the client names none). The engine
+ * makes the same choices (handshake/server12.c). */
+static bool negotiate12(const dtls13_config *cfg, const d13_client_hello *ch, d13_stateless_choice *out)
+{
+    const d13_extensions *e = &ch->ext;
+    const d13_pkey *key = d13_cert_key(cfg->cert);
+    bool rsa_key = d13_pkey_supports_scheme(key, DTLS13_SIG_RSA_PSS_RSAE_SHA256);
+    if (!(e->present & D13_HAS_SIGNATURE_ALGORITHMS) || memchr(ch->compression_methods.p, 0, ch->compression_methods.len) == NULL)
+        return false;
+    if (!have_signature_scheme(cfg, e) &&
+        !(rsa_key && d13_list_contains(e->sig_algs, e->num_sig_algs, DTLS13_SIG_RSA_PKCS1_SHA256)))
+        return false;
+    if (cfg->require_ems && !(e->present & D13_HAS_EXTENDED_MASTER_SECRET)) return false;
+    for (size_t i = 0; i < cfg->num_suites12 && !out->suite; i++) {
+        uint16_t s = cfg->suites12[i];
+        if (d12_suite_uses_rsa(s) == rsa_key && d13_list_contains(ch->cipher_suites, ch->num_cipher_suites, s)) out->suite = s;
+    }
+    if (!out->suite) return false;
+    out->version = DTLS13_VERSION_DTLS12;
+    if (!(e->present & D13_HAS_SUPPORTED_GROUPS)) {
+        out->group = cfg->groups[0];
+        return true;
+    }
+    for (size_t i = 0; i < cfg->num_groups && !out->group; i++) {
+        if (d13_list_contains(e->groups, e->num_groups, cfg->groups[i])) out->group = cfg->groups[i];
+    }
+    return out->group != 0;
+}
+
 bool d13_stateless_negotiate(const dtls13_config *cfg, const d13_client_hello *ch, d13_stateless_choice *out)
 {
     const d13_extensions *e = &ch->ext;
     memset(out, 0, sizeof(*out));
-    if (!cfg->cert || ch->legacy_cookie.len != 0) return false;
+    if (!cfg->cert) return false;
+    if (d13_stateless_takes_dtls12(cfg, ch)) return negotiate12(cfg, ch, out);
+    if (ch->legacy_cookie.len != 0 || !d13_config_allows_dtls13(cfg)) return false;
     if (!(e->present & D13_HAS_SUPPORTED_VERSIONS) || !choose_version(cfg, e, &out->version)) return false;
     if (ch->compression_methods.len != 1) return false;
     d13_reader r;

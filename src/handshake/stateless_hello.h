@@ -22,7 +22,19 @@ typedef struct d13_stateless_choice {
     bool has_share;  /* the client sent a key share for group */
 } d13_stateless_choice;
 
-/** Negotiates like the server's state machine does. Returns false when the
+/** Whether the server answers this ClientHello with DTLS 1.2: it allows
+ *  DTLS 1.2, the client offers it (supported_versions, or legacy_version
+ *  0xfefd without that extension), and the client does not offer a DTLS
+ *  1.3 the server allows. */
+bool d13_stateless_takes_dtls12(const dtls13_config *cfg, const d13_client_hello *ch);
+
+/** Writes a HelloVerifyRequest body (RFC 6347 4.2.1): server_version
+ *  0xfeff (DTLS 1.0, as that section asks of DTLS 1.2 servers) and cookie.
+ *  Returns false when w overflows or the cookie exceeds 255 bytes. */
+bool d13_stateless_hvr_encode(d13_writer *w, const uint8_t *cookie, size_t cookie_len);
+
+/** Negotiates like the server's state machine does (a DTLS 1.2 choice has
+ *  version DTLS13_VERSION_DTLS12, a 1.2 suite, the group). Returns false when the
  *  server would refuse the ClientHello with an alert (no DTLS 1.3, non-null
  *  compression, legacy_cookie, no common suite, signature scheme or
  *  group, missing extensions, a key share outside supported_groups). */

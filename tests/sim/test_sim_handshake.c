@@ -98,6 +98,9 @@ static dtls13_config *case_config(const sim_case *c, bool server)
     dtls13_config *cfg = dtls13_config_new();
     if (!cfg) return NULL;
     int rc = dtls13_config_generate_certificate(cfg, server ? "sim server" : "sim client");
+    /* These cases measure the DTLS 1.3 timers and flights: both ends allow
+     * 1.3 only, so the ClientHello carries no DTLS 1.2 offer. */
+    if (rc == 0) rc = dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS13, DTLS13_VERSION_DTLS13);
     if (rc == 0 && c->suite) rc = dtls13_config_set_cipher_suites(cfg, &c->suite, 1);
     if (rc == 0 && c->mtu) rc = dtls13_config_set_mtu(cfg, c->mtu);
     if (rc == 0 && server && c->hrr) {

@@ -9,23 +9,27 @@ static void test_version_range(d13_test_state *t)
     dtls13_config *cfg = dtls13_config_new();
     CHECK(cfg != NULL);
     uint16_t lo = 0, hi = 0;
+    /* The default is what a WebRTC endpoint needs: 1.3 preferred, 1.2 accepted. */
     dtls13_config_get_version_range(cfg, &lo, &hi);
-    CHECK_EQ(lo, DTLS13_VERSION_DTLS13);
+    CHECK_EQ(lo, DTLS13_VERSION_DTLS12);
     CHECK_EQ(hi, DTLS13_VERSION_DTLS13);
+    CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS12, DTLS13_VERSION_DTLS12), DTLS13_OK);
+    dtls13_config_get_version_range(cfg, &lo, &hi);
+    CHECK_EQ(lo, DTLS13_VERSION_DTLS12);
+    CHECK_EQ(hi, DTLS13_VERSION_DTLS12);
+    CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS12, DTLS13_VERSION_DTLS13), DTLS13_OK);
     CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS13, DTLS13_VERSION_DTLS13), DTLS13_OK);
-    /* DTLS 1.2 fallback is not implemented: any range that needs it. */
-    CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS12, DTLS13_VERSION_DTLS13),
-             DTLS13_ERR_UNSUPPORTED);
-    CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS12, DTLS13_VERSION_DTLS12),
-             DTLS13_ERR_UNSUPPORTED);
     /* Empty range (min newer than max) and unknown code points. */
     CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS13, DTLS13_VERSION_DTLS12),
              DTLS13_ERR_INVALID_ARG);
     CHECK_EQ(dtls13_config_set_version_range(cfg, 0x0303, 0x0304), DTLS13_ERR_INVALID_ARG);
+    /* DTLS 1.0 (0xfeff) is not offered (RFC 8996). */
+    CHECK_EQ(dtls13_config_set_version_range(cfg, 0xfeff, DTLS13_VERSION_DTLS13), DTLS13_ERR_INVALID_ARG);
     CHECK_EQ(dtls13_config_set_version_range(cfg, DTLS13_VERSION_DTLS13_DRAFT43, DTLS13_VERSION_DTLS13),
              DTLS13_ERR_INVALID_ARG);
     CHECK_EQ(dtls13_config_set_version_range(NULL, DTLS13_VERSION_DTLS13, DTLS13_VERSION_DTLS13),
              DTLS13_ERR_INVALID_ARG);
+    /* A refused range leaves the last accepted one in place. */
     dtls13_config_get_version_range(cfg, &lo, &hi);
     CHECK_EQ(lo, DTLS13_VERSION_DTLS13);
     CHECK_EQ(hi, DTLS13_VERSION_DTLS13);
