@@ -52,6 +52,13 @@ void cli_print_usage(FILE *f)
           "                             (without it the client sends lines read from stdin)\n"
           "  --json                     print one JSON object per line\n"
           "  --keylog FILE              append NSS key log lines (default: $SSLKEYLOGFILE)\n"
+          "  --min-version 1.2|1.3      oldest protocol version to negotiate: DTLS 1.2\n"
+          "                             (RFC 6347) or DTLS 1.3 (RFC 9147)\n"
+          "  --max-version 1.2|1.3      newest protocol version to negotiate (default for\n"
+          "                             both: the library's range, DTLS 1.2 to 1.3, where a\n"
+          "                             client offers both and a server picks 1.3 when the\n"
+          "                             peer offers it); one bound alone moves the other\n"
+          "                             if needed: --max-version 1.2 is DTLS 1.2 only\n"
           "  --draft43                  also accept/offer the DTLS 1.3 draft-43 version code\n"
           "  -v, --verbose              print the engine's diagnostic log on stderr (with\n"
           "                             --json: as {\"event\":\"log\"} lines on stdout)\n"
@@ -59,6 +66,48 @@ void cli_print_usage(FILE *f)
           "LIST is comma-separated IANA names in preference order.\n"
           "Exit status: 0 success, 1 failure (handshake, network, files), 2 bad arguments.\n",
           f);
+}
+
+uint16_t cli_parse_version(const char *text)
+{
+    if (text == NULL) return 0;
+    if ((text[0] == 'd' || text[0] == 'D') && (text[1] == 't' || text[1] == 'T') &&
+        (text[2] == 'l' || text[2] == 'L') && (text[3] == 's' || text[3] == 'S'))
+        text += 4;
+    if (strcmp(text, "1.2") == 0) return DTLS13_VERSION_DTLS12;
+    if (strcmp(text, "1.3") == 0) return DTLS13_VERSION_DTLS13;
+    return 0;
+}
+
+const char *cli_version_text(uint16_t version)
+{
+    switch (version) {
+    case DTLS13_VERSION_DTLS12: return "1.2";
+    case DTLS13_VERSION_DTLS13: return "1.3";
+    default: return "?";
+    }
+}
+
+/* DTLS version numbers count down (1.3 is 0xfefc, 1.2 is 0xfefd): true
+ * when a is a newer protocol version than b. */
+static bool version_newer(uint16_t a, uint16_t b)
+{
+    return a < b;
+}
+
+void cli_version_range(const cli_options *o, uint16_t *min_version, uint16_t *max_version)
+{
+    if (o->min_version != 0) *min_version = o->min_version;
+    if (o->max_version != 0) *max_version = o->max_version;
+    if (version_newer(*min_version, *max_version)) {
+        /* Only one bound was given (both given and crossed is a usage
+         * error): the default one follows it. */
+        if (o->min_version != 0) {
+            *max_version = *min_version;
+        } else {
+            *min_version = *max_version;
+        }
+    }
 }
 
 /* Writes a formatted message into err and returns CLI_PARSE_ERROR. */
@@ -203,7 +252,7 @@ static bool option_takes_value(const char *name)
     static const char *const with_value[] = {
         "--listen", "--connect", "--cert", "--key", "--peer-fingerprint", "--ciphers", "--groups",
         "--sigalgs", "--srtp", "--export", "--mtu", "--initial-timeout-ms", "--timeout-ms", "--send",
-        "--keylog", "--cookie",
+        "--keylog", "--cookie", "--min-version", "--max-version",
     };
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (strcmp(name, with_value[i]) == 0) return true;
@@ -247,6 +296,14 @@ static cli_parse_result apply_option(cli_options *o, const char *name, const cha
                                "time and has no load signal (use always or never)");
         } else {
             return parse_error(err, err_len, "--cookie wants always or never, got '%s'", value);
+        }
+    } else if (strcmp(name, "--min-version") == 0 || strcmp(name, "--max-version") == 0) {
+        uint16_t v = cli_parse_version(value);
+        if (v == 0) return parse_error(err, err_len, "%s wants 1.2 or 1.3, got '%s'", name, value);
+        if (strcmp(name, "--min-version") == 0) {
+            o->min_version = v;
+        } else {
+            o->max_version = v;
         }
     } else if (strcmp(name, "--ciphers") == 0) {
         if (!parse_name_list(value, dtls13_cipher_suite_from_name, "cipher suite", o->ciphers, &o->cipher_count,
@@ -353,6 +410,9 @@ cli_parse_result cli_parse_options(int argc, char **argv, cli_options *out, char
                                                                        : "missing --connect HOST:PORT");
     char host[256], port[8];
     if (!cli_udp_split(out->address, host, sizeof host, port, sizeof port, err, err_len)) return CLI_PARSE_ERROR;
+    if (out->min_version != 0 && out->max_version != 0 && version_newer(out->min_version, out->max_version))
+        return parse_error(err, err_len, "--min-version %s is newer than --max-version %s: no version left",
+                           cli_version_text(out->min_version), cli_version_text(out->max_version));
     if ((out->cert_path == NULL) != (out->key_path == NULL))
         return parse_error(err, err_len, "--cert and --key must be given together");
     return CLI_PARSE_OK;

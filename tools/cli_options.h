@@ -60,6 +60,8 @@ typedef struct cli_options {
     bool draft43;
     bool verbose;
     cli_cookie cookie; /**< server --cookie always|never */
+    uint16_t min_version; /**< --min-version as DTLS13_VERSION_*, or 0: library default */
+    uint16_t max_version; /**< --max-version as DTLS13_VERSION_*, or 0: library default */
     const char *send_text; /**< client --send TEXT, or NULL */
     const char *keylog_path; /**< --keylog FILE, or NULL (SSLKEYLOGFILE is read elsewhere) */
 } cli_options;
@@ -76,6 +78,20 @@ typedef enum cli_parse_result {
  *  Options take their value as the next argument or after '='. On
  *  CLI_PARSE_ERROR a one-line explanation is written into err. */
 cli_parse_result cli_parse_options(int argc, char **argv, cli_options *out, char *err, size_t err_len);
+
+/** Wire value (DTLS13_VERSION_DTLS12/13) of a --min-version or
+ *  --max-version argument ("1.2", "1.3"; "dtls1.2" and "DTLS1.3" too), or
+ *  0 when unknown. */
+uint16_t cli_parse_version(const char *text);
+
+/** The range given by --min-version/--max-version over the library's
+ *  default [*min_version, *max_version] (updated in place). When only one
+ *  bound is given and it falls outside the default, the other bound moves
+ *  with it: "--max-version 1.2" alone means DTLS 1.2 only. */
+void cli_version_range(const cli_options *o, uint16_t *min_version, uint16_t *max_version);
+
+/** "1.2" or "1.3" for a DTLS13_VERSION_* value ("?" otherwise). */
+const char *cli_version_text(uint16_t version);
 
 /** Prints the usage text to f. */
 void cli_print_usage(FILE *f);

@@ -1,4 +1,4 @@
-/* dtls13: DTLS 1.3 server and client over UDP, like openssl s_server /
+/* dtls13: DTLS 1.3 (and 1.2) server and client over UDP, like openssl s_server /
  * s_client, driving the sans-IO engine with poll(). See cli_print_usage(). */
 #include <errno.h>
 #include <poll.h>
@@ -47,6 +47,29 @@ static bool config_failed(const cli_report *r, const char *what, int rc)
     return false;
 }
 
+/* Applies --min-version/--max-version over the library's default range. */
+static bool configure_versions(dtls13_config *cfg, const cli_options *o, const cli_report *r)
+{
+    uint16_t min_version = 0, max_version = 0;
+    dtls13_config_get_version_range(cfg, &min_version, &max_version);
+    cli_version_range(o, &min_version, &max_version);
+    int rc = dtls13_config_set_version_range(cfg, min_version, max_version);
+    if (rc == 0) return true;
+    char reason[256];
+    if (min_version == max_version) {
+        snprintf(reason, sizeof reason, "cannot use DTLS %s only (--min-version/--max-version): %s%s",
+                 cli_version_text(min_version), dtls13_strerror(rc),
+                 rc == DTLS13_ERR_UNSUPPORTED ? "; this build of libdtls13 does not negotiate it" : "");
+    } else {
+        snprintf(reason, sizeof reason,
+                 "cannot use versions DTLS %s to %s (--min-version/--max-version): %s%s",
+                 cli_version_text(min_version), cli_version_text(max_version), dtls13_strerror(rc),
+                 rc == DTLS13_ERR_UNSUPPORTED ? "; this build of libdtls13 does not negotiate that range" : "");
+    }
+    cli_report_error(r, NULL, reason);
+    return false;
+}
+
 /* Applies the options to cfg. */
 static bool configure(dtls13_config *cfg, const cli_options *o, const cli_report *r, FILE *keylog)
 {
@@ -79,6 +102,7 @@ static bool configure(dtls13_config *cfg, const cli_options *o, const cli_report
     if (o->mode == CLI_MODE_SERVER &&
         (rc = dtls13_config_set_require_client_auth(cfg, !o->no_client_auth)) < 0)
         return config_failed(r, "cannot set client authentication", rc);
+    if ((o->min_version != 0 || o->max_version != 0) && !configure_versions(cfg, o, r)) return false;
     if (o->draft43 && (rc = dtls13_config_set_accept_draft43(cfg, true)) < 0)
         return config_failed(r, "cannot use --draft43", rc);
     if (keylog != NULL && (rc = dtls13_config_set_keylog_callback(cfg, write_keylog_line, keylog)) < 0)

@@ -9,7 +9,10 @@ close and exit status 0; mutual authentication with PEM certificates; a
 fingerprint mismatch that fails on both sides with an error event and a
 non-zero exit; the key log; the server's --cookie always (one
 HelloRetryRequest with a cookie, also when it selects another group) and
-never (none); bad arguments exit 2 with the usage text.
+never (none); --min-version/--max-version (bad values exit 2, DTLS 1.3 only,
+a 1.2-only server with a default client negotiates DTLS 1.2, a 1.2-only
+client against a 1.3-only server fails with protocol_version); bad arguments
+exit 2 with the usage text.
 Every process runs under a timeout, so the test never hangs.
 """
 import hashlib
@@ -320,6 +323,75 @@ def test_bad_arguments(exe):
     check(res.returncode == 0 and "usage" in res.stdout, "--help exits 0 with usage")
 
 
+def run_tool(exe, args):
+    """Runs the tool with args to completion; returns (status, stdout, stderr)."""
+    try:
+        res = subprocess.run([exe] + args, capture_output=True, text=True, timeout=PROC_TIMEOUT,
+                             stdin=subprocess.DEVNULL)
+        return res.returncode, res.stdout, res.stderr
+    except subprocess.TimeoutExpired:
+        return None, "", ""
+
+
+def test_version_options(exe):
+    print("# --min-version / --max-version: parsing, DTLS 1.3 only, and a range with DTLS 1.2")
+    bad = [(["--min-version", "1.1"], "--min-version wants 1.2 or 1.3, got '1.1'"),
+           (["--max-version", "1.0"], "--max-version wants 1.2 or 1.3, got '1.0'"),
+           (["--max-version", "tls1.3"], "--max-version wants 1.2 or 1.3, got 'tls1.3'"),
+           (["--min-version="], "--min-version wants 1.2 or 1.3, got ''"),
+           (["--min-version"], "option '--min-version' needs a value"),
+           (["--min-version", "1.3", "--max-version", "1.2"],
+            "--min-version 1.3 is newer than --max-version 1.2: no version left")]
+    for args, message in bad:
+        for mode in (["client", "--connect", "127.0.0.1:1"], ["server", "--listen", "127.0.0.1:0"]):
+            rc, _, err = run_tool(exe, mode + args)
+            check(rc == 2 and ("dtls13: " + message) in err and "usage" in err,
+                  "%s %r: exit 2 with %r and the usage (got %r, %r)" % (mode[0], args, message, rc, err[:120]))
+    rc, out, _ = run_tool(exe, ["--help"])
+    check(rc == 0 and "--min-version 1.2|1.3" in out and "--max-version 1.2|1.3" in out,
+          "--help describes --min-version and --max-version")
+
+    # DTLS 1.3 only on both sides: the same handshake as without the options.
+    only13 = ["--min-version", "1.3", "--max-version", "1.3"]
+    server = Server(exe, ["--echo"] + only13)
+    c_rc, c_ev, c_err = run_client(exe, server.port, only13 + ["--peer-fingerprint", server.fingerprint,
+                                                               "--send", "v13"])
+    s_rc, s_ev, s_err = server.finish()
+    ch, sh = first(c_ev, "handshake"), first(s_ev, "handshake")
+    check(c_rc == 0 and s_rc == 0, "1.3 only: both exit 0 (client %r %r, server %r %r)"
+          % (c_rc, c_err[-300:], s_rc, s_err[-300:]))
+    check(ch is not None and sh is not None and ch.get("version") == "DTLS1.3" and sh.get("version") == "DTLS1.3",
+          "1.3 only: both sides report DTLS1.3")
+
+    # DTLS 1.2: a 1.2-only server and a default client (which offers 1.2
+    # and 1.3) settle on 1.2.
+    rc, out, err = run_tool(exe, ["server", "--listen", "127.0.0.1:0", "--once", "--max-version", "1.2",
+                                  "--timeout-ms", "1", "--json", "--no-client-auth", "--cookie", "bogus"])
+    check(rc == 2, "argument errors are reported before the library sees the range (got %r)" % rc)
+    server = Server(exe, ["--echo", "--max-version", "1.2"])
+    c_rc, c_ev, c_err = run_client(exe, server.port, ["--peer-fingerprint", server.fingerprint, "--send", "v12"])
+    s_rc, s_ev, s_err = server.finish()
+    ch, sh = first(c_ev, "handshake"), first(s_ev, "handshake")
+    check(c_rc == 0 and s_rc == 0, "1.2 server, default client: both exit 0 (client %r %r, server %r %r)"
+          % (c_rc, c_err[-300:], s_rc, s_err[-300:]))
+    check(ch is not None and sh is not None and ch.get("version") == "DTLS1.2" and sh.get("version") == "DTLS1.2",
+          "1.2 server, default client: both sides report DTLS1.2 (got %r, %r)"
+          % ((ch or {}).get("version"), (sh or {}).get("version")))
+    cd = first(c_ev, "data")
+    check(cd is not None and cd.get("text") == "v12", "echo over the DTLS 1.2 association")
+
+    # A 1.2-only client against a 1.3-only server: a clean failure on both
+    # sides, named protocol_version, and no hang.
+    server = Server(exe, ["--min-version", "1.3"])
+    c_rc, c_ev, c_err = run_client(exe, server.port, ["--max-version", "1.2", "--peer-fingerprint",
+                                                      server.fingerprint, "--send", "x"])
+    s_rc, s_ev, s_err = server.finish()
+    cerr = first(c_ev, "error")
+    check(c_rc not in (0, None) and cerr is not None and "protocol_version" in json.dumps(cerr),
+          "1.2-only client vs 1.3-only server: client fails naming protocol_version (got %r, %r)" % (c_rc, cerr))
+    check(first(s_ev, "handshake") is None, "1.3-only server completes no handshake with a 1.2-only client")
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
@@ -328,7 +400,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for test in (lambda: test_loopback_echo(exe, tmp), lambda: test_pem_mutual_auth(exe, tmp),
                      lambda: test_fingerprint_mismatch(exe, tmp), lambda: test_silent_peer_is_replaced(exe),
-                     lambda: test_cookie(exe),
+                     lambda: test_cookie(exe), lambda: test_version_options(exe),
                      lambda: test_bad_arguments(exe)):
             try:
                 test()
