@@ -550,8 +550,8 @@ version_nick (GstDtls13Version version)
   return "unknown";
 }
 
-/* min-version / max-version; the engine refuses what this build cannot
- * negotiate, and the error names the property and the version. */
+/* min-version / max-version; an empty range is refused with an error that
+ * names both properties. */
 static gboolean
 set_version_range (dtls13_config * cfg, const GstDtls13Settings * s, GError ** error)
 {
@@ -560,12 +560,7 @@ set_version_range (dtls13_config * cfg, const GstDtls13Settings * s, GError ** e
 
   if (rc == 0)
     return TRUE;
-  if (rc == DTLS13_ERR_UNSUPPORTED)
-    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
-        "%s dtls1.2: DTLS 1.2 fallback is not implemented by this build (DTLS 1.3 only)",
-        s->min_version == GST_DTLS13_VERSION_DTLS12 ? "min-version" : "max-version");
-  else
-    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
+  g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
         "min-version %s and max-version %s leave no version to negotiate (%s)",
         version_nick (s->min_version), version_nick (s->max_version), dtls13_strerror (rc));
   return FALSE;

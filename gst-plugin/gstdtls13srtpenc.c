@@ -11,7 +11,7 @@ GST_DEBUG_CATEGORY_EXTERN (gst_dtls13_debug);
 #define DEFAULT_MTU 1200
 #define DEFAULT_INITIAL_TIMEOUT_MS 400
 #define DEFAULT_MAX_HELD_BUFFERS 64
-#define DEFAULT_MIN_VERSION GST_DTLS13_VERSION_DTLS13
+#define DEFAULT_MIN_VERSION GST_DTLS13_VERSION_DTLS12
 #define DEFAULT_MAX_VERSION GST_DTLS13_VERSION_DTLS13
 /* One WebRTC peer on an ICE-checked path: see the cookie blurb. */
 #define DEFAULT_COOKIE GST_DTLS13_COOKIE_NEVER
@@ -534,14 +534,15 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
           "are dropped", 1, 4096, DEFAULT_MAX_HELD_BUFFERS, rw_ready));
   g_object_class_install_property (gobject_class, PROP_MIN_VERSION,
       g_param_spec_enum ("min-version", "Minimum version",
-          "Oldest protocol version accepted. This build implements DTLS 1.3 only: "
-          "dtls1.2 (a DTLS 1.2 fallback, RFC 6347) makes the start fail with an "
-          "element error instead of being ignored; negotiated-version says what was "
+          "Oldest protocol version accepted. Default dtls1.2: DTLS 1.3 is preferred "
+          "and a peer that speaks only DTLS 1.2 (RFC 6347; webrtcbin's stock "
+          "elements, most deployed WebRTC stacks) is still served; dtls1.3 refuses "
+          "such peers with protocol_version. negotiated-version says what was "
           "negotiated", GST_TYPE_DTLS13_VERSION, DEFAULT_MIN_VERSION, rw_ready));
   g_object_class_install_property (gobject_class, PROP_MAX_VERSION,
       g_param_spec_enum ("max-version", "Maximum version",
           "Newest protocol version offered (client) or accepted (server); must not "
-          "be older than min-version. dtls1.2 fails the start (DTLS 1.3 only build)",
+          "be older than min-version; dtls1.2 with min-version dtls1.2 speaks DTLS 1.2 only",
           GST_TYPE_DTLS13_VERSION, DEFAULT_MAX_VERSION, rw_ready));
   g_object_class_install_property (gobject_class, PROP_COOKIE,
       g_param_spec_enum ("cookie", "Cookie policy",

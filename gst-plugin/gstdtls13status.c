@@ -116,12 +116,12 @@ gst_dtls13_install_status_properties (GObjectClass * klass, guint first)
 
   g_object_class_install_property (klass, first + 0,
       g_param_spec_enum ("connection-state", "Connection state",
-          "State of the DTLS 1.3 association (notify::connection-state follows it)",
+          "State of the DTLS association (notify::connection-state follows it)",
           GST_TYPE_DTLS13_CONNECTION_STATE, GST_DTLS13_CONNECTION_STATE_NEW, ro));
   g_object_class_install_property (klass, first + 1,
       g_param_spec_string ("negotiated-version", "Negotiated version",
-          "Protocol version negotiated (\"DTLS1.3\"; the only one this build "
-          "implements), NULL before the ServerHello",
+          "Protocol version negotiated (\"DTLS1.3\" or \"DTLS1.2\"), NULL before "
+          "the ServerHello",
           NULL, ro));
   g_object_class_install_property (klass, first + 2,
       g_param_spec_string ("cipher-suite", "Cipher suite",

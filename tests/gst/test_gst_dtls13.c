@@ -373,22 +373,25 @@ GST_START_TEST (test_version_and_cookie_properties)
   fail_unless_equals_int (enum_value_of (cookie, "always"), 0);
   fail_unless_equals_int (enum_value_of (cookie, "never"), 1);
   fail_unless_equals_int (enum_value_of (cookie, "under-load"), 2);
-  fail_unless_equals_int (enum_default_of (min), 0xfefc);
+  fail_unless_equals_int (enum_default_of (min), 0xfefd);
   fail_unless_equals_int (enum_default_of (max), 0xfefc);
   fail_unless_equals_int (enum_default_of (cookie), enum_value_of (cookie, "never"));
   fail_unless (!G_PARAM_SPEC_BOOLEAN (load)->default_value);
   /* Documented for gst-inspect-1.0. */
-  fail_unless (strstr (g_param_spec_get_blurb (min), "DTLS 1.3 only") != NULL);
+  fail_unless (strstr (g_param_spec_get_blurb (min), "DTLS 1.2 (RFC 6347") != NULL);
   fail_unless (strstr (g_param_spec_get_blurb (cookie), "Default never") != NULL);
   fail_unless (load->flags & GST_PARAM_MUTABLE_PLAYING);
 
   g_object_get (enc, "min-version", &vmin, "max-version", &vmax, "cookie", &vcookie,
       "under-load", &vload, NULL);
-  fail_unless_equals_int (vmin, 0xfefc);
+  fail_unless_equals_int (vmin, 0xfefd);
   fail_unless_equals_int (vmax, 0xfefc);
   fail_unless_equals_int (vcookie, 1);
   fail_unless (!vload);
   gst_util_set_object_arg (G_OBJECT (enc), "cookie", "under-load");
+  gst_util_set_object_arg (G_OBJECT (enc), "min-version", "dtls1.3");
+  g_object_get (enc, "min-version", &vmin, NULL);
+  fail_unless_equals_int (vmin, 0xfefc);
   gst_util_set_object_arg (G_OBJECT (enc), "min-version", "dtls1.2");
   g_object_set (enc, "under-load", TRUE, NULL);
   g_object_get (enc, "min-version", &vmin, "cookie", &vcookie, "under-load", &vload, NULL);
@@ -639,13 +642,58 @@ check_range_refused (gboolean is_client, const gchar * min, const gchar * max,
   free_side (&peer);
 }
 
-GST_START_TEST (test_min_version_dtls12_fails)
+GST_START_TEST (test_empty_version_range_fails)
 {
-  check_range_refused (TRUE, "dtls1.2", "dtls1.3", "min-version dtls1.2: DTLS 1.2");
-  check_range_refused (FALSE, "dtls1.2", "dtls1.3", "min-version dtls1.2: DTLS 1.2");
-  check_range_refused (TRUE, "dtls1.2", "dtls1.2", "DTLS 1.2 fallback is not implemented");
-  /* An empty range is a different mistake, named as such. */
+  /* min-version newer than max-version: refused at the start, named as such. */
   check_range_refused (TRUE, "dtls1.3", "dtls1.2", "leave no version to negotiate");
+  check_range_refused (FALSE, "dtls1.3", "dtls1.2", "leave no version to negotiate");
+}
+GST_END_TEST;
+
+/* Both encoders limited to DTLS 1.2: the call negotiates 1.2 end to end,
+ * SRTP is keyed from the 1.2 exporter and frames are decoded. */
+GST_START_TEST (test_dtls12_call)
+{
+  Side server, client;
+  gchar *version = NULL;
+
+  make_side (&server, "v12-server", FALSE);
+  make_side (&client, "v12-client", TRUE);
+  connect_sides (&server, &client);
+  gst_util_set_object_arg (G_OBJECT (client.enc), "max-version", "dtls1.2");
+  gst_util_set_object_arg (G_OBJECT (server.enc), "max-version", "dtls1.2");
+  run_call (&server, &client);
+  g_object_get (client.enc, "negotiated-version", &version, NULL);
+  fail_unless_equals_string (version, "DTLS1.2");
+  g_free (version);
+  g_object_get (server.dec, "negotiated-version", &version, NULL);
+  fail_unless_equals_string (version, "DTLS1.2");
+  g_free (version);
+  stop_sides (&client, &server);
+  free_side (&client);
+  free_side (&server);
+}
+GST_END_TEST;
+
+/* Default range (1.2..1.3) against a 1.3-only peer, and a 1.2-only client
+ * against the default server: each end settles on the newest common
+ * version. */
+GST_START_TEST (test_default_range_negotiates)
+{
+  Side server, client;
+  gchar *version = NULL;
+
+  make_side (&server, "mix-server", FALSE);
+  make_side (&client, "mix-client", TRUE);
+  connect_sides (&server, &client);
+  gst_util_set_object_arg (G_OBJECT (client.enc), "max-version", "dtls1.2");
+  run_call (&server, &client);
+  g_object_get (server.dec, "negotiated-version", &version, NULL);
+  fail_unless_equals_string (version, "DTLS1.2");
+  g_free (version);
+  stop_sides (&client, &server);
+  free_side (&client);
+  free_side (&server);
 }
 GST_END_TEST;
 
@@ -689,7 +737,9 @@ dtls13_suite (void)
   tcase_add_test (tc, test_cookie_always);
   tcase_add_test (tc, test_cookie_never);
   tcase_add_test (tc, test_cookie_under_load);
-  tcase_add_test (tc, test_min_version_dtls12_fails);
+  tcase_add_test (tc, test_empty_version_range_fails);
+  tcase_add_test (tc, test_dtls12_call);
+  tcase_add_test (tc, test_default_range_negotiates);
   tcase_add_test (tc, test_max_version_dtls13_explicit);
   tcase_add_test (tc, test_late_peer_fingerprint);
   tcase_add_test (tc, test_fingerprint_in_ready);
