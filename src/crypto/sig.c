@@ -95,6 +95,9 @@ bool d13_pkey_supports_scheme(const d13_pkey *key, uint16_t scheme)
     switch (scheme) {
     case DTLS13_SIG_ECDSA_SECP256R1_SHA256: return is_p256(key->pkey);
     case DTLS13_SIG_RSA_PSS_RSAE_SHA256: return is_rsae(key->pkey);
+    /* DTLS 1.2 only (RFC 5246 7.4.1.4.1); the 1.3 engine never offers or
+     * accepts it (RFC 8446 4.4.3). */
+    case DTLS13_SIG_RSA_PKCS1_SHA256: return is_rsae(key->pkey);
     case DTLS13_SIG_ED25519: return EVP_PKEY_is_a(key->pkey, "ED25519");
     default: return false;
     }
@@ -113,6 +116,8 @@ static int sig_init(EVP_MD_CTX *mctx, const d13_pkey *key, uint16_t scheme, bool
             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, PSS_SALT_LEN) != 1 ||
             EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, "SHA256", NULL) != 1)
             return DTLS13_ERR_CRYPTO;
+    } else if (scheme == DTLS13_SIG_RSA_PKCS1_SHA256) {
+        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) return DTLS13_ERR_CRYPTO;
     }
     return 0;
 }

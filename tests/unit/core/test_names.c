@@ -10,7 +10,12 @@ static void test_cipher_suites(d13_test_state *t)
     CHECK(strcmp(dtls13_cipher_suite_name(0x1302), "TLS_AES_256_GCM_SHA384") == 0);
     CHECK(strcmp(dtls13_cipher_suite_name(0x1303), "TLS_CHACHA20_POLY1305_SHA256") == 0);
     CHECK(dtls13_cipher_suite_name(0x0000) == NULL);
-    CHECK(dtls13_cipher_suite_name(0xc02b) == NULL);
+    CHECK(dtls13_cipher_suite_name(0xc02f) != NULL &&
+          strcmp(dtls13_cipher_suite_name(0xc02f), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256") == 0);
+    CHECK(strcmp(dtls13_cipher_suite_name(0xcca9), "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256") == 0);
+    CHECK_EQ(dtls13_cipher_suite_from_name("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), 0xc02c);
+    CHECK_EQ(dtls13_cipher_suite_from_name("ECDHE-ECDSA-AES128-GCM-SHA256"), 0xc02b);
+    CHECK(dtls13_cipher_suite_name(0xc027) == NULL); /* CBC: not implemented */
     CHECK_EQ(dtls13_cipher_suite_from_name("TLS_AES_128_GCM_SHA256"), 0x1301);
     CHECK_EQ(dtls13_cipher_suite_from_name("tls_aes_256_gcm_sha384"), 0x1302);
     CHECK_EQ(dtls13_cipher_suite_from_name("TLS_CHACHA20_POLY1305_SHA256"), 0x1303);

@@ -1,5 +1,7 @@
 /* Signatures: externally made signatures verify, round trips per scheme,
  * tampering and scheme/key mismatches are rejected. */
+#include <string.h>
+
 #include "crypto/crypto.h"
 #include "test.h"
 #include "test_files.h"
@@ -31,6 +33,9 @@ static const scheme_case cases[] = {
      "message.rsa_pss.sig"},
     {DTLS13_SIG_ED25519, "ed25519_cert.pem", "ed25519_key.pem", "ed25519_spki.der",
      "message.ed25519.sig"},
+    /* DTLS 1.2 only (the 1.3 engine never uses it for CertificateVerify). */
+    {DTLS13_SIG_RSA_PKCS1_SHA256, "rsa_cert.pem", "rsa_key.pem", "rsa_spki.der",
+     "message.rsa_pkcs1.sig"},
 };
 
 static void check_scheme(d13_test_state *t, const scheme_case *c)
@@ -71,9 +76,22 @@ static void check_scheme(d13_test_state *t, const scheme_case *c)
     CHECK_EQ(d13_sign(priv, c->scheme, msg, msg_len, sig, 8, &sig_len),
              DTLS13_ERR_BUFFER_TOO_SMALL);
 
-    /* The key fits its own scheme only. */
+    /* PKCS #1 v1.5 is deterministic: ours equals the openssl tool's. */
+    if (c->scheme == DTLS13_SIG_RSA_PKCS1_SHA256) {
+        CHECK_EQ(d13_sign(priv, c->scheme, msg, msg_len, sig, sizeof(sig), &sig_len), 0);
+        ext_sig[ext_len / 2] ^= 0x10;
+        CHECK(sig_len == ext_len && memcmp(sig, ext_sig, ext_len) == 0);
+        ext_sig[ext_len / 2] ^= 0x10;
+        /* A PSS signature is not a PKCS #1 v1.5 one, and the other way round. */
+        uint8_t pss[600];
+        size_t pss_len = test_read_data("message.rsa_pss.sig", pss, sizeof(pss));
+        CHECK_EQ(d13_verify(pub, DTLS13_SIG_RSA_PKCS1_SHA256, msg, msg_len, pss, pss_len), DTLS13_ERR_CRYPTO);
+        CHECK_EQ(d13_verify(pub, DTLS13_SIG_RSA_PSS_RSAE_SHA256, msg, msg_len, sig, sig_len), DTLS13_ERR_CRYPTO);
+    }
+
+    /* The key fits the schemes of its own type only. */
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        bool same = cases[i].scheme == c->scheme;
+        bool same = strcmp(cases[i].key, c->key) == 0;
         CHECK_EQ(d13_pkey_supports_scheme(pub, cases[i].scheme), same);
         CHECK_EQ(d13_pkey_supports_scheme(priv, cases[i].scheme), same);
         if (same) continue;
@@ -81,7 +99,7 @@ static void check_scheme(d13_test_state *t, const scheme_case *c)
         CHECK(d13_verify(pub, cases[i].scheme, msg, msg_len, ext_sig, ext_len) < 0);
     }
     CHECK(!d13_pkey_supports_scheme(pub, 0x0503)); /* ecdsa_secp384r1_sha384 */
-    CHECK(!d13_pkey_supports_scheme(pub, 0x0401)); /* rsa_pkcs1_sha256 */
+    CHECK(!d13_pkey_supports_scheme(pub, 0x0501)); /* rsa_pkcs1_sha384 */
 done:
     d13_pkey_free(pub);
     d13_cert_free(cert);
