@@ -69,18 +69,23 @@ cli_cookie_verdict cli_cookie_gate_admit(cli_cookie_gate *g, const uint8_t *data
     }
     if (rc == DTLS13_LISTEN_SEND_HRR) {
         bool invalid = after.cookies_invalid > before.cookies_invalid;
+        /* A DTLS 1.2-only ClientHello gets a HelloVerifyRequest (RFC 6347 4.2.1). */
+        const char *message = after.hvr_sent > before.hvr_sent ? "HelloVerifyRequest" : "HelloRetryRequest";
         ssize_t n = sendto(g->fd, hrr, hrr_len, 0, (const struct sockaddr *)peer, peer_len);
         if (n != (ssize_t)hrr_len) {
             char reason[200];
-            snprintf(reason, sizeof reason, "sending the HelloRetryRequest to %s failed: %s", peer_text,
+            snprintf(reason, sizeof reason, "sending the %s to %s failed: %s", message, peer_text,
                      n < 0 ? strerror(errno) : "short write");
             cli_report_error(g->report, NULL, reason);
             return CLI_COOKIE_HANDLED;
         }
-        log_decision(g, peer_text,
-                     invalid ? "ClientHello with an invalid cookie answered with a fresh HelloRetryRequest"
-                             : "ClientHello without a cookie answered with a HelloRetryRequest carrying one");
-        cli_report_hello_retry(g->report, peer_text, invalid ? "invalid_cookie" : "cookie", hrr_len,
+        char decision[160];
+        snprintf(decision, sizeof decision,
+                 invalid ? "ClientHello with an invalid cookie answered with a fresh %s"
+                         : "ClientHello without a cookie answered with a %s carrying one",
+                 message);
+        log_decision(g, peer_text, decision);
+        cli_report_hello_retry(g->report, peer_text, message, invalid ? "invalid_cookie" : "cookie", hrr_len,
                                after.hrr_sent, after.cookies_invalid);
         return CLI_COOKIE_HANDLED;
     }

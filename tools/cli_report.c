@@ -46,12 +46,13 @@ void cli_report_association(const cli_report *r, const char *role, const char *p
     }
 }
 
-void cli_report_hello_retry(const cli_report *r, const char *peer, const char *reason, size_t bytes,
-                            uint64_t hrr_sent, uint64_t cookies_invalid)
+void cli_report_hello_retry(const cli_report *r, const char *peer, const char *message, const char *reason,
+                            size_t bytes, uint64_t hrr_sent, uint64_t cookies_invalid)
 {
     if (r->json) {
         cli_json j;
         cli_json_begin(&j, "hello_retry");
+        cli_json_string(&j, "message", message);
         cli_json_string(&j, "reason", reason);
         cli_json_string(&j, "peer", peer);
         cli_json_uint(&j, "bytes", bytes);
@@ -59,7 +60,7 @@ void cli_report_hello_retry(const cli_report *r, const char *peer, const char *r
         cli_json_uint(&j, "cookies_invalid", cookies_invalid);
         cli_json_end(&j, r->out);
     } else {
-        fprintf(r->out, "server: HelloRetryRequest with a cookie to %s (%s, %zu bytes)\n", peer, reason, bytes);
+        fprintf(r->out, "server: %s with a cookie to %s (%s, %zu bytes)\n", message, peer, reason, bytes);
         fflush(r->out);
     }
 }

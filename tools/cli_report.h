@@ -24,12 +24,14 @@ void cli_report_listening(const cli_report *r, const char *address, unsigned por
 /** A new association with peer (server) or towards peer (client) started. */
 void cli_report_association(const cli_report *r, const char *role, const char *peer);
 /** The server's listener answered a ClientHello with a HelloRetryRequest
- *  carrying a cookie: {"event":"hello_retry","reason":"cookie" (none
+ *  (DTLS 1.3) or a HelloVerifyRequest (a DTLS 1.2-only ClientHello)
+ *  carrying a cookie: {"event":"hello_retry","message":"HelloRetryRequest"
+ *  or "HelloVerifyRequest","reason":"cookie" (none
  *  offered) or "invalid_cookie" (one offered that did not verify),
  *  "peer":..., "bytes":N, "hrr_sent":N, "cookies_invalid":N} (the last two
  *  are the listener's totals since the server started). */
-void cli_report_hello_retry(const cli_report *r, const char *peer, const char *reason, size_t bytes,
-                            uint64_t hrr_sent, uint64_t cookies_invalid);
+void cli_report_hello_retry(const cli_report *r, const char *peer, const char *message, const char *reason,
+                            size_t bytes, uint64_t hrr_sent, uint64_t cookies_invalid);
 /** The handshake completed: version, cipher, group, SRTP profile, peer
  *  fingerprint, exported keying material (opts->export or the DTLS-SRTP
  *  keys when negotiated), handshake time and, in JSON, the retransmissions

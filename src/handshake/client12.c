@@ -19,8 +19,12 @@
 
 int d12_client_on_hello_verify_request(dtls13_conn *c, const uint8_t *body, size_t len)
 {
+    /* Only a server that is negotiating DTLS 1.2 (or older) sends one: for a
+     * 1.3-only client that is a version mismatch, as OpenSSL's DTLS server
+     * shows (it answers every ClientHello with one when cookies are on). */
     if (!d13_config_allows_dtls12(c->cfg))
-        return d13_fail(c, DTLS13_ALERT_UNEXPECTED_MESSAGE, "HelloVerifyRequest (DTLS 1.2) while we allow only DTLS 1.3");
+        return d13_fail(c, DTLS13_ALERT_PROTOCOL_VERSION,
+                        "HelloVerifyRequest: the server negotiates DTLS 1.2, we allow only DTLS 1.3");
     if (c->hello_retry) return d13_fail(c, DTLS13_ALERT_UNEXPECTED_MESSAGE, "HelloVerifyRequest after a HelloRetryRequest");
     d12_hello_verify_request hvr;
     int alert = d12_hello_verify_request_decode(body, len, &hvr);
