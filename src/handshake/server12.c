@@ -35,8 +35,12 @@ static int negotiate12(dtls13_conn *c, const d13_client_hello *ch, choice12 *out
         return d13_fail(c, DTLS13_ALERT_HANDSHAKE_FAILURE, "ClientHello does not offer null compression");
     if ((e->present & D13_HAS_RENEGOTIATION_INFO) && e->renegotiation_info.len != 0)
         return d13_fail(c, DTLS13_ALERT_HANDSHAKE_FAILURE, "non-empty renegotiation_info in an initial handshake");
-    c->v12.secure_reneg = (e->present & D13_HAS_RENEGOTIATION_INFO) ||
-                          d13_list_contains(ch->cipher_suites, ch->num_cipher_suites, D12_SCSV_EMPTY_RENEGOTIATION_INFO);
+    c->v12.secure_reneg = (e->present & D13_HAS_RENEGOTIATION_INFO) || ch->scsv_renegotiation;
+    /* RFC 7507: a client retrying with a lower version after a failure
+     * says so; we would have spoken DTLS 1.3 with it. */
+    if (ch->scsv_fallback && d13_config_allows_dtls13(cfg))
+        return d13_fail(c, DTLS13_ALERT_INAPPROPRIATE_FALLBACK,
+                        "ClientHello with TLS_FALLBACK_SCSV while we support DTLS 1.3 (RFC 7507)");
     c->v12.ems = (e->present & D13_HAS_EXTENDED_MASTER_SECRET) != 0;
     if (!c->v12.ems && cfg->require_ems)
         return d13_fail(c, DTLS13_ALERT_HANDSHAKE_FAILURE,

@@ -37,6 +37,15 @@ int d13_client_hello_decode(const uint8_t *body, size_t len, d13_client_hello *o
         !read_opaque(&r, 1, 0, 32, &out->legacy_session_id) ||
         !read_opaque(&r, 1, 0, 255, &out->legacy_cookie) || !d13_read_vec16(&r, &suites))
         return DECODE_ERROR;
+    /* The signalling suites are looked for in the whole list: a peer with a
+     * long list (OpenSSL's default has more than D13_MAX_SUITES entries
+     * with DTLS 1.2) puts TLS_EMPTY_RENEGOTIATION_INFO_SCSV last. */
+    d13_reader all_suites = suites;
+    uint16_t suite;
+    while (d13_read_u16(&all_suites, &suite)) {
+        if (suite == D13_SCSV_EMPTY_RENEGOTIATION_INFO) out->scsv_renegotiation = true;
+        if (suite == D13_SCSV_FALLBACK) out->scsv_fallback = true;
+    }
     int rc = d13_u16_list_read(&suites, out->cipher_suites, D13_MAX_SUITES, &out->num_cipher_suites,
                                &out->suites_truncated);
     if (rc != 0) return rc;

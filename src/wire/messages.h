@@ -74,6 +74,8 @@
 #define D13_MAX_LIST 32      /* kept entries of u16 lists */
 #define D13_MAX_SHARES 8     /* kept key_share entries */
 #define D13_MAX_SUITES 64    /* kept cipher suites */
+#define D13_SCSV_EMPTY_RENEGOTIATION_INFO 0x00ffu /* RFC 5746 3.3 */
+#define D13_SCSV_FALLBACK 0x5600u                 /* RFC 7507 */
 
 /** A slice into the decoded input (or into caller data when encoding). */
 typedef struct d13_bytes {
@@ -233,6 +235,10 @@ typedef struct d13_client_hello {
     uint16_t cipher_suites[D13_MAX_SUITES];
     size_t num_cipher_suites;
     bool suites_truncated;
+    /** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 3.3) / TLS_FALLBACK_SCSV
+     *  (RFC 7507) anywhere in the list, also past the kept part. */
+    bool scsv_renegotiation;
+    bool scsv_fallback;
     d13_bytes compression_methods; /* 1..255 bytes */
     d13_extensions ext;
     /** Offset of the extensions block (its 2-byte length) within the body:

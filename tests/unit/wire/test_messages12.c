@@ -147,6 +147,34 @@ static void test_hello_verify_request(d13_test_state *t)
 
 /* The second ClientHello carries the HelloVerifyRequest cookie in its
  * legacy_cookie, and the DTLS 1.2 extensions decode in a ClientHello. */
+/* A list longer than the kept part (OpenSSL's default DTLS 1.2 list, as
+ * GStreamer's dtlssrtpenc sends it): the signalling suites at its end are
+ * still seen. */
+static void test_client_hello_scsv_past_kept_suites(d13_test_state *t)
+{
+    uint8_t body[2 + 32 + 1 + 1 + 2 + 2 * 80 + 2 + 2];
+    d13_writer w;
+    d13_writer_init(&w, body, sizeof body);
+    d13_write_u16(&w, DTLS13_VERSION_DTLS12);
+    for (int i = 0; i < 32; i++) d13_write_u8(&w, (uint8_t)i);
+    d13_write_u8(&w, 0); /* session id */
+    d13_write_u8(&w, 0); /* cookie */
+    d13_write_u16(&w, 2 * 80);
+    for (int i = 0; i < 78; i++) d13_write_u16(&w, (uint16_t)(0xc000 + i));
+    d13_write_u16(&w, D13_SCSV_FALLBACK);
+    d13_write_u16(&w, D13_SCSV_EMPTY_RENEGOTIATION_INFO);
+    d13_write_u8(&w, 1);
+    d13_write_u8(&w, 0); /* null compression */
+    d13_write_u16(&w, 0); /* no extensions */
+    CHECK(!d13_writer_failed(&w));
+    d13_client_hello ch;
+    CHECK_EQ(d13_client_hello_decode(body, d13_writer_len(&w), &ch), 0);
+    CHECK_EQ(ch.num_cipher_suites, D13_MAX_SUITES);
+    CHECK(ch.suites_truncated);
+    CHECK(ch.scsv_renegotiation);
+    CHECK(ch.scsv_fallback);
+}
+
 static void test_client_hello_with_cookie(d13_test_state *t)
 {
     uint8_t hvr_body[64], body[256];
@@ -162,6 +190,8 @@ static void test_client_hello_with_cookie(d13_test_state *t)
     CHECK_EQ(ch.num_cipher_suites, 28);
     CHECK_EQ(ch.cipher_suites[0], DTLS13_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384);
     CHECK_EQ(ch.cipher_suites[27], D12_SCSV_EMPTY_RENEGOTIATION_INFO);
+    CHECK(ch.scsv_renegotiation);
+    CHECK(!ch.scsv_fallback);
     CHECK(!(ch.ext.present & D13_HAS_SUPPORTED_VERSIONS));
     CHECK(ch.ext.present & D13_HAS_EXTENDED_MASTER_SECRET);
     CHECK(!(ch.ext.present & D13_HAS_RENEGOTIATION_INFO)); /* the SCSV stands in for it */
@@ -421,6 +451,7 @@ int main(void)
     d13_test_state st = {0, 0};
     RUN_TEST(&st, test_hello_verify_request);
     RUN_TEST(&st, test_client_hello_with_cookie);
+    RUN_TEST(&st, test_client_hello_scsv_past_kept_suites);
     RUN_TEST(&st, test_server_key_exchange);
     RUN_TEST(&st, test_client_key_exchange);
     RUN_TEST(&st, test_certificate_request);
