@@ -16,6 +16,7 @@ typedef struct server_choice {
 
 static bool client_offers_version(const dtls13_conn *c, const d13_extensions *e, uint16_t *out)
 {
+    if (!d13_config_allows_dtls13(c->cfg)) return false;
     if (d13_list_contains(e->versions, e->num_versions, DTLS13_VERSION_DTLS13)) {
         *out = DTLS13_VERSION_DTLS13;
         return true;
@@ -35,7 +36,10 @@ static int negotiate(dtls13_conn *c, const d13_client_hello *ch, server_choice *
     if (ch->legacy_cookie.len != 0)
         return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "ClientHello legacy_cookie is not empty");
     if (!(e->present & D13_HAS_SUPPORTED_VERSIONS) || !client_offers_version(c, e, &out->version))
-        return d13_fail(c, DTLS13_ALERT_PROTOCOL_VERSION, "client does not offer DTLS 1.3");
+        return d13_fail(c, DTLS13_ALERT_PROTOCOL_VERSION,
+                        d13_config_allows_dtls13(cfg) ? "client does not offer DTLS 1.3"
+                        : d13_config_allows_dtls12(cfg) ? "client does not offer DTLS 1.2, the only version we allow"
+                                                        : "no version in common");
     if (ch->compression_methods.len != 1 || ch->compression_methods.p[0] != 0)
         return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "ClientHello compression methods must be exactly null");
     for (size_t i = 0; i < cfg->num_suites && !out->suite; i++) {
