@@ -148,7 +148,9 @@ bool cli_report_handshake(const cli_report *r, const cli_options *opts, const dt
     } else {
         fprintf(r->out, "handshake complete in %llu ms: %s %s %s, peer signed with %s%s\n",
                 (unsigned long long)stats.handshake_ms, version_name, cipher_name, group_name, sig_name,
-                dtls13_conn_used_hello_retry(conn) ? " (after HelloRetryRequest)" : "");
+                !dtls13_conn_used_hello_retry(conn) ? ""
+                : version == DTLS13_VERSION_DTLS12 ? " (after HelloVerifyRequest)"
+                                                                                  : " (after HelloRetryRequest)");
         if (server_cookie) fprintf(r->out, "  cookie: verified\n");
         fprintf(r->out, "  srtp profile: %s\n", profile_name != NULL ? profile_name : "(none)");
         fprintf(r->out, "  peer fingerprint: %s\n", fp[0] != '\0' ? fp : "(none)");

@@ -157,7 +157,8 @@ int dtls13_conn_export_keying_material(const dtls13_conn *conn, const char *labe
                                        const uint8_t *context, size_t context_len,
                                        uint8_t *out, size_t out_len);
 
-/** Negotiated protocol version (DTLS13_VERSION_DTLS13), 0 before the ServerHello. */
+/** Negotiated protocol version (DTLS13_VERSION_DTLS13 or DTLS13_VERSION_DTLS12),
+ *  0 before the ServerHello. */
 uint16_t dtls13_conn_version(const dtls13_conn *conn);
 /** Negotiated cipher suite, 0 before the ServerHello. */
 uint16_t dtls13_conn_cipher_suite(const dtls13_conn *conn);
@@ -169,7 +170,8 @@ uint16_t dtls13_conn_peer_signature_scheme(const dtls13_conn *conn);
 uint16_t dtls13_conn_srtp_profile(const dtls13_conn *conn);
 /** Negotiated SRTP MKI (may be empty); *len receives its length. */
 const uint8_t *dtls13_conn_srtp_mki(const dtls13_conn *conn, size_t *len);
-/** Whether a HelloRetryRequest was part of the handshake. */
+/** Whether a HelloRetryRequest (DTLS 1.3) or, in DTLS 1.2, a
+ *  HelloVerifyRequest was part of the handshake. */
 bool dtls13_conn_used_hello_retry(const dtls13_conn *conn);
 
 /** The peer's end-entity certificate (DER) once received, else NULL. */
@@ -184,7 +186,10 @@ int dtls13_conn_peer_fingerprint(const dtls13_conn *conn, dtls13_hash hash, char
 int dtls13_conn_request_key_update(dtls13_conn *conn, bool ask_peer, uint64_t now_ms);
 
 /** Gives the engine a round-trip time estimate (e.g. from ICE): the
- *  retransmission timer becomes 1.5 x rtt_ms (RFC 9147 5.8.2). */
+ *  retransmission timer becomes 1.5 x rtt_ms (RFC 9147 5.8.2). In DTLS 1.2,
+ *  which has no ACKs, the timer never goes below the configured initial
+ *  timeout (RFC 6347 4.2.4.1): there a flight is acknowledged only by the
+ *  peer's next one, which includes the peer's processing time. */
 int dtls13_conn_set_rtt_estimate(dtls13_conn *conn, uint32_t rtt_ms);
 
 /** Server: declares the client's transport address validated by other

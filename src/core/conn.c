@@ -251,7 +251,7 @@ const uint8_t *dtls13_conn_srtp_mki(const dtls13_conn *c, size_t *len)
 
 bool dtls13_conn_used_hello_retry(const dtls13_conn *c)
 {
-    return c && c->hello_retry;
+    return c && (c->hello_retry || c->v12.hvr_count > 0);
 }
 
 const uint8_t *dtls13_conn_peer_certificate(const dtls13_conn *c, size_t *len)

@@ -254,13 +254,17 @@ void d12_on_old_message(dtls13_conn *c)
     d13_flight_answer_retransmission(c, &c->flight);
 }
 
+bool d12_is_renegotiation_request(const dtls13_conn *c, uint8_t type)
+{
+    return (type == D13_HS_CLIENT_HELLO && c->role == DTLS13_ROLE_SERVER) ||
+           (type == D12_HS_HELLO_REQUEST && c->role == DTLS13_ROLE_CLIENT);
+}
+
 int d12_handle_post_handshake(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch)
 {
     (void)body;
     (void)len;
-    bool reneg = (type == D13_HS_CLIENT_HELLO && c->role == DTLS13_ROLE_SERVER) ||
-                 (type == D12_HS_HELLO_REQUEST && c->role == DTLS13_ROLE_CLIENT);
-    if (!reneg || epoch != 1) return d13_fail(c, DTLS13_ALERT_UNEXPECTED_MESSAGE, "unexpected post-handshake message");
+    if (!d12_is_renegotiation_request(c, type) || epoch != 1) return d13_fail(c, DTLS13_ALERT_UNEXPECTED_MESSAGE, "unexpected post-handshake message");
     /* No renegotiation (RFC 9325 4, RFC 5746 4.5): refuse, keep the association. */
     d13_logf(c, DTLS13_LOG_INFO, "refused a renegotiation (%s): sent warning no_renegotiation",
              type == D13_HS_CLIENT_HELLO ? "ClientHello" : "HelloRequest");

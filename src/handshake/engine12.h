@@ -65,6 +65,9 @@ int d12_handle_ccs(dtls13_conn *c, const uint8_t *p, size_t len, uint64_t epoch)
 /** The peer repeated a message already processed: resend our flight
  *  (rate limited), as RFC 6347 4.2.4 asks. */
 void d12_on_old_message(dtls13_conn *c);
+/** Whether a handshake message of this type from the peer would start a
+ *  renegotiation: a ClientHello to a server, a HelloRequest to a client. */
+bool d12_is_renegotiation_request(const dtls13_conn *c, uint8_t type);
 /** A new handshake message after the handshake: a renegotiation attempt
  *  (ClientHello, HelloRequest) gets a warning no_renegotiation (RFC 5746
  *  4.5); anything else is unexpected_message. */

@@ -66,10 +66,24 @@ int d13_append_record(dtls13_conn *c, uint64_t epoch, uint8_t content_type, cons
     return DTLS13_OK;
 }
 
+/* The shortest retransmission timer. DTLS 1.3 follows the measured RTT
+ * (RFC 9147 5.8.2), its ACKs tell the peer's receipt apart from its
+ * processing. DTLS 1.2 has no ACKs: a flight is acknowledged by the peer's
+ * next flight, whose delay includes signing and verifying, and the one
+ * quick sample it gets, a stateless HelloVerifyRequest, includes neither;
+ * so the timer keeps RFC 6347 4.2.4.1's fixed initial value as its floor
+ * (otherwise a 1 ms HelloVerifyRequest round trip arms a 20 ms timer and
+ * every later flight is sent several times before a slower peer answers). */
+static uint64_t min_timeout_ms(const dtls13_conn *c)
+{
+    bool dtls12 = c->dtls12 || c->v12.hvr_count > 0 || !d13_config_allows_dtls13(c->cfg);
+    return dtls12 && c->cfg->initial_timeout_ms > D13_MIN_TIMEOUT_MS ? c->cfg->initial_timeout_ms : D13_MIN_TIMEOUT_MS;
+}
+
 void d13_set_timeout_from_rtt(dtls13_conn *c, uint64_t rtt_ms)
 {
     uint64_t t = rtt_ms + rtt_ms / 2;
-    if (t < D13_MIN_TIMEOUT_MS) t = D13_MIN_TIMEOUT_MS;
+    if (t < min_timeout_ms(c)) t = min_timeout_ms(c);
     if (t > D13_MAX_TIMEOUT_MS) t = D13_MAX_TIMEOUT_MS;
     c->timeout_ms = (uint32_t)t;
     c->base_timeout_ms = (uint32_t)t;
@@ -270,6 +284,8 @@ int d13_flight_send(dtls13_conn *c, d13_flight *f, bool needs_ack)
     if (c->last_flight_ms && c->now_ms - c->last_flight_ms > 10ull * c->timeout_ms)
         c->timeout_ms = c->cfg->initial_timeout_ms;
     c->last_flight_ms = c->now_ms;
+    /* An RTT estimate given before the version was known, now 1.2. */
+    if (c->timeout_ms < min_timeout_ms(c)) c->timeout_ms = c->base_timeout_ms = (uint32_t)min_timeout_ms(c);
     f->next_msg = 0;
     f->next_off = 0;
     f->active = true;

@@ -138,6 +138,20 @@ static int handle_handshake_record(dtls13_conn *c, const uint8_t *p, size_t len,
         int alert = d13_hs_header_read(&r, &h, &frag);
         if (alert) return d13_fail(c, (uint8_t)alert, "malformed handshake fragment");
         if (c->hs == D13_HS_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
+        /* A DTLS 1.2 renegotiation starts again at message_seq 0 (RFC 6347
+         * 4.2.2; GnuTLS numbers its repeats 1, 2, ...) in the current epoch:
+         * a ClientHello or HelloRequest there is never a retransmission of
+         * the handshake that finished (its ClientHello was in epoch 0), but
+         * a new handshake, which is refused whatever its message_seq. */
+        if (c->dtls12 && c->hs == D13_HS_DONE && epoch >= 1 && d12_is_renegotiation_request(c, h.msg_type)) {
+            if (h.fragment_offset != 0) {
+                c->stats.dropped_unexpected++;
+                continue;
+            }
+            int rc = d12_handle_post_handshake(c, h.msg_type, frag.p, h.fragment_length, epoch);
+            if (rc) return rc;
+            continue;
+        }
         /* Before our first flight the server has nothing to ACK with. */
         bool next_piece = h.message_seq == c->next_recv_seq;
         d13_reasm_result res = d13_reasm_add(&c->reasm, c->next_recv_seq, &h, frag.p, epoch);

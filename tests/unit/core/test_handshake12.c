@@ -10,6 +10,7 @@
 
 #include "conn_pair.h"
 #include "dtls13/dtls13.h"
+#include "handshake/engine.h"
 #include "test.h"
 
 #define V12 DTLS13_VERSION_DTLS12
@@ -331,6 +332,96 @@ static void test_ems_option(d13_test_state *t)
     dtls13_config_free(sc);
 }
 
+/* DTLS 1.2 has no ACKs: the peer's next flight acknowledges ours, after its
+ * signing and verifying, so the retransmission timer never drops below the
+ * configured initial value (RFC 6347 4.2.4.1), even after a 1 ms RTT
+ * estimate; a slow peer (GnuTLS takes 150 ms over loopback) must not get
+ * every flight several times. DTLS 1.3 keeps following the RTT. */
+static bool hold_client_second_flight(void *user, int from_client, uint8_t *data, size_t *len, unsigned index)
+{
+    (void)data;
+    (void)len;
+    unsigned *held = user;
+    if (from_client && index >= 1) {
+        (*held)++;
+        return false;
+    }
+    return true;
+}
+
+static void test_timer_floor(d13_test_state *t)
+{
+    for (int v13 = 0; v13 < 2; v13++) {
+        dtls13_config *cc = make_config(V12, V13, 0, false);
+        dtls13_config *sc = make_config(v13 ? V13 : V12, v13 ? V13 : V12, 0, false);
+        conn_pair *p = conn_pair_new(cc, sc);
+        unsigned held = 0;
+        p->filter = hold_client_second_flight;
+        p->filter_user = &held;
+        CHECK_EQ(dtls13_conn_set_rtt_estimate(p->client, 1), 0);
+        dtls13_conn_start(p->server, p->now_ms);
+        dtls13_conn_start(p->client, p->now_ms);
+        /* 1.2: ClientHello, the server's flight, our next flight (held);
+         * 1.3: the client waits for the rest of the server's flight. */
+        conn_pair_pump(p);
+        uint64_t wait = dtls13_conn_next_timeout(p->client) - p->now_ms;
+        if (v13) {
+            CHECK(wait < 400);
+        } else {
+            CHECK_EQ(held, 1u);
+            CHECK_EQ(wait, 400u);
+            p->now_ms += 399;
+            dtls13_conn_handle_timeout(p->client, p->now_ms);
+            dtls13_stats cs;
+            dtls13_conn_stats(p->client, &cs);
+            CHECK_EQ(cs.retransmissions, 0u);
+        }
+        conn_pair_free(p);
+        dtls13_config_free(cc);
+        dtls13_config_free(sc);
+    }
+}
+
+/* Renegotiation is refused (RFC 9325 4, RFC 5746 4.5) with a warning
+ * no_renegotiation and the association goes on: a ClientHello in epoch 1
+ * to the server, whatever its message_seq (it starts again at 0, RFC 6347
+ * 4.2.2; GnuTLS numbers its repeats 1, 2, ...), and a HelloRequest to the
+ * client. Each is injected through the peer's own record layer. */
+static void send_handshake_in_epoch1(dtls13_conn *from, uint8_t type, uint16_t message_seq, size_t body_len)
+{
+    uint8_t msg[12 + 64] = {type, 0, 0, (uint8_t)body_len, (uint8_t)(message_seq >> 8), (uint8_t)message_seq,
+                            0, 0, 0, 0, 0, (uint8_t)body_len};
+    memset(msg + 12, 0x42, body_len);
+    d13_append_record(from, 1, 22, msg, 12 + body_len, NULL);
+    d13_flush_datagram(from);
+}
+
+static void test_renegotiation_refused(d13_test_state *t)
+{
+    dtls13_config *cc = make_config(V12, V12, 0, false);
+    dtls13_config *sc = make_config(V12, V12, 0, false);
+    conn_pair *p = conn_pair_new(cc, sc);
+    CHECK(conn_pair_handshake(p, 30000));
+    const uint16_t seqs[] = {0, 1, 7};
+    for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+        int before = p->server_events[DTLS13_EVENT_ALERT_SENT];
+        send_handshake_in_epoch1(p->client, 1 /* ClientHello */, seqs[i], 40);
+        conn_pair_pump(p);
+        CHECK_EQ(p->server_events[DTLS13_EVENT_ALERT_SENT], before + 1);
+    }
+    CHECK_EQ(p->client_events[DTLS13_EVENT_ALERT_RECEIVED], 3);
+    send_handshake_in_epoch1(p->server, 0 /* HelloRequest */, 0, 0);
+    conn_pair_pump(p);
+    CHECK_EQ(p->client_events[DTLS13_EVENT_ALERT_SENT], 1);
+    CHECK_EQ(p->server_events[DTLS13_EVENT_ALERT_RECEIVED], 1);
+    CHECK_EQ(dtls13_conn_state(p->client), DTLS13_STATE_CONNECTED);
+    CHECK_EQ(dtls13_conn_state(p->server), DTLS13_STATE_CONNECTED);
+    exchange_data(t, p);
+    conn_pair_free(p);
+    dtls13_config_free(cc);
+    dtls13_config_free(sc);
+}
+
 int main(void)
 {
     d13_test_state st = {0, 0};
@@ -340,5 +431,7 @@ int main(void)
     RUN_TEST(&st, test_replay_and_stray_records);
     RUN_TEST(&st, test_final_flight_lost);
     RUN_TEST(&st, test_ems_option);
+    RUN_TEST(&st, test_timer_floor);
+    RUN_TEST(&st, test_renegotiation_refused);
     TEST_MAIN_END(&st);
 }
