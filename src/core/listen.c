@@ -57,6 +57,7 @@ typedef struct decision {
     dtls13_listen_result result;
     d13_stateless_choice choice;
     bool dtls12;              /* a DTLS 1.2 ClientHello: HelloVerifyRequest, legacy_cookie */
+    uint8_t client_random[32]; /* when dtls12: what its cookie is bound to */
     bool has_cookie;          /* carries a cookie that verified */
     d13_cookie_params cookie; /* when has_cookie */
     const uint8_t *cookie_bytes;
@@ -181,6 +182,7 @@ static void decide12(dtls13_listener *l, const located_hello *h, const d13_clien
                      size_t addr_len, uint64_t now_ms, bool need_cookie, decision *d)
 {
     d->dtls12 = true;
+    memcpy(d->client_random, ch->random, sizeof(d->client_random));
     if (ch->legacy_cookie.len == 0) {
         if (h->message_seq != 0) {
             l->stats.dropped_malformed++;
@@ -193,9 +195,9 @@ static void decide12(dtls13_listener *l, const located_hello *h, const d13_clien
         l->stats.dropped_malformed++;
         return;
     }
-    d13_cookie_status st = d13_cookie_verify(&l->secrets, ch->legacy_cookie.p, ch->legacy_cookie.len, addr, addr_len,
-                                             now_ms, &d->cookie);
-    if (st != D13_COOKIE_OK || !(d->cookie.flags & D13_COOKIE_FLAG_DTLS12)) {
+    d13_cookie_status st = d13_cookie12_verify(&l->secrets, ch->legacy_cookie.p, ch->legacy_cookie.len, ch->random,
+                                               addr, addr_len, now_ms);
+    if (st != D13_COOKIE_OK) {
         l->stats.cookies_invalid++;
         d->result = DTLS13_LISTEN_SEND_HRR; /* a fresh HelloVerifyRequest, never state */
         return;
@@ -233,7 +235,7 @@ static void decide(dtls13_listener *l, const located_hello *h, d13_client_hello 
     }
     d13_cookie_status st = d13_cookie_verify(&l->secrets, ch->ext.cookie.p, ch->ext.cookie.len, addr, addr_len,
                                              now_ms, &d->cookie);
-    if (st != D13_COOKIE_OK || (d->cookie.flags & D13_COOKIE_FLAG_DTLS12)) {
+    if (st != D13_COOKIE_OK) {
         l->stats.cookies_invalid++;
         d->result = DTLS13_LISTEN_SEND_HRR; /* a fresh one, never state */
         return;
@@ -252,17 +254,15 @@ static void decide(dtls13_listener *l, const located_hello *h, d13_client_hello 
     d->result = DTLS13_LISTEN_ACCEPT;
 }
 
-/* Writes the HelloRetryRequest datagram for h into out. */
-static int write_hrr(dtls13_listener *l, const located_hello *h, const decision *d, const void *addr,
-                     size_t addr_len, uint64_t now_ms, uint8_t *out, size_t out_cap, size_t *out_len)
+/* The cookie of a HelloRetryRequest: what the server needs to rebuild the
+ * transcript (cookie.h). */
+static int make_cookie13(dtls13_listener *l, const located_hello *h, const decision *d, const void *addr,
+                         size_t addr_len, uint64_t now_ms, uint8_t cookie[D13_COOKIE_MAX_LEN], size_t *cookie_len)
 {
     d13_cookie_params p;
     memset(&p, 0, sizeof(p));
-    if (d->dtls12)
-        p.flags = D13_COOKIE_FLAG_DTLS12;
-    else
-        p.flags = (uint8_t)((d->choice.has_share ? 0 : D13_COOKIE_FLAG_KEY_SHARE) |
-                            (d->choice.version == DTLS13_VERSION_DTLS13_DRAFT43 ? D13_COOKIE_FLAG_DRAFT43 : 0));
+    p.flags = (uint8_t)((d->choice.has_share ? 0 : D13_COOKIE_FLAG_KEY_SHARE) |
+                        (d->choice.version == DTLS13_VERSION_DTLS13_DRAFT43 ? D13_COOKIE_FLAG_DRAFT43 : 0));
     p.timestamp_ms = now_ms;
     p.suite = d->choice.suite;
     p.group = d->choice.group;
@@ -271,16 +271,32 @@ static int write_hrr(dtls13_listener *l, const located_hello *h, const decision 
     if (d13_cookie_hash_message(alg, D13_HS_CLIENT_HELLO, h->body, h->len, l->scratch, sizeof(l->scratch),
                                 p.ch1_hash))
         return DTLS13_ERR_CRYPTO;
+    return d13_cookie_encode(&l->secrets, &p, addr, addr_len, cookie, D13_COOKIE_MAX_LEN, cookie_len);
+}
+
+/* The cookie of a HelloVerifyRequest: 32 bytes (cookie.h). */
+static int make_cookie12(dtls13_listener *l, const decision *d, const void *addr, size_t addr_len, uint64_t now_ms,
+                         uint8_t cookie[D13_COOKIE_MAX_LEN], size_t *cookie_len)
+{
+    *cookie_len = D13_COOKIE12_LEN;
+    return d13_cookie12_encode(&l->secrets, now_ms, d->client_random, addr, addr_len, cookie);
+}
+
+/* Writes the HelloRetryRequest datagram for h into out. */
+static int write_hrr(dtls13_listener *l, const located_hello *h, const decision *d, const void *addr,
+                     size_t addr_len, uint64_t now_ms, uint8_t *out, size_t out_cap, size_t *out_len)
+{
     uint8_t cookie[D13_COOKIE_MAX_LEN];
     size_t cookie_len = 0;
-    int rc = d13_cookie_encode(&l->secrets, &p, addr, addr_len, cookie, sizeof(cookie), &cookie_len);
+    int rc = d->dtls12 ? make_cookie12(l, d, addr, addr_len, now_ms, cookie, &cookie_len)
+                       : make_cookie13(l, h, d, addr, addr_len, now_ms, cookie, &cookie_len);
     if (rc) return rc;
 
     uint8_t body[HRR_BODY_CAP];
     d13_writer bw;
     d13_writer_init(&bw, body, sizeof(body));
     bool ok = d->dtls12 ? d13_stateless_hvr_encode(&bw, cookie, cookie_len)
-                        : d13_stateless_hrr_encode(&bw, d->choice.version, p.suite,
+                        : d13_stateless_hrr_encode(&bw, d->choice.version, d->choice.suite,
                                                    d->choice.has_share ? 0 : d->choice.group, cookie, cookie_len);
     if (!ok) return DTLS13_ERR_BUFFER_TOO_SMALL;
     size_t body_len = d13_writer_len(&bw);

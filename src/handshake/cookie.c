@@ -69,13 +69,20 @@ static const uint8_t *secret_for(const d13_cookie_secrets *s, uint64_t timestamp
     return NULL;
 }
 
-/* A DTLS 1.3 suite, or with D13_COOKIE_FLAG_DTLS12 a DTLS 1.2 one. */
-static bool suite_known(uint16_t suite, uint8_t flags)
+/* Whether an authenticated timestamp is still fresh at now_ms. */
+static d13_cookie_status freshness(const d13_cookie_secrets *s, uint64_t timestamp_ms, uint64_t now_ms)
 {
-    if (flags & D13_COOKIE_FLAG_DTLS12) {
-        d13_aead_alg alg;
-        return (suite >> 8) != 0x13 && d13_suite_aead(suite, &alg) == 0;
+    if (timestamp_ms > now_ms) {
+        if (timestamp_ms - now_ms > D13_COOKIE_CLOCK_SKEW_MS) return D13_COOKIE_FUTURE;
+    } else if (now_ms - timestamp_ms > s->lifetime_ms) {
+        return D13_COOKIE_EXPIRED;
     }
+    return D13_COOKIE_OK;
+}
+
+/* A DTLS 1.3 suite. */
+static bool suite_known(uint16_t suite)
+{
     return suite == DTLS13_TLS_AES_128_GCM_SHA256 || suite == DTLS13_TLS_AES_256_GCM_SHA384 ||
            suite == DTLS13_TLS_CHACHA20_POLY1305_SHA256;
 }
@@ -100,7 +107,7 @@ int d13_cookie_encode(const d13_cookie_secrets *s, const d13_cookie_params *p, c
                       size_t addr_len, uint8_t *out, size_t cap, size_t *out_len)
 {
     if (!s || !p || !out || !out_len || (!addr && addr_len) || addr_len > COOKIE_MAX_ADDR ||
-        !suite_known(p->suite, p->flags) || p->hash_len != d13_hash_len(d13_suite_hash(p->suite)))
+        !suite_known(p->suite) || p->hash_len != d13_hash_len(d13_suite_hash(p->suite)))
         return DTLS13_ERR_INVALID_ARG;
     const uint8_t *secret = secret_for(s, p->timestamp_ms);
     if (!secret || secret != s->current) return DTLS13_ERR_INVALID_ARG;
@@ -134,8 +141,8 @@ d13_cookie_status d13_cookie_verify(const d13_cookie_secrets *s, const uint8_t *
     d13_read_u64(&r, &p->timestamp_ms);
     d13_read_u16(&r, &p->suite);
     d13_read_u16(&r, &p->group);
-    if (d13_reader_failed(&r) || format != D13_COOKIE_FORMAT || !suite_known(p->suite, p->flags) ||
-        (p->flags & ~(D13_COOKIE_FLAG_KEY_SHARE | D13_COOKIE_FLAG_DRAFT43 | D13_COOKIE_FLAG_DTLS12)))
+    if (d13_reader_failed(&r) || format != D13_COOKIE_FORMAT || !suite_known(p->suite) ||
+        (p->flags & ~(D13_COOKIE_FLAG_KEY_SHARE | D13_COOKIE_FLAG_DRAFT43)))
         return D13_COOKIE_MALFORMED;
     p->hash_len = d13_hash_len(d13_suite_hash(p->suite));
     if (len != D13_COOKIE_FIXED_LEN + p->hash_len + D13_COOKIE_MAC_LEN) return D13_COOKIE_MALFORMED;
@@ -157,10 +164,64 @@ d13_cookie_status d13_cookie_verify(const d13_cookie_secrets *s, const uint8_t *
     bool mac_ok = d13_ct_equal(mac, expected, sizeof(mac));
     d13_cleanse(expected, sizeof(expected));
     if (!mac_ok) return D13_COOKIE_BAD_MAC;
-    if (p->timestamp_ms > now_ms) {
-        if (p->timestamp_ms - now_ms > D13_COOKIE_CLOCK_SKEW_MS) return D13_COOKIE_FUTURE;
-    } else if (now_ms - p->timestamp_ms > s->lifetime_ms) {
-        return D13_COOKIE_EXPIRED;
-    }
-    return D13_COOKIE_OK;
+    return freshness(s, p->timestamp_ms, now_ms);
+}
+
+/* format || timestamp || client_random: the authenticated fields of a
+ * HelloVerifyRequest cookie (only the first two travel in it). */
+#define COOKIE12_FIELDS_LEN (1 + 8 + 32)
+
+static int cookie12_mac(const uint8_t *secret, uint64_t timestamp_ms, const uint8_t client_random[32],
+                        const void *addr, size_t addr_len, uint8_t mac[D13_COOKIE_MAC_LEN])
+{
+    uint8_t fields[COOKIE12_FIELDS_LEN];
+    d13_writer w;
+    d13_writer_init(&w, fields, sizeof(fields));
+    d13_write_u8(&w, D13_COOKIE12_FORMAT);
+    d13_write_u64(&w, timestamp_ms);
+    d13_write_bytes(&w, client_random, 32);
+    if (d13_writer_failed(&w)) return DTLS13_ERR_INVALID_ARG;
+    return cookie_mac(secret, fields, sizeof(fields), addr, addr_len, mac);
+}
+
+int d13_cookie12_encode(const d13_cookie_secrets *s, uint64_t now_ms, const uint8_t client_random[32],
+                        const void *addr, size_t addr_len, uint8_t out[D13_COOKIE12_LEN])
+{
+    if (!s || !client_random || !out || (!addr && addr_len) || addr_len > COOKIE_MAX_ADDR)
+        return DTLS13_ERR_INVALID_ARG;
+    const uint8_t *secret = secret_for(s, now_ms);
+    if (!secret || secret != s->current) return DTLS13_ERR_INVALID_ARG;
+    uint8_t mac[D13_COOKIE_MAC_LEN];
+    int rc = cookie12_mac(secret, now_ms, client_random, addr, addr_len, mac);
+    if (rc) return rc;
+    d13_writer w;
+    d13_writer_init(&w, out, D13_COOKIE12_LEN);
+    d13_write_u8(&w, D13_COOKIE12_FORMAT);
+    d13_write_u64(&w, now_ms);
+    d13_write_bytes(&w, mac, D13_COOKIE12_MAC_LEN);
+    d13_cleanse(mac, sizeof(mac));
+    return d13_writer_failed(&w) ? DTLS13_ERR_INVALID_ARG : DTLS13_OK;
+}
+
+d13_cookie_status d13_cookie12_verify(const d13_cookie_secrets *s, const uint8_t *cookie, size_t len,
+                                      const uint8_t client_random[32], const void *addr, size_t addr_len,
+                                      uint64_t now_ms)
+{
+    if (!s || !client_random || (!cookie && len) || (!addr && addr_len) || addr_len > COOKIE_MAX_ADDR)
+        return D13_COOKIE_MALFORMED;
+    d13_reader r;
+    d13_reader_init(&r, cookie, len);
+    uint8_t format = 0;
+    uint64_t timestamp_ms = 0;
+    d13_read_u8(&r, &format);
+    d13_read_u64(&r, &timestamp_ms);
+    if (d13_reader_failed(&r) || format != D13_COOKIE12_FORMAT || len != D13_COOKIE12_LEN) return D13_COOKIE_MALFORMED;
+    const uint8_t *secret = secret_for(s, timestamp_ms);
+    if (!secret) return timestamp_ms > now_ms ? D13_COOKIE_FUTURE : D13_COOKIE_EXPIRED;
+    uint8_t expected[D13_COOKIE_MAC_LEN];
+    if (cookie12_mac(secret, timestamp_ms, client_random, addr, addr_len, expected)) return D13_COOKIE_MALFORMED;
+    bool mac_ok = d13_ct_equal(cookie + 9, expected, D13_COOKIE12_MAC_LEN);
+    d13_cleanse(expected, sizeof(expected));
+    if (!mac_ok) return D13_COOKIE_BAD_MAC;
+    return freshness(s, timestamp_ms, now_ms);
 }

@@ -35,7 +35,6 @@
 enum {
     D13_COOKIE_FLAG_KEY_SHARE = 1u << 0, /* the HelloRetryRequest carried key_share */
     D13_COOKIE_FLAG_DRAFT43 = 1u << 1,   /* the HRR selected version 0x7f2b (else 0xfefc) */
-    D13_COOKIE_FLAG_DTLS12 = 1u << 2,    /* a HelloVerifyRequest cookie (RFC 6347 4.2.1); suite is a DTLS 1.2 one */
 };
 
 /** What a cookie carries. */
@@ -94,5 +93,33 @@ int d13_cookie_encode(const d13_cookie_secrets *s, const d13_cookie_params *p, c
  *  in constant time. */
 d13_cookie_status d13_cookie_verify(const d13_cookie_secrets *s, const uint8_t *cookie, size_t len,
                                     const void *addr, size_t addr_len, uint64_t now_ms, d13_cookie_params *p);
+
+/* HelloVerifyRequest cookies (DTLS 1.2, RFC 6347 4.2.1) are a format of
+ * their own, and short: 1.2 needs nothing from the first ClientHello (it
+ * is not in the handshake hash), and GnuTLS, like every DTLS 1.0 peer,
+ * refuses a cookie longer than 32 bytes (RFC 6347 raised the limit to 255,
+ * but 32 is what deployed stacks accept). A cookie is
+ *   format (1, D13_COOKIE12_FORMAT) || timestamp ms (8) ||
+ *   HMAC-SHA256(secret, format || timestamp || client_random || peer
+ *   address) truncated to D13_COOKIE12_MAC_LEN
+ * with the same rotating secrets as the 1.3 cookies: bound to the address
+ * and, as RFC 6347 4.2.1 suggests, to the client's parameters (its random,
+ * which the second ClientHello repeats). */
+#define D13_COOKIE12_FORMAT 2
+#define D13_COOKIE12_LEN 32
+#define D13_COOKIE12_MAC_LEN (D13_COOKIE12_LEN - 9)
+
+/** Writes a HelloVerifyRequest cookie issued at now_ms (in the current
+ *  period of s) into out (D13_COOKIE12_LEN bytes). Returns 0 or
+ *  DTLS13_ERR_INVALID_ARG. */
+int d13_cookie12_encode(const d13_cookie_secrets *s, uint64_t now_ms, const uint8_t client_random[32],
+                        const void *addr, size_t addr_len, uint8_t out[D13_COOKIE12_LEN]);
+
+/** Checks a HelloVerifyRequest cookie echoed at now_ms by the ClientHello
+ *  with client_random from addr (s updated to now_ms). The MAC is compared
+ *  in constant time. */
+d13_cookie_status d13_cookie12_verify(const d13_cookie_secrets *s, const uint8_t *cookie, size_t len,
+                                      const uint8_t client_random[32], const void *addr, size_t addr_len,
+                                      uint64_t now_ms);
 
 #endif

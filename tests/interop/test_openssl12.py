@@ -19,134 +19,19 @@ Cases:
     RSA certificate, and --cookie always (our listener's HelloVerifyRequest,
     which s_client echoes);
   our client with --min-version 1.3 against s_server -dtls1_2: a clean
-    protocol_version failure.
+    protocol_version failure;
+  renegotiation both ways (s_client's R, s_server's r): refused with a
+    warning no_renegotiation.
 
 Usage: test_openssl12.py DTLS13_TOOL
 Every process runs under a timeout; the summary line is "N passed, N failed".
 """
-import json
 import os
-import queue
-import re
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 
-TIMEOUT = 20
-RESULTS = {"passed": 0, "failed": 0}
-
-
-def check(cond, what):
-    RESULTS["passed" if cond else "failed"] += 1
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    return cond
-
-
-class Proc:
-    """A child process whose stdout lines are collected by a thread."""
-
-    def __init__(self, argv):
-        self.argv = argv
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True, bufsize=1)
-        self.lines = []
-        self.q = queue.Queue()
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-            self.q.put(line.rstrip("\n"))
-        self.q.put(None)
-
-    def wait_for(self, pattern, timeout=TIMEOUT):
-        """Waits for a line matching pattern; returns the match or None."""
-        rx = re.compile(pattern)
-        for line in self.lines:
-            m = rx.search(line)
-            if m:
-                return m
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.q.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            m = rx.search(line)
-            if m:
-                return m
-        return None
-
-    def write(self, text):
-        try:
-            self.proc.stdin.write(text)
-            self.proc.stdin.flush()
-        except (BrokenPipeError, ValueError):
-            pass
-
-    def finish(self, timeout=TIMEOUT):
-        """Closes stdin, waits (killing after timeout); returns (status, lines)."""
-        try:
-            self.proc.stdin.close()
-        except (BrokenPipeError, ValueError):
-            pass
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.thread.join(timeout=5)
-        self.proc.stdout.close()
-        return self.proc.returncode, self.lines
-
-    def events(self):
-        out = []
-        for line in self.lines:
-            try:
-                out.append(json.loads(line))
-            except ValueError:
-                pass
-        return out
-
-
-def first(events, name):
-    for e in events:
-        if e.get("event") == name:
-            return e
-    return None
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def make_cert(tmp, name, kind):
-    cert, key = os.path.join(tmp, name + ".pem"), os.path.join(tmp, name + ".key")
-    alg = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] if kind == "ec" else ["-newkey", "rsa:2048"]
-    subprocess.run(["openssl", "req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=" + name, "-keyout", key,
-                    "-out", cert] + alg, check=True, capture_output=True, timeout=TIMEOUT)
-    out = subprocess.run(["openssl", "x509", "-in", cert, "-noout", "-fingerprint", "-sha256"], check=True,
-                         capture_output=True, text=True, timeout=TIMEOUT).stdout
-    return cert, key, "sha-256 " + out.strip().split("=", 1)[1]
-
-
-def keying_material(lines):
-    for line in lines:
-        m = re.search(r"Keying material: ([0-9A-F]+)", line)
-        if m:
-            return m.group(1).lower()
-    return None
-
+from peer_util import TIMEOUT, Proc, check, first, free_port, keying_material, make_cert, summary
 
 SRTP = "SRTP_AES128_CM_SHA1_80"
 OSSL_COMMON = ["-dtls1_2", "-use_srtp", SRTP, "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60"]
@@ -289,6 +174,48 @@ def version_floor(tool, certs):
           what + ": s_server saw a version failure (got %r)" % [l for l in s_lines if "error" in l.lower()][:2])
 
 
+def renegotiation_refused(tool, certs):
+    """No renegotiation (RFC 9325 4): s_client's "R" (a new ClientHello) and
+    s_server's "r" (HelloRequest) get a warning no_renegotiation from our
+    side, which OpenSSL reports as "no renegotiation"."""
+    cert, key, fp = certs["ossl_ec"]
+    ours_cert, ours_key, _ = certs["ours_ec"]
+    what = "s_client R -> our server"
+    server = Proc([tool, "server", "--listen", "127.0.0.1:0", "--json", "--once", "--echo", "--verbose", "--cert",
+                   ours_cert, "--key", ours_key, "--timeout-ms", "10000"])
+    m = server.wait_for(r'"event":"listening".*"port":(\d+)', 10)
+    if check(m is not None, what + ": our server is listening"):
+        client = Proc(["openssl", "s_client", "-connect", "127.0.0.1:%s" % m.group(1), "-cert", cert, "-key", key]
+                      + OSSL_COMMON)
+        up = client.wait_for(r"Keying material:", TIMEOUT) is not None
+        client.write("R\n")
+        refused = client.wait_for(r"no renegotiation", TIMEOUT) is not None
+        client.finish(5)
+        server.finish(10)
+        check(up and refused, what + ": s_client reports 'no renegotiation' (handshake %r)" % up)
+        check(server.wait_for(r"refused a renegotiation \(ClientHello\)", 1) is not None,
+              what + ": our server refused the ClientHello with a warning")
+    else:
+        server.finish(2)
+    what = "s_server r -> our client"
+    port = free_port()
+    server = Proc(["openssl", "s_server", "-accept", "127.0.0.1:%d" % port, "-naccept", "1", "-cert", cert, "-key",
+                   key] + OSSL_COMMON)
+    if not check(server.wait_for(r"^ACCEPT", 10) is not None, what + ": s_server is up"):
+        server.finish(2)
+        return
+    client = Proc([tool, "client", "--connect", "127.0.0.1:%d" % port, "--json", "--verbose", "--cert", ours_cert,
+                   "--key", ours_key, "--timeout-ms", "10000"])
+    up = server.wait_for(r"Keying material:", TIMEOUT) is not None
+    server.write("r\n")
+    refused = server.wait_for(r"no renegotiation", TIMEOUT) is not None
+    server.finish(5)
+    client.finish(10)
+    check(up and refused, what + ": s_server reports 'no renegotiation' (handshake %r)" % up)
+    check(client.wait_for(r"refused a renegotiation \(HelloRequest\)", 1) is not None,
+          what + ": our client refused the HelloRequest with a warning")
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
@@ -314,8 +241,8 @@ def main():
                 s_client_vs_our_server(tool, certs, suite, group)
         s_client_vs_our_server(tool, certs, SUITES[0], GROUPS[0], cookie=True, label=" --cookie always")
         version_floor(tool, certs)
-    print("%d passed, %d failed" % (RESULTS["passed"], RESULTS["failed"]))
-    return 1 if RESULTS["failed"] else 0
+        renegotiation_refused(tool, certs)
+    return summary()
 
 
 if __name__ == "__main__":

@@ -217,6 +217,53 @@ static void test_malformed_fields(d13_test_state *t)
     CHECK_EQ(d13_cookie_secrets_init(&s, 0), DTLS13_ERR_INVALID_ARG);
 }
 
+/* HelloVerifyRequest cookies (DTLS 1.2): 32 bytes (GnuTLS refuses longer
+ * ones), a known answer computed with Python's hmac, bound to the address
+ * and the client random, every bit authenticated, expiry, and no mixing
+ * with the HelloRetryRequest format. */
+static void test_cookie12(d13_test_state *t)
+{
+    uint8_t expected[D13_COOKIE12_LEN];
+    CHECK_EQ(test_hex("0200000000000004d205073917fb6087907380f9c5d9e24abd61535175213b9b", expected,
+                      sizeof(expected)),
+             32);
+    d13_cookie_secrets s;
+    known_secrets(&s);
+    uint8_t random[32], other[32];
+    memset(random, 0xbb, sizeof(random));
+    memset(other, 0xbb, sizeof(other));
+    other[31] ^= 1;
+    uint8_t cookie[D13_COOKIE12_LEN];
+    CHECK_EQ(d13_cookie12_encode(&s, 1234, random, test_addr, ADDR_LEN, cookie), 0);
+    CHECK_MEM(cookie, expected, sizeof(expected));
+    CHECK_EQ(d13_cookie12_verify(&s, cookie, sizeof(cookie), random, test_addr, ADDR_LEN, 2000), D13_COOKIE_OK);
+    CHECK_EQ(d13_cookie12_verify(&s, cookie, sizeof(cookie), other, test_addr, ADDR_LEN, 2000), D13_COOKIE_BAD_MAC);
+    CHECK_EQ(d13_cookie12_verify(&s, cookie, sizeof(cookie), random, "192.0.2.1:5001", ADDR_LEN, 2000),
+             D13_COOKIE_BAD_MAC);
+    int flips_refused = 0;
+    for (size_t bit = 0; bit < sizeof(cookie) * 8; bit++) {
+        cookie[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        flips_refused += d13_cookie12_verify(&s, cookie, sizeof(cookie), random, test_addr, ADDR_LEN, 2000) != 0;
+        cookie[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+    }
+    CHECK_EQ(flips_refused, (int)sizeof(cookie) * 8);
+    CHECK_EQ(d13_cookie12_verify(&s, cookie, sizeof(cookie) - 1, random, test_addr, ADDR_LEN, 2000),
+             D13_COOKIE_MALFORMED);
+    CHECK_EQ(d13_cookie12_verify(&s, cookie, sizeof(cookie), random, test_addr, ADDR_LEN,
+                                 1234 + DTLS13_DEFAULT_COOKIE_LIFETIME_MS + 1),
+             D13_COOKIE_EXPIRED);
+    CHECK_EQ(d13_cookie12_verify(&s, NULL, 0, random, test_addr, ADDR_LEN, 2000), D13_COOKIE_MALFORMED);
+    /* Neither format passes for the other. */
+    d13_cookie_params got;
+    CHECK_EQ(d13_cookie_verify(&s, cookie, sizeof(cookie), test_addr, ADDR_LEN, 2000, &got), D13_COOKIE_MALFORMED);
+    d13_cookie_params p = sample_params(DTLS13_TLS_AES_128_GCM_SHA256, 1234);
+    uint8_t cookie13[D13_COOKIE_MAX_LEN];
+    size_t len13 = 0;
+    CHECK_EQ(d13_cookie_encode(&s, &p, test_addr, ADDR_LEN, cookie13, sizeof(cookie13), &len13), 0);
+    CHECK_EQ(d13_cookie12_verify(&s, cookie13, len13, random, test_addr, ADDR_LEN, 2000), D13_COOKIE_MALFORMED);
+    CHECK_EQ(d13_cookie12_encode(&s, 1234, NULL, test_addr, ADDR_LEN, cookie), DTLS13_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
     d13_test_state st = {0, 0};
@@ -226,5 +273,6 @@ int main(void)
     RUN_TEST(&st, test_expiry_and_skew);
     RUN_TEST(&st, test_rotation);
     RUN_TEST(&st, test_malformed_fields);
+    RUN_TEST(&st, test_cookie12);
     TEST_MAIN_END(&st);
 }
