@@ -23,6 +23,49 @@ dtls13_config *bench_config_new(void)
     return cfg;
 }
 
+dtls13_config *bench_config_new_version(uint16_t version)
+{
+    dtls13_config *cfg = bench_config_new();
+    if (version == DTLS13_VERSION_DTLS13) return cfg;
+    static const uint16_t suite = DTLS13_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+    static const uint16_t group = DTLS13_GROUP_X25519;
+    static const uint16_t scheme = DTLS13_SIG_ECDSA_SECP256R1_SHA256;
+    static const uint16_t profile = DTLS13_SRTP_AES128_CM_SHA1_80;
+    if (dtls13_config_set_version_range(cfg, version, version) != 0 ||
+        dtls13_config_set_cipher_suites(cfg, &suite, 1) != 0 || dtls13_config_set_groups(cfg, &group, 1) != 0 ||
+        dtls13_config_set_signature_schemes(cfg, &scheme, 1) != 0 ||
+        dtls13_config_set_srtp_profiles(cfg, &profile, 1, NULL, 0) != 0 ||
+        dtls13_config_set_require_client_auth(cfg, true) != 0) {
+        fprintf(stderr, "bench: cannot restrict a config to %s\n", dtls13_version_name(version));
+        exit(1);
+    }
+    return cfg;
+}
+
+bool bench_parse_args(int argc, char **argv, uint16_t *version, long *count, long max_count)
+{
+    *version = DTLS13_VERSION_DTLS13;
+    int i = 1;
+    if (i + 1 < argc && strcmp(argv[i], "--version") == 0) {
+        if (strcmp(argv[i + 1], "1.2") == 0)
+            *version = DTLS13_VERSION_DTLS12;
+        else if (strcmp(argv[i + 1], "1.3") != 0)
+            i = argc + 1; /* usage error */
+        i += 2;
+    }
+    if (i < argc) {
+        char *end = NULL;
+        *count = strtol(argv[i], &end, 10);
+        if (end == argv[i] || *end != '\0') *count = 0;
+        i++;
+    }
+    if (i != argc || *count <= 0 || *count > max_count) {
+        fprintf(stderr, "usage: %s [--version 1.2|1.3] [COUNT]   (COUNT 1..%ld)\n", argv[0], max_count);
+        return false;
+    }
+    return true;
+}
+
 /* Send callback: appends the datagram to a queue. */
 static int queue_send(void *user, const uint8_t *datagram, size_t len)
 {

@@ -36,6 +36,19 @@ typedef struct bench_pair {
 /** Creates a config with a generated certificate; exits on failure. */
 dtls13_config *bench_config_new(void);
 
+/** bench_config_new for DTLS13_VERSION_DTLS13 (the defaults); for
+ *  DTLS13_VERSION_DTLS12 a config restricted to DTLS 1.2 with one choice
+ *  of everything, the WebRTC one: ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+ *  x25519, ecdsa_secp256r1_sha256, use_srtp SRTP_AES128_CM_SHA1_80,
+ *  client certificate required. Exits on failure. */
+dtls13_config *bench_config_new_version(uint16_t version);
+
+/** Parses "[--version 1.2|1.3] [COUNT]": *version (DTLS13_VERSION_DTLS13
+ *  unless given) and *count (left at the caller's default unless given).
+ *  Returns false, after printing the usage line, on a bad argument or a
+ *  count outside 1..max_count. */
+bool bench_parse_args(int argc, char **argv, uint16_t *version, long *count, long max_count);
+
 /** Creates both connections and runs the handshake to completion on a
  *  frozen clock. Returns false (and frees everything) when it fails. */
 bool bench_pair_handshake(bench_pair *p, dtls13_config *client_cfg, dtls13_config *server_cfg);
