@@ -67,8 +67,8 @@ def our_client_run(tool, certs, loss, seed):
     cert, key, fp = certs["ossl"]
     what = "our client -> s_server, %d%% loss, seed %d" % (loss, seed)
     port = free_port()
-    server = Proc(["openssl", "s_server", "-accept", "127.0.0.1:%d" % port, "-naccept", "1", "-cert", cert, "-key",
-                   key, "-Verify", "1"] + OSSL_COMMON)
+    server = Proc(["openssl", "s_server", "-nbio", "-accept", "127.0.0.1:%d" % port, "-naccept", "1", "-cert", cert,
+                   "-key", key, "-Verify", "1"] + OSSL_COMMON)
     if server.wait_for(r"^ACCEPT", 10) is None:
         stop(server)
         return [(False, what + ": s_server is up")]
@@ -92,7 +92,9 @@ def our_client_run(tool, certs, loss, seed):
         (up and hs.get("version") == "DTLS1.2" and hs.get("srtp_profile") == SRTP,
          what + ": DTLS 1.2 handshake with use_srtp completes (events %r)" % [e.get("event") for e in ev]),
         (theirs is not None and hs.get("exported") == theirs, what + ": exported SRTP keys equal"),
-        (data.get("text", "").startswith("pong from openssl"), what + ": data arrives (got %r)" % data.get("text")),
+        (data.get("text", "").startswith("pong from openssl"),
+         what + ": data arrives (got %r, s_server saw ping %r, client events %r)"
+         % (data.get("text"), any("ping" in l for l in server.lines), [e.get("event") for e in ev])),
     ]
 
 
@@ -111,7 +113,8 @@ def s_client_run(tool, certs, loss, seed):
         stop(server, rel)
         return [(False, what + ": relay is up")]
     # -nbio: a blocking s_client that reads a datagram of discarded records
-    # (a duplicated final flight) blocks in recvfrom and never reads stdin.
+    # (a duplicated final flight) blocks in recvfrom and never reads stdin
+    # (s_server too).
     client = Proc(["openssl", "s_client", "-nbio", "-connect", "127.0.0.1:%d" % rport, "-cert", cert, "-key", key]
                   + OSSL_COMMON)
     up = client.wait_for(r"Keying material:", HANDSHAKE_WAIT) is not None
