@@ -277,6 +277,10 @@ void d12_handshake_complete(dtls13_conn *c)
 {
     d12_hslog_free(c);
     d13_cleanse(c->v12.pms, sizeof(c->v12.pms));
+    /* The server keeps its final flight for the client's retransmissions
+     * (RFC 6347 4.2.4) until application data proves it arrived; in
+     * DTLS-SRTP that may never come, so only its bytes are kept. */
+    if (c->flight.active) d13_flight_shrink(&c->flight);
     d13_handshake_complete(c);
 }
 

@@ -86,8 +86,9 @@ typedef struct d13_sent_record {
  *  implicitly by the peer's next flight). The main handshake and each
  *  post-handshake category (KeyUpdate) have their own (RFC 9147 5.8.4). */
 typedef struct d13_flight {
-    uint8_t *buf; /* message bodies, D13_FLIGHT_BUF bytes while in use */
+    uint8_t *buf; /* message bodies, buf_cap bytes while in use */
     size_t buf_len;
+    size_t buf_cap; /* D13_FLIGHT_BUF while the flight is built, buf_len once kept (d13_flight_shrink) */
     d13_out_msg msgs[D13_FLIGHT_MAX_MSGS];
     size_t num_msgs;
     d13_sent_record *recs; /* D13_FLIGHT_MAX_RECORDS entries, allocated with buf */
@@ -291,6 +292,10 @@ int d13_flight_answer_retransmission(dtls13_conn *c, d13_flight *f);
 bool d13_flight_on_ack(dtls13_conn *c, d13_flight *f, const d13_ack *ack);
 /** The peer's reply implicitly acknowledged the flight: measure the RTT and clear it. */
 void d13_flight_implicit_ack(dtls13_conn *c, d13_flight *f);
+/** A complete flight kept for a long time (the DTLS 1.2 server's final
+ *  flight, resent whenever the client repeats its own): its buffer shrinks
+ *  to the bytes it holds. Nothing can be added to it afterwards. */
+void d13_flight_shrink(d13_flight *f);
 /** Hands the assembled datagram to the send callback. */
 int d13_flush_datagram(dtls13_conn *c);
 /** Appends one record (plaintext for epoch 0, else protected) to the

@@ -105,12 +105,26 @@ int d13_flight_begin(dtls13_conn *c, d13_flight *f)
     d13_flight_clear(f);
     /* Only while a flight is outstanding: an established connection holds none. */
     f->buf = malloc(D13_FLIGHT_BUF);
+    f->buf_cap = D13_FLIGHT_BUF;
     f->recs = calloc(D13_FLIGHT_MAX_RECORDS, sizeof(*f->recs));
     if (!f->buf || !f->recs) {
         d13_flight_clear(f);
         return DTLS13_ERR_NO_MEMORY;
     }
     return DTLS13_OK;
+}
+
+void d13_flight_shrink(d13_flight *f)
+{
+    if (!f->buf || f->buf_cap == f->buf_len) return;
+    /* Copy rather than realloc, so the freed tail is cleansed too. */
+    uint8_t *kept = malloc(f->buf_len ? f->buf_len : 1);
+    if (!kept) return; /* keeping the big buffer is fine */
+    memcpy(kept, f->buf, f->buf_len);
+    d13_cleanse(f->buf, f->buf_len);
+    free(f->buf);
+    f->buf = kept;
+    f->buf_cap = f->buf_len;
 }
 
 d13_writer d13_flight_body_writer(d13_flight *f)
@@ -121,14 +135,14 @@ d13_writer d13_flight_body_writer(d13_flight *f)
         w.failed = true;
         return w;
     }
-    d13_writer_init(&w, f->buf + f->buf_len, D13_FLIGHT_BUF - f->buf_len);
+    d13_writer_init(&w, f->buf + f->buf_len, f->buf_cap - f->buf_len);
     return w;
 }
 
 int d13_flight_add(dtls13_conn *c, d13_flight *f, uint8_t msg_type, size_t len, uint64_t epoch,
                    bool add_to_transcript)
 {
-    if (!f->buf || !f->recs || f->num_msgs >= D13_FLIGHT_MAX_MSGS || f->buf_len + len > D13_FLIGHT_BUF)
+    if (!f->buf || !f->recs || f->num_msgs >= D13_FLIGHT_MAX_MSGS || f->buf_len + len > f->buf_cap)
         return DTLS13_ERR_BUFFER_TOO_SMALL;
     d13_out_msg *m = &f->msgs[f->num_msgs++];
     m->is_ccs = false;
