@@ -62,6 +62,8 @@ void call_options_init(call_options *opts)
     opts->min_delivery = 0.9;
     opts->restart_at_s = -1.0;
     opts->progress = false;
+    opts->min_version = DTLS13_VERSION_DTLS12;
+    opts->max_version = DTLS13_VERSION_DTLS13;
 }
 
 static void progress(const call *c, const char *fmt, ...)
@@ -246,7 +248,9 @@ static bool create_endpoint(call *c, int index, bool controlling, const char *se
     e->info->setup = setup;
     e->cfg = dtls13_config_new();
     if (!e->cfg) return fail(c, "out of memory"), false;
-    int rc = dtls13_config_generate_certificate(e->cfg, e->info->name);
+    int rc = dtls13_config_set_version_range(e->cfg, c->opts.min_version, c->opts.max_version);
+    if (rc < 0) return fail(c, "%s: version range: %s", e->info->name, dtls13_strerror(rc)), false;
+    rc = dtls13_config_generate_certificate(e->cfg, e->info->name);
     if (rc < 0) return fail(c, "%s: certificate: %s", e->info->name, dtls13_strerror(rc)), false;
     rc = dtls13_config_fingerprint(e->cfg, DTLS13_HASH_SHA256, e->info->fingerprint, sizeof(e->info->fingerprint));
     if (rc < 0) return fail(c, "%s: fingerprint: %s", e->info->name, dtls13_strerror(rc)), false;

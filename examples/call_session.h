@@ -20,6 +20,8 @@ typedef struct call_options {
     double min_delivery;         /**< fraction of RTP that must arrive each way (default 0.9) */
     double restart_at_s;         /**< < 0: no ICE restart (default); else restart ICE this far into the media */
     bool progress;               /**< progress lines on stderr */
+    uint16_t min_version, max_version; /**< both endpoints' DTLS version range (default the
+                                            library's, 1.2..1.3, which negotiates 1.3) */
     bool wrong_fingerprint;      /**< negative test: the offerer expects a fingerprint the answerer's
                                       certificate does not have, so the handshake must fail */
 } call_options;

@@ -1,12 +1,12 @@
-/* loopback_call: a DTLS 1.3 / SRTP call over ICE between two endpoints in
+/* loopback_call: a DTLS 1.3 (or, with --version 1.2, DTLS 1.2) / SRTP call over ICE between two endpoints in
  * one process, on 127.0.0.1.
  *
- *   loopback_call [--duration SECONDS] [--json] [--restart-at SECONDS]
+ *   loopback_call [--duration SECONDS] [--json] [--restart-at SECONDS] [--version 1.2|1.3]
  *                 [--timeout SECONDS] [--quiet]
  *
  * Both endpoints gather host candidates with libnice, exchange ICE
  * credentials, candidates, certificate fingerprints and a=setup in code
- * (the signalling), run ICE, the DTLS 1.3 handshake, key SRTP from it and
+ * (the signalling), run ICE, the DTLS handshake, key SRTP from it and
  * send synthetic RTP (50 packets/s, 1000-byte payloads) and RTCP sender
  * reports both ways. A summary follows; the exit status is 0 only when
  * every step succeeded, at least 90 % of the RTP arrived each way, no
@@ -20,11 +20,13 @@
 static void usage(FILE *f)
 {
     fputs("usage: loopback_call [--duration SECONDS] [--json] [--restart-at SECONDS]\n"
-          "                     [--timeout SECONDS] [--quiet]\n"
+          "                     [--timeout SECONDS] [--version 1.2|1.3] [--quiet]\n"
           "  --duration S     media phase length (default 5)\n"
           "  --json           print the summary as JSON on stdout\n"
           "  --restart-at S   restart ICE S seconds into the media (keys must survive)\n"
           "  --timeout S      hard limit for the whole call (default duration + 30)\n"
+          "  --version V      both endpoints allow only DTLS V (default: 1.2..1.3,\n"
+          "                   which negotiates 1.3)\n"
           "  --quiet          no progress lines on stderr\n",
           f);
 }
@@ -194,6 +196,16 @@ int main(int argc, char **argv)
                 return 2;
             }
             o.timeout_s = (unsigned)timeout;
+        } else if (strcmp(a, "--version") == 0 && has_value) {
+            const char *v = argv[++i];
+            if (strcmp(v, "1.2") == 0) {
+                o.min_version = o.max_version = DTLS13_VERSION_DTLS12;
+            } else if (strcmp(v, "1.3") == 0) {
+                o.min_version = o.max_version = DTLS13_VERSION_DTLS13;
+            } else {
+                fprintf(stderr, "loopback_call: bad --version %s (1.2 or 1.3)\n", v);
+                return 2;
+            }
         } else if (strcmp(a, "--json") == 0) {
             json = true;
         } else if (strcmp(a, "--quiet") == 0) {

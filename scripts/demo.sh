@@ -8,7 +8,8 @@
 # fingerprints, ICE and DTLS set-up times, packets sent / received /
 # authenticated / failed in each direction). Exits non-zero if any step fails.
 #
-# Arguments are passed to loopback_call (e.g. --duration 10, --json).
+# Arguments are passed to loopback_call (e.g. --duration 10, --json,
+# --version 1.2 for the same call over DTLS 1.2).
 # Environment: D13_BUILD_DIR overrides the build directory (default build/);
 # SSLKEYLOGFILE, when set, receives the session secrets for Wireshark.
 set -euo pipefail
@@ -25,6 +26,11 @@ if [[ ! -x "$CALL" ]]; then
     echo "examples/loopback_call was not built: libnice, glib or libsrtp2 development files are missing" >&2
     exit 1
 fi
-say "running the loopback call (ICE over 127.0.0.1, DTLS 1.3, SRTP media both ways)"
+VERSION=1.3
+ARGS=("$@")
+for ((i = 0; i < ${#ARGS[@]}; i++)); do
+    if [[ ${ARGS[i]} == --version && $((i + 1)) -lt ${#ARGS[@]} ]]; then VERSION=${ARGS[i + 1]}; fi
+done
+say "running the loopback call (ICE over 127.0.0.1, DTLS $VERSION, SRTP media both ways)"
 if [[ $# -eq 0 ]]; then set -- --duration 5; fi
 exec "$CALL" "$@"

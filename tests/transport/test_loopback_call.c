@@ -21,10 +21,13 @@ static void check_direction(d13_test_state *t, const call_direction *d)
     CHECK(d->rtcp_authenticated >= 1);
 }
 
-static void test_call(d13_test_state *t)
+/* The call with the default range (negotiates 1.3) or with both ends
+ * allowing only DTLS 1.2 (scripts/demo.sh --version 1.2). */
+static void run_call(d13_test_state *t, uint16_t only_version)
 {
     call_options o;
     call_options_init(&o);
+    if (only_version) o.min_version = o.max_version = only_version;
     o.duration_s = 2.0;
     o.timeout_s = 60;
     call_result r;
@@ -33,7 +36,7 @@ static void test_call(d13_test_state *t)
     CHECK_EQ(rc, 0);
     CHECK(r.ok);
     CHECK_EQ(r.error[0], '\0');
-    CHECK_EQ(r.version, DTLS13_VERSION_DTLS13);
+    CHECK_EQ(r.version, only_version ? only_version : DTLS13_VERSION_DTLS13);
     CHECK(dtls13_cipher_suite_name(r.cipher_suite) != NULL);
     CHECK(dtls13_group_name(r.group) != NULL);
     CHECK(dtls13_srtp_profile_name(r.srtp_profile) != NULL);
@@ -58,6 +61,16 @@ static void test_call(d13_test_state *t)
     CHECK(r.media_s >= 1.9);
     check_direction(t, &r.dir[0]);
     check_direction(t, &r.dir[1]);
+}
+
+static void test_call(d13_test_state *t)
+{
+    run_call(t, 0);
+}
+
+static void test_call_dtls12(d13_test_state *t)
+{
+    run_call(t, DTLS13_VERSION_DTLS12);
 }
 
 static void test_ice_restart(d13_test_state *t)
@@ -103,6 +116,7 @@ int main(void)
 {
     d13_test_state st = {0};
     RUN_TEST(&st, test_call);
+    RUN_TEST(&st, test_call_dtls12);
     RUN_TEST(&st, test_ice_restart);
     RUN_TEST(&st, test_wrong_fingerprint);
     TEST_MAIN_END(&st);
