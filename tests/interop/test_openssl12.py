@@ -109,21 +109,31 @@ def our_client_vs_s_server(tool, certs, suite, group, sigalgs=None, listen=False
     check(peer_ok, what + ": s_server received and checked our client certificate")
 
 
-def s_client_vs_our_server(tool, certs, suite, group, cookie=False, label=""):
+def keylog_lines(path):
+    try:
+        with open(path) as f:
+            return sorted(l.strip() for l in f if l.startswith("CLIENT_RANDOM "))
+    except OSError:
+        return []
+
+
+def s_client_vs_our_server(tool, certs, suite, group, cookie=False, label="", keylog_dir=None):
     iana, ossl, kind = suite
     ours_cert, ours_key, ours_fp = certs["ours_" + kind]
     cert, key, fp = certs["ossl_ec"]
     what = "s_client -> our server %s %s%s" % (iana, group[0], label)
     server = Proc([tool, "server", "--listen", "127.0.0.1:0", "--json", "--once", "--echo", "--cert", ours_cert,
                    "--key", ours_key, "--peer-fingerprint", fp, "--groups", group[0], "--timeout-ms", "10000"]
-                  + (["--cookie", "always", "--verbose"] if cookie else []))
+                  + (["--cookie", "always", "--verbose"] if cookie else [])
+                  + (["--keylog", os.path.join(keylog_dir, "ours.keys")] if keylog_dir else []))
     m = server.wait_for(r'"event":"listening".*"port":(\d+)|"event":"listening".*:(\d+)"', 10)
     if not check(m is not None, what + ": our server is listening"):
         server.finish(2)
         return
     port = int(m.group(1) or m.group(2))
     client = Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-cert", cert, "-key", key,
-                   "-cipher", ossl, "-groups", BOTH_GROUPS] + OSSL_COMMON)
+                   "-cipher", ossl, "-groups", BOTH_GROUPS] + OSSL_COMMON
+                  + (["-keylogfile", os.path.join(keylog_dir, "openssl.keys")] if keylog_dir else []))
     got_keys = client.wait_for(r"Keying material:", TIMEOUT) is not None
     client.write("hello from openssl\n")
     got_echo = client.wait_for(r"^hello from openssl", TIMEOUT) is not None
@@ -145,6 +155,12 @@ def s_client_vs_our_server(tool, certs, suite, group, cookie=False, label=""):
     check(data.get("text", "").startswith("hello from openssl") and got_echo,
           what + ": data both ways (server got %r, echo seen %r)" % (data.get("text"), got_echo))
     check(hs.get("peer_fingerprint") == fp, what + ": our server pinned s_client's certificate")
+    if keylog_dir:
+        ours_log = keylog_lines(os.path.join(keylog_dir, "ours.keys"))
+        theirs_log = keylog_lines(os.path.join(keylog_dir, "openssl.keys"))
+        check(len(ours_log) == 1 and ours_log == theirs_log,
+              what + ": SSLKEYLOGFILE: our CLIENT_RANDOM line equals s_client's -keylogfile (%r, %r)"
+              % (ours_log, theirs_log))
     if cookie:
         hvr = [e for e in ev if e.get("event") == "hello_retry"]
         check(len(hvr) == 1 and hvr[0].get("message") == "HelloVerifyRequest" and hvr[0].get("reason") == "cookie",
@@ -240,6 +256,7 @@ def main():
             for group in GROUPS:
                 s_client_vs_our_server(tool, certs, suite, group)
         s_client_vs_our_server(tool, certs, SUITES[0], GROUPS[0], cookie=True, label=" --cookie always")
+        s_client_vs_our_server(tool, certs, SUITES[1], GROUPS[0], label=" --keylog", keylog_dir=tmp)
         version_floor(tool, certs)
         renegotiation_refused(tool, certs)
     return summary()
