@@ -422,6 +422,104 @@ static void test_renegotiation_refused(d13_test_state *t)
     dtls13_config_free(sc);
 }
 
+/* Removes the epoch-1 records (the Finished) from the client's datagrams
+ * after its first flight while armed. */
+static bool strip_client_finished(void *user, int from_client, uint8_t *data, size_t *len, unsigned index)
+{
+    bool *armed = user;
+    if (!*armed || !from_client || index == 0) return true;
+    size_t in = 0, out = 0;
+    while (in + 13 <= *len) {
+        size_t rec = 13 + ((size_t)data[in + 11] << 8 | data[in + 12]);
+        if (in + rec > *len) break;
+        bool epoch1 = data[in + 3] == 0 && data[in + 4] == 1;
+        if (!epoch1) {
+            memmove(data + out, data + in, rec);
+            out += rec;
+        }
+        in += rec;
+    }
+    *len = out;
+    return out > 0;
+}
+
+/* A Finished whose verify_data is wrong, under the right keys: the server
+ * answers decrypt_error (RFC 5246 7.4.9) and fails; the client learns it. */
+static void test_wrong_finished(d13_test_state *t)
+{
+    dtls13_config *cc = make_config(V12, V12, 0, false);
+    dtls13_config *sc = make_config(V12, V12, 0, false);
+    conn_pair *p = conn_pair_new(cc, sc);
+    bool armed = true;
+    p->filter = strip_client_finished;
+    p->filter_user = &armed;
+    dtls13_conn_start(p->server, p->now_ms);
+    dtls13_conn_start(p->client, p->now_ms);
+    conn_pair_pump(p);
+    CHECK_EQ(dtls13_conn_state(p->server), DTLS13_STATE_HANDSHAKING);
+    armed = false;
+    uint16_t mseq = (uint16_t)(p->client->next_send_seq - 1); /* the Finished that was removed */
+    uint8_t fin[12 + 12] = {20, 0, 0, 12, (uint8_t)(mseq >> 8), (uint8_t)mseq, 0, 0, 0, 0, 0, 12};
+    memset(fin + 12, 0x5a, 12);
+    CHECK_EQ(d13_append_record(p->client, 1, 22, fin, sizeof(fin), NULL), 0);
+    d13_flush_datagram(p->client);
+    conn_pair_pump(p);
+    CHECK_EQ(dtls13_conn_state(p->server), DTLS13_STATE_FAILED);
+    CHECK_EQ(dtls13_conn_alert(p->server), DTLS13_ALERT_DECRYPT_ERROR);
+    CHECK(p->client_events[DTLS13_EVENT_ALERT_RECEIVED] == 1);
+    conn_pair_free(p);
+    dtls13_config_free(cc);
+    dtls13_config_free(sc);
+}
+
+/* Records of the server's flight arrive out of order (the first datagram
+ * after the second): the client reassembles without a retransmission. */
+typedef struct reorder_state {
+    uint8_t held[CONN_PAIR_MAX_DGRAM];
+    size_t held_len;
+    int done;
+} reorder_state;
+
+static bool reorder_server_flight(void *user, int from_client, uint8_t *data, size_t *len, unsigned index)
+{
+    reorder_state *r = user;
+    if (from_client || r->done) return true;
+    if (index == 0) {
+        memcpy(r->held, data, *len);
+        r->held_len = *len;
+        return false;
+    }
+    if (*len + r->held_len > CONN_PAIR_MAX_DGRAM) return true;
+    memcpy(data + *len, r->held, r->held_len);
+    *len += r->held_len;
+    r->done = 1;
+    return true;
+}
+
+static void test_reordered_flight(d13_test_state *t)
+{
+    dtls13_config *cc = make_config(V12, V12, 0, false);
+    dtls13_config *sc = make_config(V12, V12, 0, false);
+    CHECK_EQ(dtls13_config_set_mtu(sc, 300), 0);
+    conn_pair *p = conn_pair_new(cc, sc);
+    reorder_state r;
+    memset(&r, 0, sizeof r);
+    p->filter = reorder_server_flight;
+    p->filter_user = &r;
+    CHECK(conn_pair_handshake(p, 30000));
+    CHECK_EQ(r.done, 1);
+    dtls13_stats cs, ss;
+    dtls13_conn_stats(p->client, &cs);
+    dtls13_conn_stats(p->server, &ss);
+    CHECK_EQ(cs.retransmissions, 0u);
+    CHECK_EQ(ss.retransmissions, 0u);
+    check_agreement(t, p);
+    exchange_data(t, p);
+    conn_pair_free(p);
+    dtls13_config_free(cc);
+    dtls13_config_free(sc);
+}
+
 int main(void)
 {
     d13_test_state st = {0, 0};
@@ -433,5 +531,7 @@ int main(void)
     RUN_TEST(&st, test_ems_option);
     RUN_TEST(&st, test_timer_floor);
     RUN_TEST(&st, test_renegotiation_refused);
+    RUN_TEST(&st, test_wrong_finished);
+    RUN_TEST(&st, test_reordered_flight);
     TEST_MAIN_END(&st);
 }
