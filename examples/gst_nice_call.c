@@ -598,7 +598,8 @@ int main(int argc, char **argv)
 {
     gint frames = DEFAULT_FRAMES;
     double timeout_s = DEFAULT_TIMEOUT_S;
-    for (int i = 1; i < argc; i++) {
+    /* Every option takes a value: i steps over both at the loop's end. */
+    for (int i = 1; i < argc; i += 2) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         gboolean ok;
@@ -622,7 +623,6 @@ int main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
-        i++;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     gst_init(NULL, NULL);
