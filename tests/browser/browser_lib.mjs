@@ -135,6 +135,38 @@ export function isDtls13(version) {
   return typeof version === 'string' && /^(DTLS\s*v?1\.3|(0x)?fefc)$/i.test(version.trim());
 }
 
+/** True for the ways a DTLS 1.2 version gets written: "DTLS 1.2", "DTLS1.2", "FEFD", 0xfefd. */
+export function isDtls12(version) {
+  if (typeof version === 'number') return version === 0xfefd;
+  return typeof version === 'string' && /^(DTLS\s*v?1\.2|(0x)?fefd)$/i.test(version.trim());
+}
+
+/**
+ * What a case expects of the protocol version: DTLS 1.3 (the default), or
+ * DTLS 1.2 for a case with option dtls12. tlsVersion is
+ * RTCTransportStats.tlsVersion as Chromium writes it; matches(v) accepts
+ * our side's spellings ("DTLS1.2"); maxVersion is the --max-version our
+ * side (dtls13 CLI, whip_server) gets, null for its default range 1.2..1.3.
+ *
+ * Our side is capped rather than Chromium: Chromium 156 has no way to cap
+ * its WebRTC DTLS at 1.2 (the field trial WebRTC-ForceDtls13 is gone from
+ * it; with --force-fieldtrials=WebRTC-ForceDtls13/Disabled/ two of its peer
+ * connections still negotiate FEFC), and it always offers 1.3 and 1.2. So
+ * a dtls12 case is Chromium's DTLS 1.2 fallback: as client its ClientHello
+ * offers both and our 1.2-only server picks 1.2; as server it answers our
+ * 1.2-only ClientHello.
+ */
+export function expectedVersion(dtls12) {
+  return dtls12
+    ? { name: 'DTLS 1.2', tlsVersion: 'FEFD', matches: isDtls12, maxVersion: '1.2' }
+    : { name: 'DTLS 1.3', tlsVersion: 'FEFC', matches: isDtls13, maxVersion: null };
+}
+
+/** The DTLS 1.2 cipher suites Chromium should pick with our ECDSA
+ *  certificates: ECDHE_ECDSA with AES-GCM (RFC 5289), as Chromium and we
+ *  name them. */
+export const DTLS12_ECDSA_GCM = /^TLS_ECDHE_ECDSA_WITH_AES_(128_GCM_SHA256|256_GCM_SHA384)$/;
+
 // ---------------------------------------------------------------------------
 // Seeded faults for the DTLS relay (run_dtls_probe.mjs --faults/--seeds).
 

@@ -6,9 +6,17 @@
 // the browser's getStats() and the server's stats endpoint must agree on
 // DTLS 1.3 and the profile, and the echoed video must decode.
 //
+// A case is SETUP:SRTP[:dtls12]. With the option dtls12 whip_server runs
+// with --max-version 1.2 (Chromium 156 cannot be capped at 1.2 itself, see
+// browser_lib.mjs expectedVersion): the browser must report tlsVersion FEFD
+// and an ECDHE_ECDSA AES-GCM cipher suite, and the server's stats DTLS1.2,
+// instead of FEFC and DTLS1.3. A whip_server without --max-version (its
+// --help does not list it) skips the dtls12 cases; when every case is
+// skipped the exit status is 77. Not with --mock (the answerer is Chromium).
+//
 // Usage:
 //   node run_browser_test.mjs --whip-server PATH --page-dir DIR --work-dir DIR
-//        [--cases active:SRTP_AES128_CM_SHA1_80,passive:SRTP_AEAD_AES_128_GCM,...]
+//        [--cases active:SRTP_AES128_CM_SHA1_80,passive:SRTP_AEAD_AES_128_GCM,passive:SRTP_AES128_CM_SHA1_80:dtls12,...]
 //        [--mock]            harness self-test: the answering side is a second
 //                            Chromium peer connection behind a mock WHIP server
 //        [--case-timeout S]  per call (default 30)
@@ -18,14 +26,14 @@
 // adds Chromium's DTLS/ICE logging to stderr (browser_lib.mjs CHROMIUM_LOG_FLAGS);
 // D13_BROWSER_SCREENSHOTS=DIR saves a screenshot of the page in each call.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  SKIP, StepError, checkPrerequisites, elapsed, ensurePlaywright, freePort,
-  isDtls13, launchChromium, say, sleep, srtpFamily,
+  DTLS12_ECDSA_GCM, SKIP, StepError, checkPrerequisites, elapsed, ensurePlaywright,
+  expectedVersion, freePort, launchChromium, say, sleep, srtpFamily,
 } from './browser_lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -57,9 +65,14 @@ function parseArgs(argv) {
   if (opts.whipServer) opts.whipServer = path.resolve(opts.whipServer);
   if (!opts.mock && !opts.whipServer) throw new Error('--whip-server is required (or --mock)');
   opts.cases = opts.cases.map((c) => {
-    const [setup, srtp] = c.split(':');
-    if (!['active', 'passive'].includes(setup) || !srtp) throw new Error(`bad case ${c} (want active|passive:PROFILE)`);
-    return { setup, srtp };
+    const [setup, srtp, option, extra] = c.split(':');
+    if (!['active', 'passive'].includes(setup) || !srtp || extra !== undefined ||
+        (option !== undefined && option !== 'dtls12')) {
+      throw new Error(`bad case ${c} (want active|passive:PROFILE[:dtls12])`);
+    }
+    const dtls12 = option === 'dtls12';
+    if (dtls12 && opts.mock) throw new Error(`bad case ${c}: dtls12 needs whip_server (the mock's answerer is Chromium, which cannot be capped at 1.2)`);
+    return { name: c, setup, srtp, dtls12, version: expectedVersion(dtls12) };
   });
   return opts;
 }
@@ -72,6 +85,7 @@ async function startWhipServer(opts, c) {
   const port = await freePort();
   const args = ['--listen', `127.0.0.1:${port}`, '--setup', c.setup, '--srtp', c.srtp,
     '--page-dir', opts.pageDir];
+  if (c.version.maxVersion) args.push('--max-version', c.version.maxVersion);
   const child = spawn(opts.whipServer, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const server = { child, port, base: `http://127.0.0.1:${port}`, output: '', exited: null,
     command: `${opts.whipServer} ${args.join(' ')}` };
@@ -146,7 +160,7 @@ window.answererStats = async (id) => {
   const out = { packets_sent: 0, packets_received: 0 };
   (await pc.getStats()).forEach((s) => {
     if (s.type === 'transport') {
-      out.dtls_version = s.tlsVersion === 'FEFC' ? 'DTLS 1.3' : s.tlsVersion;
+      out.dtls_version = { FEFC: 'DTLS 1.3', FEFD: 'DTLS 1.2' }[s.tlsVersion] || s.tlsVersion;
       out.cipher_suite = s.dtlsCipher;
       out.srtp_profile = s.srtpCipher;
       out.dtls_role = s.dtlsRole;
@@ -234,12 +248,12 @@ function ourSide(json) {
   };
 }
 
-function browserDone(s, wantFamily) {
+function browserDone(s, wantFamily, wantVersion) {
   const t = (s && s.transport) || {};
   const v = (s && s.inbound && s.inbound.video) || {};
   const checks = {
     'dtlsState connected': t.dtlsState === 'connected',
-    'tlsVersion FEFC': t.tlsVersion === 'FEFC',
+    [`tlsVersion ${wantVersion.tlsVersion}`]: t.tlsVersion === wantVersion.tlsVersion,
     [`srtpCipher ${wantFamily}`]: !!t.srtpCipher && (wantFamily === null || srtpFamily(t.srtpCipher) === wantFamily),
     'video packetsReceived > 0': (v.packetsReceived || 0) > 0,
     'video framesDecoded > 0': (v.framesDecoded || 0) > 0,
@@ -251,7 +265,7 @@ function browserDone(s, wantFamily) {
 // One call.
 
 async function runCase(opts, browser, c) {
-  const label = `our setup:${c.setup} (we are DTLS ${c.setup === 'active' ? 'client' : 'server'}), SRTP ${c.srtp}`;
+  const label = `${c.version.name}, our setup:${c.setup} (we are DTLS ${c.setup === 'active' ? 'client' : 'server'}), SRTP ${c.srtp}`;
   const wantFamily = opts.mock ? null : srtpFamily(c.srtp);
   const result = { label, ok: false, step: null, started: Date.now() };
   let server = null;
@@ -279,18 +293,18 @@ async function runCase(opts, browser, c) {
     if (!started.resourceUrl) throw new StepError(result.step, 'the 201 answer had no Location header');
     say(`${label}: answer applied, resource ${started.resourceUrl}`);
 
-    result.step = 'DTLS 1.3 + SRTP + echoed video in the browser';
+    result.step = `${c.version.name} + SRTP + echoed video in the browser`;
     const deadline = Date.now() + opts.caseTimeout * 1000;
     for (;;) {
       lastStats = await page.evaluate(() => window.whip.statsSummary());
       const st = await page.evaluate(() => ({ phase: window.whipState.phase, error: window.whipState.error }));
-      const done = browserDone(lastStats, wantFamily);
+      const done = browserDone(lastStats, wantFamily, c.version);
       if (done.ok) break;
       const t = (lastStats && lastStats.transport) || {};
       if (t.dtlsState === 'connected' && t.srtpCipher &&
-          (t.tlsVersion !== 'FEFC' || (wantFamily !== null && srtpFamily(t.srtpCipher) !== wantFamily))) {
+          (t.tlsVersion !== c.version.tlsVersion || (wantFamily !== null && srtpFamily(t.srtpCipher) !== wantFamily))) {
         throw new StepError(result.step, `handshake done with tlsVersion ${t.tlsVersion}, srtpCipher ${t.srtpCipher}; ` +
-          `wanted FEFC and ${wantFamily || 'any profile'}`);
+          `wanted ${c.version.tlsVersion} and ${wantFamily || 'any profile'}`);
       }
       if (st.phase === 'failed') {
         throw new StepError(result.step, `the call failed in the browser (${st.error}); still missing: ${done.missing.join(', ')}`);
@@ -301,9 +315,13 @@ async function runCase(opts, browser, c) {
       await sleep(250);
     }
     result.browser = lastStats;
+    if (c.dtls12 && !DTLS12_ECDSA_GCM.test(lastStats.transport.dtlsCipher || '')) {
+      throw new StepError(result.step, `DTLS 1.2 with cipher suite ${JSON.stringify(lastStats.transport.dtlsCipher)}, ` +
+        'wanted an ECDHE_ECDSA AES-GCM suite');
+    }
     if (process.env.D13_BROWSER_SCREENSHOTS) {
       await sleep(1200);  // one more refresh of the page's stats panel
-      const file = path.join(process.env.D13_BROWSER_SCREENSHOTS, `whip-${c.setup}-${c.srtp}.png`);
+      const file = path.join(process.env.D13_BROWSER_SCREENSHOTS, `whip-${c.setup}-${c.srtp}${c.dtls12 ? '-dtls12' : ''}.png`);
       await page.screenshot({ path: file, fullPage: true });
       say(`${label}: screenshot ${file}`);
     }
@@ -317,7 +335,12 @@ async function runCase(opts, browser, c) {
     result.server = json;
     const ours = ourSide(json);
     result.ours = ours;
-    if (!isDtls13(ours.version)) throw new StepError(result.step, `our side reports version ${JSON.stringify(ours.version)}, not DTLS 1.3`);
+    if (!c.version.matches(ours.version)) {
+      throw new StepError(result.step, `our side reports version ${JSON.stringify(ours.version)}, not ${c.version.name}`);
+    }
+    if (!opts.mock && ours.cipher !== lastStats.transport.dtlsCipher) {
+      throw new StepError(result.step, `our cipher suite ${JSON.stringify(ours.cipher)} differs from the browser's ${lastStats.transport.dtlsCipher}`);
+    }
     const wantRole = c.setup === 'active' ? 'client' : 'server';
     if (!opts.mock && ours.role !== wantRole) {
       throw new StepError(result.step, `our side reports DTLS role ${JSON.stringify(ours.role)}, expected ${wantRole} for setup:${c.setup}`);
@@ -427,6 +450,20 @@ async function main() {
     console.log(`SKIP: ${opts.whipServer} not built`);
     return SKIP;
   }
+  // The dtls12 cases need whip_server --max-version.
+  let skipped = [];
+  if (!opts.mock && opts.cases.some((c) => c.version.maxVersion)) {
+    const help = spawnSync(opts.whipServer, ['--help'], { encoding: 'utf8', timeout: 10000 });
+    if (!/--max-version/.test(`${help.stdout}${help.stderr}`)) {
+      skipped = opts.cases.filter((c) => c.version.maxVersion);
+      opts.cases = opts.cases.filter((c) => !c.version.maxVersion);
+      for (const c of skipped) say(`SKIP ${c.name}: whip_server has no --max-version option (its --help does not list it)`);
+      if (opts.cases.length === 0) {
+        console.log('SKIP: every case needs whip_server --max-version 1.2');
+        return SKIP;
+      }
+    }
+  }
   let browser;
   try {
     browser = await launchChromium(ensurePlaywright(opts.workDir), pre.chromiumPath);
@@ -448,6 +485,7 @@ async function main() {
   }
   const failed = results.filter((r) => !r.ok);
   say(`${results.length - failed.length} of ${results.length} calls passed in ${elapsed()}` +
+    (skipped.length ? `; skipped: ${skipped.map((c) => c.name).join(', ')}` : '') +
     (failed.length ? `; failed: ${failed.map((r) => r.label + ' at ' + r.step).join('; ')}` : ''));
   return failed.length ? 1 : 0;
 }

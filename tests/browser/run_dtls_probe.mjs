@@ -18,6 +18,15 @@
 //   p256    dtls13 --groups secp256r1: Chromium's key shares (X25519MLKEM768,
 //           x25519) do not match, so the HelloRetryRequest also selects
 //           P-256; the CLI must report group secp256r1 after an HRR.
+//   dtls12  dtls13 --max-version 1.2: Chromium's DTLS 1.2 fallback (Chromium
+//           156 cannot be capped at 1.2 itself, see browser_lib.mjs
+//           expectedVersion). Both sides must report DTLS 1.2 (tlsVersion
+//           FEFD, "version":"DTLS1.2") and an ECDHE_ECDSA AES-GCM suite.
+//           With cookie, the listener answers with a HelloVerifyRequest
+//           (RFC 6347 4.2.1): the CLI's hello_retry events must say
+//           "message":"HelloVerifyRequest" and its handshake event
+//           "cookie":"verified" (there is no HelloRetryRequest in a 1.2
+//           transcript). Not with p256 (DTLS 1.2 has no HelloRetryRequest).
 //
 // With --faults the relay injects seeded faults into the DTLS datagrams
 // (never into STUN), independently in each direction, and every case runs
@@ -53,8 +62,9 @@ import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {
-  FaultyLink, NO_FAULTS, SKIP, StepError, checkPrerequisites, directionSeed, elapsed, ensurePlaywright,
-  formatFaults, freePort, isDtls13, launchChromium, parseFaults, parseSeeds, say, sleep, srtpFamily,
+  DTLS12_ECDSA_GCM, FaultyLink, NO_FAULTS, SKIP, StepError, checkPrerequisites, directionSeed,
+  elapsed, ensurePlaywright, expectedVersion, formatFaults, freePort, launchChromium, parseFaults, parseSeeds, say, sleep,
+  srtpFamily,
 } from './browser_lib.mjs';
 
 const DEFAULT_CASES = [
@@ -62,7 +72,7 @@ const DEFAULT_CASES = [
   'active:SRTP_AES128_CM_SHA1_80', 'active:SRTP_AEAD_AES_128_GCM',
   'passive:SRTP_AES128_CM_SHA1_80:cookie', 'passive:SRTP_AEAD_AES_128_GCM:cookie+p256',
 ];
-const CASE_OPTIONS = ['cookie', 'p256'];
+const CASE_OPTIONS = ['cookie', 'p256', 'dtls12'];
 const ICE_UFRAG = 'd13p';
 const ICE_PWD = 'dtls13probepassword0123';   // >= 22 characters (RFC 8839)
 const STUN_MAGIC = 0x2112a442;
@@ -95,7 +105,9 @@ function parseArgs(argv) {
     const set = new Set(options ? options.split('+') : []);
     for (const o of set) if (!CASE_OPTIONS.includes(o)) throw new Error(`bad case ${c}: unknown option ${o}`);
     if (set.has('cookie') && setup !== 'passive') throw new Error(`bad case ${c}: cookie needs our setup passive (we are the DTLS server)`);
-    return { name: c, setup, srtp, cookie: set.has('cookie'), p256: set.has('p256') };
+    if (set.has('dtls12') && set.has('p256')) throw new Error(`bad case ${c}: p256 needs a HelloRetryRequest, which DTLS 1.2 does not have`);
+    const dtls12 = set.has('dtls12');
+    return { name: c, setup, srtp, cookie: set.has('cookie'), p256: set.has('p256'), dtls12, version: expectedVersion(dtls12) };
   });
   return opts;
 }
@@ -174,6 +186,7 @@ function startCli(opts, c, cert, relayPort, cliPort, output) {
   const common = ['--cert', cert.cert, '--key', cert.key, '--srtp', c.srtp, '--json', '-v',
     '--timeout-ms', String(opts.caseTimeout * 1000)];
   if (c.p256) common.push('--groups', 'secp256r1');
+  if (c.version.maxVersion) common.push('--max-version', c.version.maxVersion);
   const args = c.setup === 'passive'
     ? ['server', '--listen', `127.0.0.1:${cliPort}`, '--once', ...(c.cookie ? ['--cookie', 'always'] : []), ...common]
     : ['client', '--connect', `127.0.0.1:${relayPort}`, ...common];
@@ -212,15 +225,25 @@ function cliEvent(text, name) {
 /** What the cookie and p256 options require of the CLI's report. */
 function cookieProblems(c, o, hrrEvents) {
   const problems = [];
+  // DTLS 1.3's cookie comes in a HelloRetryRequest (part of the transcript),
+  // DTLS 1.2's in a HelloVerifyRequest (RFC 6347 4.2.1).
+  const message = c.dtls12 ? 'HelloVerifyRequest' : 'HelloRetryRequest';
   if (c.cookie) {
     if (o.cookie !== 'verified') problems.push(`dtls13 handshake event cookie ${o.cookie}, not verified`);
-    if (o.hello_retry !== true) problems.push('dtls13: no HelloRetryRequest in the transcript');
+    // In 1.3 the HelloRetryRequest is in the transcript (hello_retry true);
+    // in 1.2 the HelloVerifyRequest exchange is not (RFC 6347 4.2.1) and the
+    // listener sent it before the connection existed, so the handshake
+    // event's hello_retry is not checked.
+    if (!c.dtls12 && o.hello_retry !== true) problems.push('dtls13: no HelloRetryRequest in the transcript');
     if (hrrEvents.length === 0) problems.push('dtls13 printed no hello_retry event');
     const bad = hrrEvents.filter((e) => e.reason !== 'cookie');
     if (bad.length) problems.push(`dtls13 hello_retry events with reason ${bad.map((e) => e.reason).join(', ')}`);
+    const other = hrrEvents.filter((e) => e.message !== message);
+    if (other.length) problems.push(`dtls13 hello_retry events with message ${other.map((e) => e.message).join(', ')}, wanted ${message}`);
   } else if (hrrEvents.length) {
-    problems.push(`dtls13 sent ${hrrEvents.length} cookie HelloRetryRequests without --cookie`);
+    problems.push(`dtls13 sent ${hrrEvents.length} cookie ${message}s without --cookie`);
   }
+  if (c.dtls12 && !c.cookie && o.hello_retry !== false) problems.push(`dtls13 hello_retry ${o.hello_retry} in DTLS 1.2 without --cookie`);
   if (c.p256) {
     if (o.group !== 'secp256r1') problems.push(`dtls13 group ${o.group}, wanted secp256r1`);
     if (o.hello_retry !== true) problems.push('dtls13: no HelloRetryRequest although the key shares cannot match');
@@ -241,7 +264,7 @@ function shortFaults(f) {
 async function runCase(opts, browser, cert, c, faults, seed) {
   const role = c.setup === 'active' ? 'client' : 'server';
   const faulted = faultsOn(faults);
-  const label = `our setup:${c.setup} (dtls13 ${role}), SRTP ${c.srtp}` +
+  const label = `${c.version.name}, our setup:${c.setup} (dtls13 ${role}), SRTP ${c.srtp}` +
     (c.cookie ? ', --cookie always' : '') + (c.p256 ? ', --groups secp256r1' : '') +
     (faulted ? `, faults ${shortFaults(faults)}, seed ${seed}` : '');
   const result = { label, c, role, faults, faulted, seed, ok: false, step: 'relay', started: Date.now(), datagrams: [], log: [] };
@@ -361,9 +384,10 @@ async function runCase(opts, browser, cert, c, faults, seed) {
     const b = result.browser;
     const o = result.ours;
     const problems = [];
-    if (b.tlsVersion !== 'FEFC') problems.push(`browser tlsVersion ${b.tlsVersion}, not FEFC`);
-    if (!isDtls13(o.version)) problems.push(`dtls13 version ${o.version}`);
+    if (b.tlsVersion !== c.version.tlsVersion) problems.push(`browser tlsVersion ${b.tlsVersion}, not ${c.version.tlsVersion}`);
+    if (!c.version.matches(o.version)) problems.push(`dtls13 version ${o.version}, not ${c.version.name}`);
     if (b.dtlsCipher !== o.cipher) problems.push(`cipher: browser ${b.dtlsCipher}, dtls13 ${o.cipher}`);
+    if (c.dtls12 && !DTLS12_ECDSA_GCM.test(b.dtlsCipher || '')) problems.push(`browser cipher ${b.dtlsCipher}, wanted ECDHE_ECDSA AES-GCM`);
     if (srtpFamily(b.srtpCipher) !== srtpFamily(c.srtp)) problems.push(`browser srtpCipher ${b.srtpCipher}, wanted ${c.srtp}`);
     if (srtpFamily(o.srtp_profile) !== srtpFamily(c.srtp)) problems.push(`dtls13 SRTP profile ${o.srtp_profile}, wanted ${c.srtp}`);
     const wantRole = c.setup === 'active' ? 'server' : 'client';
@@ -434,11 +458,11 @@ function printResult(opts, r) {
   if (r.ok) {
     say(`PASS ${r.label}: handshake ${r.handshakeMs} ms (case ${r.seconds.toFixed(1)} s)`);
     console.log(`    ${r.ours.version} ${r.ours.cipher}, group ${r.ours.group}, SRTP ${r.ours.srtp_profile}, ` +
-      `HRR ${r.ours.hello_retry}, dtls13 handshake_ms ${r.ours.handshake_ms}; browser: ${r.browser.tlsVersion} ${r.browser.dtlsCipher} ` +
+      `${r.c.dtls12 ? 'HVR' : 'HRR'} ${r.ours.hello_retry}, dtls13 handshake_ms ${r.ours.handshake_ms}; browser: ${r.browser.tlsVersion} ${r.browser.dtlsCipher} ` +
       `${r.browser.srtpCipher} (browser is DTLS ${r.browser.dtlsRole})`);
     if (r.c.cookie) {
-      console.log(`    cookie ${r.ours.cookie}; cookie HelloRetryRequests sent ${r.hrrEvents.length} ` +
-        `(${r.hrrEvents.map((e) => `${e.bytes} bytes`).join(', ')})`);
+      console.log(`    cookie ${r.ours.cookie}; cookie ${r.c.dtls12 ? 'HelloVerifyRequests' : 'HelloRetryRequests'} sent ${r.hrrEvents.length} ` +
+        `(${r.hrrEvents.map((e) => `${e.message} ${e.bytes} bytes`).join(', ')})`);
     }
     stats();
     if (!r.faulted) console.log(`    first datagrams: ${r.datagrams.slice(0, 6).join(', ')}`);
