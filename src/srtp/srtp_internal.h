@@ -29,6 +29,11 @@ struct dtls13_srtp {
     dtls13_srtp_stats stats;
 };
 
+/** Initializes libsrtp2 (dtls13_srtp_library_init) and returns the
+ *  D13_SRTP_CRYPTO_ bits (srtp_crypto.h) of the libsrtp2 cipher and auth
+ *  types that were replaced by ours then; 0 when initialization failed. */
+unsigned d13_srtp_crypto_installed(void);
+
 /** The libsrtp2 profile for a DTLS-SRTP profile; false when unsupported. */
 bool d13_srtp_libsrtp_profile(uint16_t profile, srtp_profile_t *out);
 

@@ -8,17 +8,31 @@
 
 #include "crypto/crypto.h"
 #include "dtls13/errors.h"
+#include "srtp/srtp_crypto.h"
 #include "srtp/srtp_internal.h"
 
 #define SRTP_EXPORTER_LABEL "EXTRACTOR-dtls_srtp"
 #define MAX_MATERIAL_LEN (2 * (DTLS13_SRTP_MAX_KEY_LEN + DTLS13_SRTP_MAX_SALT_LEN))
 
 /* libsrtp2's crypto kernel is process-global and set up by srtp_init().
- * These two statics are the one exception to "no global mutable state":
- * the once-control and the result it records, written only inside
- * run_srtp_init() under pthread_once(). */
+ * These three statics are the one exception to "no global mutable state":
+ * the once-control and the results it records, written only inside
+ * run_srtp_init() under pthread_once() and read only after it.
+ *
+ * run_srtp_init() also replaces libsrtp2's AES-ICM, AES-GCM and HMAC-SHA1
+ * implementations with ours (srtp_crypto.h): the kernel's list of types
+ * is process-global too, so this happens exactly once, here, before this
+ * module creates any session. The replacement holds for every libsrtp2
+ * user in the process (a GStreamer srtpenc/srtpdec in the same process
+ * gets the same, faster, implementations); sessions created before keep
+ * the implementation they were created with. It lasts until someone calls
+ * srtp_shutdown(): a later srtp_init() reloads libsrtp2's own types, which
+ * stay correct, only slower. This code must stay loaded while libsrtp2 is
+ * (the kernel points at our type tables), as a library linked into the
+ * program or a never-unloaded plugin is. */
 static pthread_once_t srtp_init_once = PTHREAD_ONCE_INIT;
 static srtp_err_status_t srtp_init_result = srtp_err_status_fail;
+static unsigned srtp_crypto_installed = 0;
 
 /* Whether the crypto kernel works: a throwaway session can be created. */
 static bool srtp_kernel_usable(void)
@@ -45,6 +59,13 @@ static void run_srtp_init(void)
      * have initialized libsrtp2 first: a second srtp_init() then reports
      * an error although the kernel works. Trust a working kernel. */
     if (srtp_init_result != srtp_err_status_ok && srtp_kernel_usable()) srtp_init_result = srtp_err_status_ok;
+    if (srtp_init_result == srtp_err_status_ok) srtp_crypto_installed = d13_srtp_crypto_install();
+}
+
+unsigned d13_srtp_crypto_installed(void)
+{
+    if (dtls13_srtp_library_init() != 0) return 0;
+    return srtp_crypto_installed;
 }
 
 int dtls13_srtp_library_init(void)
