@@ -3,6 +3,7 @@
  *
  *   whip_server [--listen HOST:PORT] [--setup active|passive] [--srtp PROFILES]
  *               [--page-dir DIR] [--ice-address IP]... [--json]
+ *               [--min-version 1.2|1.3] [--max-version 1.2|1.3]
  *
  * HTTP (libsoup 3), all responses with Access-Control-Allow-Origin: * and
  * Access-Control-Expose-Headers: Location:
@@ -97,6 +98,7 @@ typedef struct server_options {
     const char *ice_addresses[MAX_ICE_ADDRESSES];
     size_t ice_address_count;
     bool json;
+    uint16_t min_version, max_version; /* 0: the library's default range */
 } server_options;
 
 typedef struct whip_server {
@@ -465,6 +467,7 @@ static void usage(FILE *f)
 {
     fputs("usage: whip_server [--listen HOST:PORT] [--setup active|passive] [--srtp PROFILES]\n"
           "                   [--page-dir DIR] [--ice-address IP]... [--json]\n"
+          "                   [--min-version 1.2|1.3] [--max-version 1.2|1.3]\n"
           "  --listen HOST:PORT   HTTP address (default 127.0.0.1:8080; port 0 picks one)\n"
           "  --setup ROLE         our a=setup answering an actpass offer: active (we are the\n"
           "                       DTLS client, default) or passive (DTLS server)\n"
@@ -473,7 +476,10 @@ static void usage(FILE *f)
           "  --page-dir DIR       files served at / (default " WHIP_PAGE_DIR ")\n"
           "  --ice-address IP     gather ICE candidates on this address only (repeatable;\n"
           "                       default: every local address, loopback included)\n"
-          "  --json               also print events as JSON lines on stdout\n",
+          "  --json               also print events as JSON lines on stdout\n"
+          "  --min-version V      oldest DTLS version to negotiate, 1.2 or 1.3 (default 1.2)\n"
+          "  --max-version V      newest DTLS version to negotiate, 1.2 or 1.3 (default 1.3;\n"
+          "                       1.2 makes a browser that offers 1.3 fall back to 1.2)\n",
           f);
 }
 
@@ -510,6 +516,20 @@ static bool parse_args(int argc, char **argv, server_options *o, int *exit_code)
                 return false;
             }
             o->ice_addresses[o->ice_address_count++] = argv[++i];
+        } else if ((strcmp(a, "--min-version") == 0 || strcmp(a, "--max-version") == 0) && has_value) {
+            const char *v = argv[++i];
+            uint16_t version = strcmp(v, "1.2") == 0   ? DTLS13_VERSION_DTLS12
+                               : strcmp(v, "1.3") == 0 ? DTLS13_VERSION_DTLS13
+                                                       : 0;
+            if (!version) {
+                fprintf(stderr, "whip_server: %s takes 1.2 or 1.3, not %s\n", a, v);
+                *exit_code = 2;
+                return false;
+            }
+            if (a[2] == 'm' && a[3] == 'i')
+                o->min_version = version;
+            else
+                o->max_version = version;
         } else if (strcmp(a, "--json") == 0) {
             o->json = true;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -556,6 +576,12 @@ static dtls13_config *make_config(const server_options *o)
     dtls13_config *cfg = dtls13_config_new();
     if (!cfg) return NULL;
     int rc = dtls13_config_generate_certificate(cfg, "whip_server");
+    if (rc == 0 && (o->min_version || o->max_version)) {
+        rc = dtls13_config_set_version_range(cfg, o->min_version ? o->min_version : DTLS13_VERSION_DTLS12,
+                                             o->max_version ? o->max_version : DTLS13_VERSION_DTLS13);
+        if (rc < 0)
+            fprintf(stderr, "whip_server: --min-version is newer than --max-version (%s)\n", dtls13_strerror(rc));
+    }
     if (rc == 0 && o->srtp) {
         uint16_t profiles[8];
         size_t count;

@@ -42,12 +42,16 @@ static void log_decision(const cli_cookie_gate *g, const char *peer_text, const 
 /* Why the listener dropped a datagram, from the counters it moved. */
 static const char *drop_reason(const dtls13_listener_stats *before, const dtls13_listener_stats *after)
 {
-    if (after->fragments_buffered > before->fragments_buffered)
-        return "ClientHello fragment buffered for reassembly";
+    /* The drop counters first: a last fragment is counted as buffered too
+     * before the reassembled ClientHello is judged. */
     if (after->dropped_amplification > before->dropped_amplification)
         return "dropped: the HelloRetryRequest would exceed 3x the bytes received";
     if (after->dropped_unacceptable > before->dropped_unacceptable)
         return "dropped: a ClientHello this server refuses (no common version, suite, group or signature)";
+    if (after->dropped_malformed > before->dropped_malformed)
+        return "dropped: not a well-formed first ClientHello (or a wrong message_seq)";
+    if (after->fragments_buffered > before->fragments_buffered)
+        return "ClientHello fragment buffered for reassembly";
     return "dropped: not a ClientHello";
 }
 

@@ -257,5 +257,6 @@ int d12_server_prime_after_hvr(dtls13_conn *c, uint64_t epoch0_seq)
     c->next_send_seq = 1; /* the HelloVerifyRequest had message_seq 0 */
     c->epoch0_write_seq = epoch0_seq;
     c->address_validated = true;
+    c->v12.hvr_count = 1; /* the listener sent it: used_hello_retry() says so */
     return DTLS13_OK;
 }

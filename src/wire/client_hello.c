@@ -54,8 +54,10 @@ int d13_client_hello_decode(const uint8_t *body, size_t len, d13_client_hello *o
     rc = d13_extensions_read(&r, D13_EXTCTX_CLIENT_HELLO, &out->ext);
     if (rc != 0) return rc;
     if (!d13_reader_done(&r)) return DECODE_ERROR;
+    /* A non-empty legacy_cookie is refused where 1.3 is chosen (RFC 9147
+     * 5.3, handshake/server.c): a client offering 1.2 and 1.3 echoes a
+     * 1.2-only server's HelloVerifyRequest cookie there (Chromium does). */
     if (offers_dtls13(&out->ext)) {
-        if (out->legacy_cookie.len != 0) return DTLS13_ALERT_ILLEGAL_PARAMETER;
         if (out->compression_methods.len != 1 || out->compression_methods.p[0] != 0)
             return DTLS13_ALERT_ILLEGAL_PARAMETER;
     }

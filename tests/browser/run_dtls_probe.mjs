@@ -230,11 +230,9 @@ function cookieProblems(c, o, hrrEvents) {
   const message = c.dtls12 ? 'HelloVerifyRequest' : 'HelloRetryRequest';
   if (c.cookie) {
     if (o.cookie !== 'verified') problems.push(`dtls13 handshake event cookie ${o.cookie}, not verified`);
-    // In 1.3 the HelloRetryRequest is in the transcript (hello_retry true);
-    // in 1.2 the HelloVerifyRequest exchange is not (RFC 6347 4.2.1) and the
-    // listener sent it before the connection existed, so the handshake
-    // event's hello_retry is not checked.
-    if (!c.dtls12 && o.hello_retry !== true) problems.push('dtls13: no HelloRetryRequest in the transcript');
+    // hello_retry is dtls13_conn_used_hello_retry(): the HelloRetryRequest
+    // in 1.3, the listener's HelloVerifyRequest in 1.2.
+    if (o.hello_retry !== true) problems.push(`dtls13: handshake event hello_retry ${o.hello_retry} after the ${message}`);
     if (hrrEvents.length === 0) problems.push('dtls13 printed no hello_retry event');
     const bad = hrrEvents.filter((e) => e.reason !== 'cookie');
     if (bad.length) problems.push(`dtls13 hello_retry events with reason ${bad.map((e) => e.reason).join(', ')}`);

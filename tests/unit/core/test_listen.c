@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dtls13/dtls13.h"
+#include "listen_harness.h"
 #include "record/record.h"
 #include "test.h"
 #include "wire/messages.h"
@@ -29,213 +30,7 @@ static size_t allocated_bytes(void)
 }
 #endif
 
-#define QUEUE_LEN 128
-#define MAX_DGRAM 2048
-
-typedef struct queue {
-    uint8_t data[QUEUE_LEN][MAX_DGRAM];
-    size_t len[QUEUE_LEN];
-    size_t head, count;
-} queue;
-
-/* A client connection and a listener (then the server connection it
- * created) joined by an in-memory link on a virtual clock. */
-typedef struct harness {
-    dtls13_listener *l;
-    dtls13_conn *client;
-    dtls13_conn *server;
-    queue to_server, to_client;
-    uint64_t now;
-    char addr[32];
-    size_t addr_len;
-    bool split_client_hellos; /* send every ClientHello in two datagrams */
-    unsigned hrrs, accepts, listen_drops;
-    size_t bytes_since_decision; /* client bytes the listener saw since its last decision */
-    bool amplification_ok;
-    bool accept_failed;
-} harness;
-
-static void push(queue *q, const uint8_t *data, size_t len)
-{
-    if (q->count == QUEUE_LEN || len > MAX_DGRAM) return;
-    size_t slot = (q->head + q->count) % QUEUE_LEN;
-    memcpy(q->data[slot], data, len);
-    q->len[slot] = len;
-    q->count++;
-}
-
-static bool pop(queue *q, uint8_t *out, size_t *len)
-{
-    if (q->count == 0) return false;
-    *len = q->len[q->head];
-    memcpy(out, q->data[q->head], *len);
-    q->head = (q->head + 1) % QUEUE_LEN;
-    q->count--;
-    return true;
-}
-
-/* Splits a datagram holding exactly one unfragmented ClientHello record
- * into two datagrams of one fragment each; false when it is not one. */
-static bool split_client_hello(const uint8_t *d, size_t len, uint8_t *a, size_t *alen, uint8_t *b, size_t *blen)
-{
-    d13_reader r;
-    d13_reader_init(&r, d, len);
-    d13_record_view rec;
-    if (d13_record_next(&r, &rec) != D13_DROP_NONE || rec.is_ciphertext || rec.content_type != D13_CT_HANDSHAKE ||
-        d13_reader_remaining(&r) != 0)
-        return false;
-    d13_reader body;
-    d13_reader_init(&body, rec.payload, rec.payload_len);
-    d13_hs_header h;
-    d13_bytes frag;
-    if (d13_hs_header_read(&body, &h, &frag) || h.msg_type != D13_HS_CLIENT_HELLO || h.fragment_length != h.length ||
-        d13_reader_remaining(&body) != 0)
-        return false;
-    uint32_t first = h.length / 2;
-    uint8_t msg[MAX_DGRAM];
-    d13_writer w;
-    d13_hs_header h1 = h, h2 = h;
-    h1.fragment_length = first;
-    h2.fragment_offset = first;
-    h2.fragment_length = h.length - first;
-    d13_writer_init(&w, msg, sizeof(msg));
-    d13_hs_header_write(&w, &h1);
-    d13_write_bytes(&w, frag.p, first);
-    d13_writer out;
-    d13_writer_init(&out, a, MAX_DGRAM);
-    if (!d13_plaintext_write(&out, D13_CT_HANDSHAKE, 0, rec.seq48, msg, d13_writer_len(&w))) return false;
-    *alen = d13_writer_len(&out);
-    d13_reader rest;
-    d13_reader_init(&rest, frag.p, frag.len);
-    const uint8_t *second = NULL;
-    d13_read_skip(&rest, first);
-    d13_read_bytes(&rest, h.length - first, &second);
-    d13_writer_init(&w, msg, sizeof(msg));
-    d13_hs_header_write(&w, &h2);
-    d13_write_bytes(&w, second, h.length - first);
-    d13_writer_init(&out, b, MAX_DGRAM);
-    if (!d13_plaintext_write(&out, D13_CT_HANDSHAKE, 0, rec.seq48, msg, d13_writer_len(&w))) return false;
-    *blen = d13_writer_len(&out);
-    return true;
-}
-
-static int client_send(void *user, const uint8_t *data, size_t len)
-{
-    harness *hs = user;
-    uint8_t a[MAX_DGRAM], b[MAX_DGRAM];
-    size_t alen = 0, blen = 0;
-    if (hs->split_client_hellos && split_client_hello(data, len, a, &alen, b, &blen)) {
-        push(&hs->to_server, a, alen);
-        push(&hs->to_server, b, blen);
-    } else {
-        push(&hs->to_server, data, len);
-    }
-    return 0;
-}
-
-static int server_send(void *user, const uint8_t *data, size_t len)
-{
-    harness *hs = user;
-    push(&hs->to_client, data, len);
-    return 0;
-}
-
-static harness *harness_new(dtls13_config *client_cfg, dtls13_config *server_cfg, dtls13_cookie_mode mode)
-{
-    harness *hs = calloc(1, sizeof(*hs));
-    if (!hs) return NULL;
-    hs->now = 1000;
-    hs->addr_len = (size_t)snprintf(hs->addr, sizeof(hs->addr), "198.51.100.7:40000");
-    hs->amplification_ok = true;
-    hs->l = dtls13_listener_new(server_cfg, mode);
-    hs->client = dtls13_conn_new(client_cfg, DTLS13_ROLE_CLIENT, client_send, hs);
-    if (!hs->l || !hs->client) {
-        dtls13_listener_free(hs->l);
-        dtls13_conn_free(hs->client);
-        free(hs);
-        return NULL;
-    }
-    return hs;
-}
-
-static void harness_free(harness *hs)
-{
-    if (!hs) return;
-    dtls13_conn_free(hs->client);
-    dtls13_conn_free(hs->server);
-    dtls13_listener_free(hs->l);
-    free(hs);
-}
-
-static void deliver_to_server(harness *hs, const uint8_t *d, size_t len)
-{
-    if (hs->server) {
-        dtls13_conn_handle_datagram(hs->server, d, len, hs->now);
-        return;
-    }
-    uint8_t out[512];
-    size_t out_len = 0;
-    hs->bytes_since_decision += len;
-    int r = dtls13_listen(hs->l, d, len, hs->addr, hs->addr_len, hs->now, out, sizeof(out), &out_len);
-    if (r == DTLS13_LISTEN_SEND_HRR) {
-        hs->hrrs++;
-        if (out_len > 3 * hs->bytes_since_decision) hs->amplification_ok = false;
-        hs->bytes_since_decision = 0;
-        push(&hs->to_client, out, out_len);
-    } else if (r == DTLS13_LISTEN_ACCEPT) {
-        hs->accepts++;
-        hs->bytes_since_decision = 0;
-        hs->server = dtls13_listener_accept(hs->l, d, len, hs->addr, hs->addr_len, server_send, hs, hs->now);
-        if (!hs->server) hs->accept_failed = true;
-    } else {
-        hs->listen_drops++;
-    }
-}
-
-static void pump(harness *hs)
-{
-    uint8_t buf[MAX_DGRAM];
-    size_t len;
-    for (int guard = 0; guard < 10000; guard++) {
-        bool moved = false;
-        if (pop(&hs->to_server, buf, &len)) {
-            deliver_to_server(hs, buf, len);
-            moved = true;
-        }
-        if (pop(&hs->to_client, buf, &len)) {
-            dtls13_conn_handle_datagram(hs->client, buf, len, hs->now);
-            moved = true;
-        }
-        if (!moved) return;
-    }
-}
-
-static bool connected(const harness *hs)
-{
-    return hs->server && dtls13_conn_state(hs->server) == DTLS13_STATE_CONNECTED &&
-           dtls13_conn_state(hs->client) == DTLS13_STATE_CONNECTED;
-}
-
-static bool run_handshake(harness *hs, uint64_t max_ms)
-{
-    uint64_t end = hs->now + max_ms;
-    dtls13_conn_start(hs->client, hs->now); /* BAD_STATE when the test started it already */
-    while (hs->now <= end) {
-        pump(hs);
-        if (connected(hs) && hs->to_server.count == 0 && hs->to_client.count == 0) break;
-        if (dtls13_conn_state(hs->client) == DTLS13_STATE_FAILED) break;
-        uint64_t next = dtls13_conn_next_timeout(hs->client);
-        if (hs->server) {
-            uint64_t ts = dtls13_conn_next_timeout(hs->server);
-            if (ts < next) next = ts;
-        }
-        if (next == UINT64_MAX) break;
-        if (next > hs->now) hs->now = next;
-        dtls13_conn_handle_timeout(hs->client, hs->now);
-        if (hs->server) dtls13_conn_handle_timeout(hs->server, hs->now);
-    }
-    return connected(hs);
-}
+#define MAX_DGRAM LISTEN_MAX_DGRAM
 
 static dtls13_config *make_config(const uint16_t *groups, size_t num_groups, uint16_t suite)
 {
@@ -251,7 +46,7 @@ static dtls13_config *make_config(const uint16_t *groups, size_t num_groups, uin
     return cfg;
 }
 
-static void check_exporters_equal(d13_test_state *t, const harness *hs)
+static void check_exporters_equal(d13_test_state *t, const listen_harness *hs)
 {
     uint8_t a[60], b[60];
     CHECK_EQ(dtls13_conn_export_keying_material(hs->client, "EXTRACTOR-dtls_srtp", NULL, 0, a, sizeof(a)), 0);
@@ -259,17 +54,17 @@ static void check_exporters_equal(d13_test_state *t, const harness *hs)
     CHECK_MEM(a, b, sizeof(a));
 }
 
-/* One complete handshake through the listener; returns the harness for
+/* One complete handshake through the listener; returns the listen_harness for
  * further checks (caller frees) or NULL. */
-static harness *handshake_through(d13_test_state *t, dtls13_config *cc, dtls13_config *sc, dtls13_cookie_mode mode,
+static listen_harness *handshake_through(d13_test_state *t, dtls13_config *cc, dtls13_config *sc, dtls13_cookie_mode mode,
                                   bool under_load, bool split, unsigned expected_hrrs)
 {
-    harness *hs = harness_new(cc, sc, mode);
+    listen_harness *hs = listen_harness_new(cc, sc, mode);
     CHECK(hs != NULL);
     if (!hs) return NULL;
     dtls13_listener_set_under_load(hs->l, under_load);
     hs->split_client_hellos = split;
-    bool ok = run_handshake(hs, 20000);
+    bool ok = listen_harness_run(hs, 20000);
     CHECK(ok);
     CHECK(!hs->accept_failed);
     CHECK_EQ(hs->hrrs, expected_hrrs);
@@ -301,7 +96,7 @@ static void test_modes(d13_test_state *t)
         {DTLS13_COOKIE_UNDER_LOAD, true, 1},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        harness *hs = handshake_through(t, cc, sc, cases[i].mode, cases[i].load, false, cases[i].hrrs);
+        listen_harness *hs = handshake_through(t, cc, sc, cases[i].mode, cases[i].load, false, cases[i].hrrs);
         if (!hs) continue;
         CHECK_EQ(dtls13_conn_used_hello_retry(hs->client), cases[i].hrrs == 1);
         if (hs->server) CHECK_EQ(dtls13_conn_used_hello_retry(hs->server), cases[i].hrrs == 1);
@@ -309,9 +104,9 @@ static void test_modes(d13_test_state *t)
         const uint8_t ping[] = "ping";
         uint8_t buf[16];
         CHECK_EQ(dtls13_conn_write(hs->client, ping, sizeof(ping), hs->now), (int)sizeof(ping));
-        pump(hs);
+        listen_harness_pump(hs);
         if (hs->server) CHECK_EQ(dtls13_conn_read(hs->server, buf, sizeof(buf)), (int)sizeof(ping));
-        harness_free(hs);
+        listen_harness_free(hs);
     }
     dtls13_config_free(cc);
     dtls13_config_free(sc);
@@ -322,21 +117,21 @@ static void test_modes(d13_test_state *t)
 static void test_under_load_changes(d13_test_state *t)
 {
     dtls13_config *cc = make_config(NULL, 0, 0), *sc = make_config(NULL, 0, 0);
-    harness *hs = cc && sc ? harness_new(cc, sc, DTLS13_COOKIE_UNDER_LOAD) : NULL;
+    listen_harness *hs = cc && sc ? listen_harness_new(cc, sc, DTLS13_COOKIE_UNDER_LOAD) : NULL;
     CHECK(hs != NULL);
     if (hs) {
         dtls13_listener_set_under_load(hs->l, true);
         CHECK_EQ(dtls13_conn_start(hs->client, hs->now), 0);
-        uint8_t buf[MAX_DGRAM];
+        uint8_t buf[LISTEN_MAX_DGRAM];
         size_t len;
-        CHECK(pop(&hs->to_server, buf, &len));
-        deliver_to_server(hs, buf, len); /* HRR */
+        CHECK(listen_queue_pop(&hs->to_server, buf, &len));
+        listen_harness_deliver(hs, buf, len); /* HRR */
         CHECK_EQ(hs->hrrs, 1);
         dtls13_listener_set_under_load(hs->l, false);
-        CHECK(run_handshake(hs, 20000));
+        CHECK(listen_harness_run(hs, 20000));
         CHECK_EQ(hs->accepts, 1);
-        CHECK(connected(hs));
-        harness_free(hs);
+        CHECK(listen_harness_connected(hs));
+        listen_harness_free(hs);
     }
     dtls13_config_free(cc);
     dtls13_config_free(sc);
@@ -350,16 +145,16 @@ static void test_selected_group_and_suites(d13_test_state *t)
     CHECK(cc && sc);
     if (cc && sc) {
         /* The client's only share (x25519) is not acceptable: the HRR asks for P-256. */
-        harness *hs = handshake_through(t, cc, sc, DTLS13_COOKIE_ALWAYS, false, false, 1);
+        listen_harness *hs = handshake_through(t, cc, sc, DTLS13_COOKIE_ALWAYS, false, false, 1);
         if (hs && hs->server) {
             CHECK_EQ(dtls13_conn_group(hs->server), DTLS13_GROUP_SECP256R1);
             CHECK_EQ(dtls13_conn_group(hs->client), DTLS13_GROUP_SECP256R1);
         }
-        harness_free(hs);
+        listen_harness_free(hs);
         /* Without cookies the connection does the (stateful) HRR itself. */
         hs = handshake_through(t, cc, sc, DTLS13_COOKIE_NEVER, false, false, 0);
         if (hs && hs->server) CHECK(dtls13_conn_used_hello_retry(hs->server));
-        harness_free(hs);
+        listen_harness_free(hs);
     }
     dtls13_config_free(cc);
     dtls13_config_free(sc);
@@ -371,9 +166,9 @@ static void test_selected_group_and_suites(d13_test_state *t)
         sc = make_config(NULL, 0, suites[i]);
         CHECK(cc && sc);
         if (cc && sc) {
-            harness *hs = handshake_through(t, cc, sc, DTLS13_COOKIE_ALWAYS, false, false, 1);
+            listen_harness *hs = handshake_through(t, cc, sc, DTLS13_COOKIE_ALWAYS, false, false, 1);
             if (hs && hs->server) CHECK_EQ(dtls13_conn_cipher_suite(hs->server), suites[i]);
-            harness_free(hs);
+            listen_harness_free(hs);
         }
         dtls13_config_free(cc);
         dtls13_config_free(sc);
@@ -391,24 +186,24 @@ static void test_fragmented_client_hellos(d13_test_state *t)
         dtls13_listener_stats st;
         /* Both ClientHellos in two datagrams; the second through the cache
          * and the primed connection. */
-        harness *hs = handshake_through(t, cc, sc, DTLS13_COOKIE_ALWAYS, false, true, 1);
+        listen_harness *hs = handshake_through(t, cc, sc, DTLS13_COOKIE_ALWAYS, false, true, 1);
         if (hs) {
             dtls13_listener_get_stats(hs->l, &st);
             CHECK_EQ(st.fragments_buffered, 4);
             CHECK_EQ(hs->listen_drops, 2); /* the two first fragments: nothing to send yet */
         }
-        harness_free(hs);
+        listen_harness_free(hs);
         hs = handshake_through(t, cc, sc_any, DTLS13_COOKIE_ALWAYS, false, true, 1);
-        harness_free(hs);
+        listen_harness_free(hs);
         /* Without cookies: reassembled, then accepted. */
         hs = handshake_through(t, cc, sc_any, DTLS13_COOKIE_NEVER, false, true, 0);
         if (hs) {
             dtls13_listener_get_stats(hs->l, &st);
             CHECK_EQ(st.fragments_buffered, 2);
         }
-        harness_free(hs);
+        listen_harness_free(hs);
         hs = handshake_through(t, cc, sc, DTLS13_COOKIE_NEVER, false, true, 0);
-        harness_free(hs);
+        listen_harness_free(hs);
     }
     dtls13_config_free(cc);
     dtls13_config_free(sc);
@@ -417,8 +212,8 @@ static void test_fragmented_client_hellos(d13_test_state *t)
 
 /* The first ClientHello, the HRR and the second ClientHello of one client. */
 typedef struct exchange {
-    harness *hs;
-    uint8_t ch1[MAX_DGRAM], hrr[512], ch2[MAX_DGRAM];
+    listen_harness *hs;
+    uint8_t ch1[LISTEN_MAX_DGRAM], hrr[512], ch2[LISTEN_MAX_DGRAM];
     size_t ch1_len, hrr_len, ch2_len;
     size_t cookie_off, cookie_len; /* of the cookie inside ch2 */
 } exchange;
@@ -434,11 +229,11 @@ static size_t find_bytes(const uint8_t *hay, size_t n, const uint8_t *needle, si
 static bool make_exchange(d13_test_state *t, exchange *ex, dtls13_config *cc, dtls13_config *sc, uint64_t start)
 {
     memset(ex, 0, sizeof(*ex));
-    ex->hs = harness_new(cc, sc, DTLS13_COOKIE_ALWAYS);
+    ex->hs = listen_harness_new(cc, sc, DTLS13_COOKIE_ALWAYS);
     if (!ex->hs) return false;
-    harness *hs = ex->hs;
+    listen_harness *hs = ex->hs;
     hs->now = start;
-    if (dtls13_conn_start(hs->client, hs->now) || !pop(&hs->to_server, ex->ch1, &ex->ch1_len)) return false;
+    if (dtls13_conn_start(hs->client, hs->now) || !listen_queue_pop(&hs->to_server, ex->ch1, &ex->ch1_len)) return false;
     int r = dtls13_listen(hs->l, ex->ch1, ex->ch1_len, hs->addr, hs->addr_len, hs->now, ex->hrr, sizeof(ex->hrr),
                           &ex->hrr_len);
     CHECK_EQ(r, DTLS13_LISTEN_SEND_HRR);
@@ -467,13 +262,13 @@ static bool make_exchange(d13_test_state *t, exchange *ex, dtls13_config *cc, dt
     ex->cookie_len = sh.ext.cookie.len;
     memcpy(cookie, sh.ext.cookie.p, ex->cookie_len);
     dtls13_conn_handle_datagram(hs->client, ex->hrr, ex->hrr_len, hs->now);
-    if (!pop(&hs->to_server, ex->ch2, &ex->ch2_len)) return false;
+    if (!listen_queue_pop(&hs->to_server, ex->ch2, &ex->ch2_len)) return false;
     ex->cookie_off = find_bytes(ex->ch2, ex->ch2_len, cookie, ex->cookie_len);
     CHECK(ex->cookie_off != SIZE_MAX);
     return ex->cookie_off != SIZE_MAX;
 }
 
-static int listen_at(harness *hs, const uint8_t *d, size_t len, const char *addr, uint64_t now, uint8_t *out,
+static int listen_at(listen_harness *hs, const uint8_t *d, size_t len, const char *addr, uint64_t now, uint8_t *out,
                      size_t *out_len)
 {
     return dtls13_listen(hs->l, d, len, addr, strlen(addr), now, out, 512, out_len);
@@ -488,7 +283,7 @@ static void test_cookie_attacks(d13_test_state *t)
     uint8_t out[512];
     size_t out_len = 0;
     if (make_exchange(t, &ex, cc, sc, 1000)) {
-        harness *hs = ex.hs;
+        listen_harness *hs = ex.hs;
         uint64_t now = hs->now + 50;
         CHECK_EQ(listen_at(hs, ex.ch2, ex.ch2_len, hs->addr, now, out, &out_len), DTLS13_LISTEN_ACCEPT);
         /* Another address: a fresh HRR, and accept() refuses. */
@@ -498,57 +293,57 @@ static void test_cookie_attacks(d13_test_state *t)
                  DTLS13_LISTEN_SEND_HRR);
         dtls13_listener_get_stats(hs->l, &after);
         CHECK_EQ(after.cookies_invalid, before.cookies_invalid + 1);
-        CHECK(dtls13_listener_accept(hs->l, ex.ch2, ex.ch2_len, "198.51.100.7:40001", 18, server_send, hs, now) ==
+        CHECK(dtls13_listener_accept(hs->l, ex.ch2, ex.ch2_len, "198.51.100.7:40001", 18, listen_harness_server_send, hs, now) ==
               NULL);
         /* The fresh HRR mirrors message_seq 1, so the client sees a second HRR and aborts. */
         CHECK(out_len > 18 && out[17] == 0 && out[18] == 1);
         /* Every bit flip inside the cookie: never accepted. */
         int accepted = 0;
         for (size_t i = 0; i < ex.cookie_len * 8; i++) {
-            uint8_t copy[MAX_DGRAM];
+            uint8_t copy[LISTEN_MAX_DGRAM];
             memcpy(copy, ex.ch2, ex.ch2_len);
             copy[ex.cookie_off + i / 8] ^= (uint8_t)(1u << (i % 8));
             int r = listen_at(hs, copy, ex.ch2_len, hs->addr, now, out, &out_len);
             if (r == DTLS13_LISTEN_ACCEPT) accepted++;
-            if (dtls13_listener_accept(hs->l, copy, ex.ch2_len, hs->addr, hs->addr_len, server_send, hs, now))
+            if (dtls13_listener_accept(hs->l, copy, ex.ch2_len, hs->addr, hs->addr_len, listen_harness_server_send, hs, now))
                 accepted++;
         }
         CHECK_EQ(accepted, 0);
         /* Expired: two lifetimes later a fresh HRR, never a connection. */
         uint64_t late = now + 2 * DTLS13_DEFAULT_COOKIE_LIFETIME_MS + 1;
         CHECK_EQ(listen_at(hs, ex.ch2, ex.ch2_len, hs->addr, late, out, &out_len), DTLS13_LISTEN_SEND_HRR);
-        CHECK(dtls13_listener_accept(hs->l, ex.ch2, ex.ch2_len, hs->addr, hs->addr_len, server_send, hs, late) == NULL);
-        harness_free(hs);
+        CHECK(dtls13_listener_accept(hs->l, ex.ch2, ex.ch2_len, hs->addr, hs->addr_len, listen_harness_server_send, hs, late) == NULL);
+        listen_harness_free(hs);
     }
     /* Rotation with a 1 s lifetime: the cookie of the previous period is
      * accepted, of two periods ago refused. */
     if (make_exchange(t, &ex, cc, sc, 0)) {
-        harness *hs = ex.hs;
+        listen_harness *hs = ex.hs;
         CHECK_EQ(dtls13_listener_set_cookie_lifetime_ms(hs->l, 1000), 0);
         /* A new lifetime means new secrets: the cookie issued before is void. */
         CHECK_EQ(listen_at(hs, ex.ch2, ex.ch2_len, hs->addr, 100, out, &out_len), DTLS13_LISTEN_SEND_HRR);
-        harness_free(hs);
+        listen_harness_free(hs);
     }
     /* The short lifetime set before the first ClientHello. */
     {
-        harness *hs = harness_new(cc, sc, DTLS13_COOKIE_ALWAYS);
+        listen_harness *hs = listen_harness_new(cc, sc, DTLS13_COOKIE_ALWAYS);
         CHECK(hs != NULL);
         if (hs) {
             CHECK_EQ(dtls13_listener_set_cookie_lifetime_ms(hs->l, 1000), 0);
             hs->now = 10990;
-            uint8_t ch1[MAX_DGRAM], ch2[MAX_DGRAM];
+            uint8_t ch1[LISTEN_MAX_DGRAM], ch2[LISTEN_MAX_DGRAM];
             size_t ch1_len = 0, ch2_len = 0;
             CHECK_EQ(dtls13_conn_start(hs->client, hs->now), 0);
-            CHECK(pop(&hs->to_server, ch1, &ch1_len));
+            CHECK(listen_queue_pop(&hs->to_server, ch1, &ch1_len));
             CHECK_EQ(listen_at(hs, ch1, ch1_len, hs->addr, 10990, out, &out_len), DTLS13_LISTEN_SEND_HRR);
             dtls13_conn_handle_datagram(hs->client, out, out_len, hs->now);
-            CHECK(pop(&hs->to_server, ch2, &ch2_len));
+            CHECK(listen_queue_pop(&hs->to_server, ch2, &ch2_len));
             /* Period 11: rotated once, still valid. */
             CHECK_EQ(listen_at(hs, ch2, ch2_len, hs->addr, 11005, out, &out_len), DTLS13_LISTEN_ACCEPT);
             /* Period 12: the secret is gone. */
             CHECK_EQ(listen_at(hs, ch2, ch2_len, hs->addr, 12001, out, &out_len), DTLS13_LISTEN_SEND_HRR);
-            CHECK(dtls13_listener_accept(hs->l, ch2, ch2_len, hs->addr, hs->addr_len, server_send, hs, 12001) == NULL);
-            harness_free(hs);
+            CHECK(dtls13_listener_accept(hs->l, ch2, ch2_len, hs->addr, hs->addr_len, listen_harness_server_send, hs, 12001) == NULL);
+            listen_harness_free(hs);
         }
     }
     dtls13_config_free(cc);
@@ -562,10 +357,10 @@ static void test_message_seq_rules(d13_test_state *t)
     uint8_t out[512];
     size_t out_len = 0;
     if (cc && sc && make_exchange(t, &ex, cc, sc, 1000)) {
-        harness *hs = ex.hs;
+        listen_harness *hs = ex.hs;
         /* message_seq at datagram offset 17..18 (13-byte record header, type, uint24 length). */
         CHECK(ex.ch2[18] == 1 && ex.ch1[18] == 0);
-        uint8_t copy[MAX_DGRAM];
+        uint8_t copy[LISTEN_MAX_DGRAM];
         memcpy(copy, ex.ch2, ex.ch2_len);
         copy[18] = 0; /* a cookie on message_seq 0 */
         CHECK_EQ(listen_at(hs, copy, ex.ch2_len, hs->addr, 1010, out, &out_len), DTLS13_LISTEN_DROP);
@@ -586,11 +381,11 @@ static void test_message_seq_rules(d13_test_state *t)
         CHECK_EQ(listen_at(hs, ex.ch2, ex.ch2_len, hs->addr, 1010, out, &out_len), DTLS13_LISTEN_ACCEPT);
         /* accept() creates a server that answers with its flight. */
         dtls13_conn *server =
-            dtls13_listener_accept(hs->l, ex.ch2, ex.ch2_len, hs->addr, hs->addr_len, server_send, hs, 1010);
+            dtls13_listener_accept(hs->l, ex.ch2, ex.ch2_len, hs->addr, hs->addr_len, listen_harness_server_send, hs, 1010);
         CHECK(server != NULL);
         CHECK(hs->to_client.count > 0);
         dtls13_conn_free(server);
-        harness_free(hs);
+        listen_harness_free(hs);
     }
     dtls13_config_free(cc);
     dtls13_config_free(sc);
@@ -611,20 +406,20 @@ static void test_garbage(d13_test_state *t)
     uint8_t out[512];
     size_t out_len = 0;
     if (cc && sc && make_exchange(t, &ex, cc, sc, 1000)) {
-        harness *hs = ex.hs;
+        listen_harness *hs = ex.hs;
         int bad = 0;
         /* Every truncation of both ClientHellos: dropped. */
         for (size_t n = 0; n < ex.ch1_len; n++)
             if (listen_at(hs, ex.ch1, n, hs->addr, 1010, out, &out_len) != DTLS13_LISTEN_DROP) bad++;
         for (size_t n = 0; n < ex.ch2_len; n++) {
             if (listen_at(hs, ex.ch2, n, hs->addr, 1010, out, &out_len) != DTLS13_LISTEN_DROP) bad++;
-            if (dtls13_listener_accept(hs->l, ex.ch2, n, hs->addr, hs->addr_len, server_send, hs, 1010)) bad++;
+            if (dtls13_listener_accept(hs->l, ex.ch2, n, hs->addr, hs->addr_len, listen_harness_server_send, hs, 1010)) bad++;
         }
         CHECK_EQ(bad, 0);
         /* Every bit flip of the first ClientHello: any answer, no crash;
          * random garbage: never accepted. */
         for (size_t i = 0; i < ex.ch1_len * 8; i++) {
-            uint8_t copy[MAX_DGRAM];
+            uint8_t copy[LISTEN_MAX_DGRAM];
             memcpy(copy, ex.ch1, ex.ch1_len);
             copy[i / 8] ^= (uint8_t)(1u << (i % 8));
             int r = listen_at(hs, copy, ex.ch1_len, hs->addr, 1010, out, &out_len);
@@ -651,8 +446,8 @@ static void test_garbage(d13_test_state *t)
         CHECK_EQ(dtls13_listen(hs->l, ex.ch1, 0, hs->addr, hs->addr_len, 1, out, 512, &out_len), DTLS13_LISTEN_DROP);
         CHECK(dtls13_listener_accept(hs->l, ex.ch1, ex.ch1_len, hs->addr, hs->addr_len, NULL, NULL, 1) == NULL);
         /* ALWAYS mode never accepts a ClientHello without a cookie. */
-        CHECK(dtls13_listener_accept(hs->l, ex.ch1, ex.ch1_len, hs->addr, hs->addr_len, server_send, hs, 1010) == NULL);
-        harness_free(hs);
+        CHECK(dtls13_listener_accept(hs->l, ex.ch1, ex.ch1_len, hs->addr, hs->addr_len, listen_harness_server_send, hs, 1010) == NULL);
+        listen_harness_free(hs);
     }
     /* Creation arguments. */
     dtls13_config *nocert = dtls13_config_new();
@@ -703,13 +498,13 @@ static void probe_event(void *user, dtls13_conn *conn, const dtls13_event *event
 static void test_accept_options(d13_test_state *t)
 {
     dtls13_config *cc = make_config(NULL, 0, 0), *sc = make_config(NULL, 0, 0);
-    harness *hs = cc && sc ? harness_new(cc, sc, DTLS13_COOKIE_NEVER) : NULL;
+    listen_harness *hs = cc && sc ? listen_harness_new(cc, sc, DTLS13_COOKIE_NEVER) : NULL;
     CHECK(hs != NULL);
     if (!hs) goto done;
     CHECK_EQ(dtls13_conn_start(hs->client, hs->now), 0);
-    uint8_t ch[MAX_DGRAM], out[512];
+    uint8_t ch[LISTEN_MAX_DGRAM], out[512];
     size_t ch_len = 0, out_len = 0;
-    CHECK(pop(&hs->to_server, ch, &ch_len));
+    CHECK(listen_queue_pop(&hs->to_server, ch, &ch_len));
     CHECK_EQ(dtls13_listen(hs->l, ch, ch_len, hs->addr, hs->addr_len, hs->now, out, sizeof(out), &out_len),
              DTLS13_LISTEN_ACCEPT);
 
@@ -729,22 +524,22 @@ static void test_accept_options(d13_test_state *t)
      * client and reports it through the callback the options installed. */
     accept_probe linked = {0, 0, 0};
     dtls13_accept_options link_opts = {probe_event, &linked, true};
-    hs->server = dtls13_listener_accept_ex(hs->l, ch, ch_len, hs->addr, hs->addr_len, server_send, hs, hs->now,
+    hs->server = dtls13_listener_accept_ex(hs->l, ch, ch_len, hs->addr, hs->addr_len, listen_harness_server_send, hs, hs->now,
                                            &link_opts);
     CHECK(hs->server != NULL);
     for (int round = 0; round < 20 && hs->server; round++) {
-        uint8_t d[MAX_DGRAM];
+        uint8_t d[LISTEN_MAX_DGRAM];
         size_t len = 0;
-        while (pop(&hs->to_client, d, &len)) dtls13_conn_handle_datagram(hs->client, d, len, hs->now);
-        while (pop(&hs->to_server, d, &len)) dtls13_conn_handle_datagram(hs->server, d, len, hs->now);
+        while (listen_queue_pop(&hs->to_client, d, &len)) dtls13_conn_handle_datagram(hs->client, d, len, hs->now);
+        while (listen_queue_pop(&hs->to_server, d, &len)) dtls13_conn_handle_datagram(hs->server, d, len, hs->now);
     }
-    CHECK(hs->server && connected(hs));
+    CHECK(hs->server && listen_harness_connected(hs));
     CHECK_EQ(linked.handshake_done_events, 1);
     /* NULL options are accept() itself. */
-    CHECK(dtls13_listener_accept_ex(NULL, ch, ch_len, hs->addr, hs->addr_len, server_send, hs, hs->now, &opts) ==
+    CHECK(dtls13_listener_accept_ex(NULL, ch, ch_len, hs->addr, hs->addr_len, listen_harness_server_send, hs, hs->now, &opts) ==
           NULL);
 done:
-    harness_free(hs);
+    listen_harness_free(hs);
     dtls13_config_free(cc);
     dtls13_config_free(sc);
 }
@@ -759,15 +554,15 @@ static void test_flood_allocates_nothing(d13_test_state *t)
         dtls13_config_free(sc);
         return;
     }
-    harness *hs = ex.hs;
+    listen_harness *hs = ex.hs;
     dtls13_listener *never = dtls13_listener_new(sc, DTLS13_COOKIE_NEVER);
     CHECK(never != NULL);
-    uint8_t ch[MAX_DGRAM], out[512];
+    uint8_t ch[LISTEN_MAX_DGRAM], out[512];
     size_t out_len = 0;
     memcpy(ch, ex.ch1, ex.ch1_len);
-    uint8_t frag_a[MAX_DGRAM], frag_b[MAX_DGRAM];
+    uint8_t frag_a[LISTEN_MAX_DGRAM], frag_b[LISTEN_MAX_DGRAM];
     size_t frag_a_len = 0, frag_b_len = 0;
-    CHECK(split_client_hello(ex.ch1, ex.ch1_len, frag_a, &frag_a_len, frag_b, &frag_b_len));
+    CHECK(listen_split_client_hello(ex.ch1, ex.ch1_len, frag_a, &frag_a_len, frag_b, &frag_b_len));
     const int flood = 100000;
     int hrrs = 0, accepts = 0, drops = 0;
     size_t before = 0;
@@ -802,7 +597,7 @@ static void test_flood_allocates_nothing(d13_test_state *t)
     dtls13_listener_get_stats(never, &st);
     CHECK(st.fragments_evicted > 0);
     dtls13_listener_free(never);
-    harness_free(hs);
+    listen_harness_free(hs);
     dtls13_config_free(cc);
     dtls13_config_free(sc);
 }
