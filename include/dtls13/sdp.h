@@ -192,6 +192,8 @@ typedef struct dtls13_sdp_answer_options {
     const char *cname;               /**< a=ssrc cname (default "dtls13") */
     const char *stream_id;           /**< a=msid stream id (default "dtls13-echo") */
     uint64_t session_id;             /**< o= sess-id (default 1) */
+    bool ice_lite;                   /**< session-level a=ice-lite (RFC 8839 5.3): we only answer checks,
+                                          the offerer is the controlling agent (default false) */
 } dtls13_sdp_answer_options;
 
 /** What was negotiated for one m-line of the offer (same index). */

@@ -251,6 +251,7 @@ static int write_answer(const dtls13_sdp_offer *o, const dtls13_sdp_answer_optio
         d13_sdp_out_printf(&out, "\r\n");
     }
     d13_sdp_out_printf(&out, "a=msid-semantic: WMS %s\r\n", opts->stream_id);
+    if (opts->ice_lite) d13_sdp_out_printf(&out, "a=ice-lite\r\n");
     for (size_t i = 0; i < o->media_count; i++) {
         if (a->media[i].accepted)
             write_accepted(&out, o->media[i], &a->media[i], a, opts, i);

@@ -233,7 +233,19 @@ static void test_chromium_answer(d13_test_state *t)
         CHECK_EQ(back->media[1]->ssrcs[0].ssrc, 0x0d713001u);
         dtls13_sdp_offer_free(back);
     }
+    CHECK(strstr(s, "a=ice-lite") == NULL);
     dtls13_sdp_answer_free(a);
+
+    /* An ICE-lite answer (the SFU example's) says so at session level,
+     * before the first m-line. */
+    opts.ice_lite = true;
+    a = NULL;
+    CHECK_EQ(dtls13_sdp_answer_offer(o, &opts, &a, err, sizeof(err)), 0);
+    if (a) {
+        const char *lite = strstr(a->text, "\r\na=ice-lite\r\n"), *m = strstr(a->text, "\r\nm=");
+        CHECK(lite != NULL && m != NULL && lite < m);
+        dtls13_sdp_answer_free(a);
+    }
     dtls13_sdp_offer_free(o);
 }
 
