@@ -24,6 +24,10 @@ struct d13_algs {
     EVP_CIPHER *aead[AEAD_COUNT];
     EVP_CIPHER *sn_mask[AEAD_COUNT];
     EVP_PKEY *p256_params; /* parameters-only P-256 key: a template for public keys */
+    /* Contexts with the key management resolved and no operation started:
+     * duplicated (never used themselves) to generate or import keys. */
+    EVP_PKEY_CTX *x25519_ctx;
+    EVP_PKEY_CTX *p256_ctx; /* from p256_params */
 };
 
 static const char *const md_names[HASH_COUNT] = {"SHA2-256", "SHA2-384", "SHA2-512"};
@@ -60,6 +64,8 @@ d13_algs *d13_algs_new(void)
         a->sn_mask[i] = EVP_CIPHER_fetch(NULL, sn_mask_names[i], NULL);
     }
     a->p256_params = p256_parameters();
+    a->x25519_ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+    if (a->p256_params != NULL) a->p256_ctx = EVP_PKEY_CTX_new_from_pkey(NULL, a->p256_params, NULL);
     ERR_clear_error();
     return a;
 }
@@ -72,6 +78,8 @@ void d13_algs_free(d13_algs *a)
         EVP_CIPHER_free(a->aead[i]);
         EVP_CIPHER_free(a->sn_mask[i]);
     }
+    EVP_PKEY_CTX_free(a->x25519_ctx);
+    EVP_PKEY_CTX_free(a->p256_ctx);
     EVP_PKEY_free(a->p256_params);
     free(a);
 }
@@ -107,4 +115,13 @@ const EVP_CIPHER *d13_algs_sn_mask_cipher(const d13_algs *a, d13_aead_alg alg)
 const EVP_PKEY *d13_algs_p256_params(const d13_algs *a)
 {
     return a != NULL ? a->p256_params : NULL;
+}
+
+EVP_PKEY_CTX *d13_algs_pkey_ctx(const d13_algs *a, uint16_t group)
+{
+    if (a == NULL) return NULL;
+    const EVP_PKEY_CTX *tmpl = group == DTLS13_GROUP_X25519      ? a->x25519_ctx
+                               : group == DTLS13_GROUP_SECP256R1 ? a->p256_ctx
+                                                                 : NULL;
+    return tmpl != NULL ? EVP_PKEY_CTX_dup(tmpl) : NULL;
 }

@@ -45,7 +45,11 @@ static d13_cert *cert_from_x509(X509 *x509, EVP_PKEY *pkey)
     OPENSSL_free(der);
     cert->der = copy;
     cert->der_len = (size_t)der_len;
-    cert->key.pkey = pkey;
+    if (d13_pkey_init(&cert->key, pkey, true) != 0) { /* frees pkey */
+        free(cert->der);
+        free(cert);
+        return NULL;
+    }
     return cert;
 }
 
@@ -152,14 +156,20 @@ d13_cert *d13_cert_dup(const d13_cert *cert)
     }
     memcpy(copy->der, cert->der, cert->der_len);
     copy->der_len = cert->der_len;
-    copy->key.pkey = cert->key.pkey; /* shared: keys are immutable once made */
+    /* The key is shared (keys are immutable once made); the signing
+     * context is the copy's own. */
+    if (d13_pkey_init(&copy->key, cert->key.pkey, true) != 0) {
+        free(copy->der);
+        free(copy);
+        return NULL;
+    }
     return copy;
 }
 
 void d13_cert_free(d13_cert *cert)
 {
     if (cert == NULL) return;
-    EVP_PKEY_free(cert->key.pkey);
+    d13_pkey_clear(&cert->key);
     free(cert->der);
     free(cert);
 }

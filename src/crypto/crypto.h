@@ -164,7 +164,12 @@ typedef struct d13_kex d13_kex;
 bool d13_kex_group_supported(uint16_t group);
 /** Public key length on the wire: 32 for x25519, 65 (uncompressed) for P-256, 0 if unknown. */
 size_t d13_kex_public_len(uint16_t group);
+/** d13_kex_generate_with(NULL, group). */
 d13_kex *d13_kex_generate(uint16_t group);
+/** A new ephemeral key pair for group; with algs, generated from its
+ *  prepared key management (no lookup by name). NULL for an unsupported
+ *  group or on failure. */
+d13_kex *d13_kex_generate_with(const d13_algs *algs, uint16_t group);
 /** (Added for known-answer tests.) An x25519 key pair from a given 32-byte
  *  private key (RFC 7748 scalar, clamped by libcrypto); NULL for any other
  *  group or length. */

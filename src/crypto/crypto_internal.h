@@ -10,10 +10,33 @@
 /** The EVP digest for a hash algorithm, or NULL when unknown. */
 const EVP_MD *d13_evp_md(d13_hash_alg alg);
 
+/** What a key can sign with, decided once when it is wrapped (asking
+ *  libcrypto for the type and curve costs a provider query each time). */
+typedef enum d13_pkey_kind {
+    D13_PKEY_OTHER = 0,
+    D13_PKEY_P256,   /* EC on P-256 */
+    D13_PKEY_RSAE,   /* rsaEncryption, at least 2048 bits */
+    D13_PKEY_ED25519,
+} d13_pkey_kind;
+
 /** A public or private key; the wrapper owns one reference to pkey. */
 struct d13_pkey {
     EVP_PKEY *pkey;
+    d13_pkey_kind kind;
+    /** Private P-256 keys: an ECDSA-SHA256 signing context, initialized
+     *  once and copied for each signature (initializing one fetches the
+     *  signature and digest implementations by name). Only copied from,
+     *  never used itself, so a key can sign on many threads. NULL for
+     *  other keys, which initialize a context per signature. */
+    EVP_MD_CTX *ecdsa_sign;
 };
+
+/** Fills key for pkey, taking ownership of that reference (also on
+ *  failure, when it is freed). private_key: prepare signing. Returns 0 or
+ *  DTLS13_ERR_NO_MEMORY / DTLS13_ERR_CRYPTO. */
+int d13_pkey_init(d13_pkey *key, EVP_PKEY *pkey, bool private_key);
+/** Releases what d13_pkey_init set up (not key itself). */
+void d13_pkey_clear(d13_pkey *key);
 
 /** Whether an EVP key is of a type this library signs with: EC on P-256,
  *  RSA (rsaEncryption) of at least 2048 bits, or Ed25519. */
@@ -28,6 +51,12 @@ const EVP_CIPHER *d13_algs_aead_cipher(const d13_algs *a, d13_aead_alg alg);
 const EVP_CIPHER *d13_algs_sn_mask_cipher(const d13_algs *a, d13_aead_alg alg);
 /** A parameters-only P-256 key to copy into new public keys, or NULL. */
 const EVP_PKEY *d13_algs_p256_params(const d13_algs *a);
+
+/** A new context (the caller frees it) with the key management of group
+ *  (x25519; secp256r1 with the P-256 parameters) and no operation
+ *  started, for EVP_PKEY_keygen_init or EVP_PKEY_fromdata_init without a
+ *  lookup by name. NULL when algs is NULL or has none for group. */
+EVP_PKEY_CTX *d13_algs_pkey_ctx(const d13_algs *a, uint16_t group);
 
 /** A public key from its key-share encoding: 32 raw bytes for x25519, an
  *  uncompressed point (validated: on the curve, not infinity) for

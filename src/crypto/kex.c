@@ -33,16 +33,34 @@ size_t d13_kex_public_len(uint16_t group)
     }
 }
 
+/* A key pair generated from the prepared context of algs, or NULL. */
+static EVP_PKEY *generate_prepared(const d13_algs *algs, uint16_t group)
+{
+    EVP_PKEY_CTX *ctx = d13_algs_pkey_ctx(algs, group);
+    if (ctx == NULL) return NULL;
+    EVP_PKEY *pkey = NULL;
+    if (EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_generate(ctx, &pkey) != 1) pkey = NULL;
+    EVP_PKEY_CTX_free(ctx);
+    return pkey;
+}
+
 d13_kex *d13_kex_generate(uint16_t group)
 {
-    EVP_PKEY *pkey = NULL;
-    if (group == DTLS13_GROUP_X25519)
+    return d13_kex_generate_with(NULL, group);
+}
+
+d13_kex *d13_kex_generate_with(const d13_algs *algs, uint16_t group)
+{
+    if (!d13_kex_group_supported(group)) return NULL;
+    EVP_PKEY *pkey = generate_prepared(algs, group);
+    if (pkey == NULL && group == DTLS13_GROUP_X25519)
         pkey = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
-    else if (group == DTLS13_GROUP_SECP256R1)
+    else if (pkey == NULL)
         pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    else
+    if (pkey == NULL) {
+        ERR_clear_error();
         return NULL;
-    if (pkey == NULL) return NULL;
+    }
     d13_kex *kex = calloc(1, sizeof(*kex));
     if (kex == NULL) {
         EVP_PKEY_free(pkey);
@@ -110,8 +128,19 @@ EVP_PKEY *d13_evp_public_from_share(const d13_algs *algs, uint16_t group, const 
                                     size_t peer_len)
 {
     if (peer == NULL || peer_len != d13_kex_public_len(group)) return NULL;
-    if (group == DTLS13_GROUP_X25519)
-        return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, peer_len);
+    if (group == DTLS13_GROUP_X25519) {
+        EVP_PKEY_CTX *ctx = d13_algs_pkey_ctx(algs, group);
+        if (ctx == NULL) return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, peer_len);
+        OSSL_PARAM params[] = {
+            OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)peer, peer_len),
+            OSSL_PARAM_construct_end(),
+        };
+        EVP_PKEY *pkey = NULL;
+        if (EVP_PKEY_fromdata_init(ctx) != 1 || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+            pkey = NULL;
+        EVP_PKEY_CTX_free(ctx);
+        return pkey;
+    }
 
     /* TLS 1.3 allows only the uncompressed form (RFC 8446 4.2.8.2). */
     if (peer[0] != 0x04) return NULL;
@@ -157,12 +186,16 @@ int d13_kex_derive(const d13_algs *algs, const d13_kex *kex, const uint8_t *peer
     }
     int rc = DTLS13_ERR_DECODE;
     size_t len = cap;
+    /* The peer key is not validated again when set (libcrypto's check of
+     * a P-256 key multiplies by the group order): d13_evp_public_from_share
+     * checked the point, and every 32 bytes are an x25519 key (the
+     * all-zero result below is the check that matters there). */
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, kex->pkey, NULL);
     if (ctx == NULL) {
         rc = DTLS13_ERR_NO_MEMORY;
     } else if (EVP_PKEY_derive_init(ctx) != 1) {
         rc = DTLS13_ERR_CRYPTO;
-    } else if (EVP_PKEY_derive_set_peer(ctx, peer_pkey) == 1 &&
+    } else if (EVP_PKEY_derive_set_peer_ex(ctx, peer_pkey, 0) == 1 &&
                EVP_PKEY_derive(ctx, secret, &len) == 1 && len == want) {
         /* An all-zero x25519 result means a small-order peer point
          * (RFC 7748 6.1); libcrypto refuses it too, this is belt and braces. */

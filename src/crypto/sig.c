@@ -34,9 +34,46 @@ static bool is_rsae(const EVP_PKEY *pkey)
     return EVP_PKEY_is_a(pkey, "RSA") && EVP_PKEY_get_bits(pkey) >= RSA_MIN_BITS;
 }
 
+static d13_pkey_kind key_kind(const EVP_PKEY *pkey)
+{
+    if (pkey == NULL) return D13_PKEY_OTHER;
+    if (is_p256(pkey)) return D13_PKEY_P256;
+    if (is_rsae(pkey)) return D13_PKEY_RSAE;
+    if (EVP_PKEY_is_a(pkey, "ED25519")) return D13_PKEY_ED25519;
+    return D13_PKEY_OTHER;
+}
+
 bool d13_evp_key_usable(const EVP_PKEY *pkey)
 {
-    return pkey != NULL && (is_p256(pkey) || is_rsae(pkey) || EVP_PKEY_is_a(pkey, "ED25519"));
+    return key_kind(pkey) != D13_PKEY_OTHER;
+}
+
+int d13_pkey_init(d13_pkey *key, EVP_PKEY *pkey, bool private_key)
+{
+    key->pkey = pkey;
+    key->kind = key_kind(pkey);
+    key->ecdsa_sign = NULL;
+    if (!private_key || key->kind != D13_PKEY_P256) return 0;
+    key->ecdsa_sign = EVP_MD_CTX_new();
+    if (key->ecdsa_sign == NULL) {
+        d13_pkey_clear(key);
+        return DTLS13_ERR_NO_MEMORY;
+    }
+    if (EVP_DigestSignInit_ex(key->ecdsa_sign, NULL, "SHA256", NULL, NULL, pkey, NULL) != 1) {
+        d13_pkey_clear(key);
+        ERR_clear_error();
+        return DTLS13_ERR_CRYPTO;
+    }
+    return 0;
+}
+
+void d13_pkey_clear(d13_pkey *key)
+{
+    EVP_MD_CTX_free(key->ecdsa_sign);
+    EVP_PKEY_free(key->pkey);
+    key->ecdsa_sign = NULL;
+    key->pkey = NULL;
+    key->kind = D13_PKEY_OTHER;
 }
 
 /* The DER SubjectPublicKeyInfo headers of the two key types WebRTC
@@ -78,14 +115,17 @@ d13_pkey *d13_pkey_from_spki(const d13_algs *algs, const uint8_t *spki, size_t l
         EVP_PKEY_free(pkey);
         return NULL;
     }
-    key->pkey = pkey;
+    if (d13_pkey_init(key, pkey, false) != 0) {
+        free(key);
+        return NULL;
+    }
     return key;
 }
 
 void d13_pkey_free(d13_pkey *key)
 {
     if (key == NULL) return;
-    EVP_PKEY_free(key->pkey);
+    d13_pkey_clear(key);
     free(key);
 }
 
@@ -93,12 +133,12 @@ bool d13_pkey_supports_scheme(const d13_pkey *key, uint16_t scheme)
 {
     if (key == NULL || key->pkey == NULL) return false;
     switch (scheme) {
-    case DTLS13_SIG_ECDSA_SECP256R1_SHA256: return is_p256(key->pkey);
-    case DTLS13_SIG_RSA_PSS_RSAE_SHA256: return is_rsae(key->pkey);
+    case DTLS13_SIG_ECDSA_SECP256R1_SHA256: return key->kind == D13_PKEY_P256;
+    case DTLS13_SIG_RSA_PSS_RSAE_SHA256: return key->kind == D13_PKEY_RSAE;
     /* DTLS 1.2 only (RFC 5246 7.4.1.4.1); the 1.3 engine never offers or
      * accepts it (RFC 8446 4.4.3). */
-    case DTLS13_SIG_RSA_PKCS1_SHA256: return is_rsae(key->pkey);
-    case DTLS13_SIG_ED25519: return EVP_PKEY_is_a(key->pkey, "ED25519");
+    case DTLS13_SIG_RSA_PKCS1_SHA256: return key->kind == D13_PKEY_RSAE;
+    case DTLS13_SIG_ED25519: return key->kind == D13_PKEY_ED25519;
     default: return false;
     }
 }
@@ -106,19 +146,26 @@ bool d13_pkey_supports_scheme(const d13_pkey *key, uint16_t scheme)
 /* Prepares mctx for signing (sign = true) or verifying with scheme. */
 static int sig_init(EVP_MD_CTX *mctx, const d13_pkey *key, uint16_t scheme, bool sign)
 {
-    const char *md = scheme == DTLS13_SIG_ED25519 ? NULL : "SHA256";
-    EVP_PKEY_CTX *pctx = NULL;
-    int ok = sign ? EVP_DigestSignInit_ex(mctx, &pctx, md, NULL, NULL, key->pkey, NULL)
-                  : EVP_DigestVerifyInit_ex(mctx, &pctx, md, NULL, NULL, key->pkey, NULL);
-    if (ok != 1) return DTLS13_ERR_CRYPTO;
-    if (scheme == DTLS13_SIG_RSA_PSS_RSAE_SHA256) {
-        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-            EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, PSS_SALT_LEN) != 1 ||
-            EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, "SHA256", NULL) != 1)
-            return DTLS13_ERR_CRYPTO;
-    } else if (scheme == DTLS13_SIG_RSA_PKCS1_SHA256) {
-        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) return DTLS13_ERR_CRYPTO;
+    if (sign && scheme == DTLS13_SIG_ECDSA_SECP256R1_SHA256 && key->ecdsa_sign != NULL) {
+        if (EVP_MD_CTX_copy_ex(mctx, key->ecdsa_sign) != 1) return DTLS13_ERR_CRYPTO;
+    } else {
+        const char *md = scheme == DTLS13_SIG_ED25519 ? NULL : "SHA256";
+        EVP_PKEY_CTX *pctx = NULL;
+        int ok = sign ? EVP_DigestSignInit_ex(mctx, &pctx, md, NULL, NULL, key->pkey, NULL)
+                      : EVP_DigestVerifyInit_ex(mctx, &pctx, md, NULL, NULL, key->pkey, NULL);
+        if (ok != 1) return DTLS13_ERR_CRYPTO;
+        if (scheme == DTLS13_SIG_RSA_PSS_RSAE_SHA256) {
+            if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+                EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, PSS_SALT_LEN) != 1 ||
+                EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, "SHA256", NULL) != 1)
+                return DTLS13_ERR_CRYPTO;
+        } else if (scheme == DTLS13_SIG_RSA_PKCS1_SHA256) {
+            if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) return DTLS13_ERR_CRYPTO;
+        }
     }
+    /* Used once: finalizing need not preserve the context, which libcrypto
+     * otherwise duplicates to finalize the duplicate. */
+    EVP_MD_CTX_set_flags(mctx, EVP_MD_CTX_FLAG_FINALISE);
     return 0;
 }
 

@@ -84,7 +84,7 @@ int d13_client_send_hello(dtls13_conn *c)
 int d13_client_start(dtls13_conn *c)
 {
     if (d13_random(c->client_random, 32)) return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "no randomness");
-    c->kex = d13_kex_generate(c->cfg->groups[0]);
+    c->kex = d13_kex_generate_with(c->cfg->algs, c->cfg->groups[0]);
     if (!c->kex) return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key generation failed");
     c->offered_key_share_group = c->cfg->groups[0];
     return d13_client_send_hello(c);
@@ -133,7 +133,7 @@ static int handle_hello_retry(dtls13_conn *c, const d13_server_hello *hrr, const
         if (!d13_list_contains(c->cfg->groups, c->cfg->num_groups, g) || g == c->offered_key_share_group)
             return d13_fail(c, DTLS13_ALERT_ILLEGAL_PARAMETER, "HelloRetryRequest selected an unacceptable group");
         d13_kex_free(c->kex);
-        c->kex = d13_kex_generate(g);
+        c->kex = d13_kex_generate_with(c->cfg->algs, g);
         if (!c->kex) return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key generation failed");
         c->offered_key_share_group = g;
     }

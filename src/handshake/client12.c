@@ -136,7 +136,7 @@ static int handle_server_key_exchange(dtls13_conn *c, const uint8_t *body, size_
     if (rc) return rc;
     if (!c->kex || d13_kex_group(c->kex) != ske.group) {
         d13_kex_free(c->kex);
-        c->kex = d13_kex_generate(ske.group);
+        c->kex = d13_kex_generate_with(c->cfg->algs, ske.group);
         if (!c->kex) return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key generation failed");
     }
     c->group = ske.group;

@@ -133,7 +133,7 @@ static int send_server_flight(dtls13_conn *c, const d13_client_hello *ch, const 
     size_t pub_len = 0;
     uint8_t shared[D13_MAX_KEY_LEN * 3];
     size_t shared_len = 0;
-    c->kex = d13_kex_generate(sc->group);
+    c->kex = d13_kex_generate_with(c->cfg->algs, sc->group);
     if (!c->kex || d13_kex_public(c->kex, pub, sizeof(pub), &pub_len))
         return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key generation failed");
     if (d13_kex_derive(c->cfg->algs, c->kex, sc->share->key_exchange.p, sc->share->key_exchange.len, shared, sizeof(shared),

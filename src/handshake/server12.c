@@ -106,7 +106,7 @@ static int add_server_key_exchange(dtls13_conn *c)
 {
     uint8_t pub[D13_MAX_KEY_LEN * 3];
     size_t pub_len = 0;
-    c->kex = d13_kex_generate(c->group);
+    c->kex = d13_kex_generate_with(c->cfg->algs, c->group);
     if (!c->kex || d13_kex_public(c->kex, pub, sizeof(pub), &pub_len))
         return d13_fail_internal(c, DTLS13_ERR_CRYPTO, "key generation failed");
     d13_writer w = d13_flight_body_writer(&c->flight);
