@@ -52,6 +52,24 @@ const EVP_CIPHER *d13_algs_sn_mask_cipher(const d13_algs *a, d13_aead_alg alg);
 /** A parameters-only P-256 key to copy into new public keys, or NULL. */
 const EVP_PKEY *d13_algs_p256_params(const d13_algs *a);
 
+/** An HMAC key (RFC 2104) absorbed into an inner and an outer digest
+ *  context once, which are then copied for every message: for several
+ *  MACs with one key (HKDF-Expand, the TLS 1.2 PRF). */
+typedef struct d13_hmac_key {
+    EVP_MD_CTX *inner;
+    EVP_MD_CTX *outer;
+    size_t hash_len;
+} d13_hmac_key;
+/** Absorbs key (hashed first when longer than the block, as RFC 2104
+ *  says). Returns 0 or a dtls13_err; on failure k holds nothing. */
+int d13_hmac_key_init(d13_hmac_key *k, const EVP_MD *md, const uint8_t *key, size_t key_len);
+/** out (k->hash_len bytes) = HMAC(key, a || b || c); any part may be
+ *  empty. tmp is a scratch context the caller owns. */
+int d13_hmac_key_run(const d13_hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *a, size_t a_len,
+                     const uint8_t *b, size_t b_len, const uint8_t *c, size_t c_len, uint8_t *out);
+/** Frees the contexts (k itself belongs to the caller). */
+void d13_hmac_key_free(d13_hmac_key *k);
+
 /** A new context (the caller frees it) with the key management of group
  *  (x25519; secp256r1 with the P-256 parameters) and no operation
  *  started, for EVP_PKEY_keygen_init or EVP_PKEY_fromdata_init without a

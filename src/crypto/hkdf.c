@@ -11,13 +11,7 @@
  * an outer context once, which are then copied for every block. This
  * avoids fetching a KDF or MAC implementation per call, which dominated
  * the cost of the key schedule with OpenSSL 3's provider lookups. */
-typedef struct hmac_key {
-    EVP_MD_CTX *inner;
-    EVP_MD_CTX *outer;
-    size_t hash_len;
-} hmac_key;
-
-static void hmac_key_free(hmac_key *k)
+void d13_hmac_key_free(d13_hmac_key *k)
 {
     EVP_MD_CTX_free(k->inner);
     EVP_MD_CTX_free(k->outer);
@@ -52,7 +46,7 @@ static int hmac_pads(const EVP_MD *md, const uint8_t *key, size_t key_len, uint8
     return ok ? DTLS13_OK : DTLS13_ERR_CRYPTO;
 }
 
-static int hmac_key_init(hmac_key *k, const EVP_MD *md, const uint8_t *key, size_t key_len)
+int d13_hmac_key_init(d13_hmac_key *k, const EVP_MD *md, const uint8_t *key, size_t key_len)
 {
     uint8_t ipad[HMAC_MAX_BLOCK], opad[HMAC_MAX_BLOCK];
     size_t block_len = 0;
@@ -60,7 +54,7 @@ static int hmac_key_init(hmac_key *k, const EVP_MD *md, const uint8_t *key, size
     k->inner = EVP_MD_CTX_new();
     k->outer = EVP_MD_CTX_new();
     if (k->inner == NULL || k->outer == NULL) {
-        hmac_key_free(k);
+        d13_hmac_key_free(k);
         return DTLS13_ERR_NO_MEMORY;
     }
     int rc = hmac_pads(md, key, key_len, ipad, opad, &block_len);
@@ -69,13 +63,13 @@ static int hmac_key_init(hmac_key *k, const EVP_MD *md, const uint8_t *key, size
         rc = DTLS13_ERR_CRYPTO;
     OPENSSL_cleanse(ipad, sizeof(ipad));
     OPENSSL_cleanse(opad, sizeof(opad));
-    if (rc) hmac_key_free(k);
+    if (rc) d13_hmac_key_free(k);
     return rc;
 }
 
 /* out = HMAC(key, a || b || c) for the key absorbed in k. */
-static int hmac_run(const hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *a, size_t a_len, const uint8_t *b,
-                    size_t b_len, const uint8_t *c, size_t c_len, uint8_t *out)
+int d13_hmac_key_run(const d13_hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *a, size_t a_len, const uint8_t *b,
+                     size_t b_len, const uint8_t *c, size_t c_len, uint8_t *out)
 {
     uint8_t inner_hash[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
@@ -89,14 +83,14 @@ static int hmac_run(const hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *a, size_t
 
 /* HKDF-Expand with the PRK absorbed in k: T(i) = HMAC(PRK, T(i-1) || info || i),
  * OKM = T(1) || T(2) ... (out_len at most 255 hash lengths, checked by callers). */
-static int hkdf_expand_with(const hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *info, size_t info_len,
+static int hkdf_expand_with(const d13_hmac_key *k, EVP_MD_CTX *tmp, const uint8_t *info, size_t info_len,
                             uint8_t *out, size_t out_len)
 {
     uint8_t t[EVP_MAX_MD_SIZE];
     size_t t_len = 0, done = 0;
     int rc = DTLS13_OK;
     for (uint8_t i = 1; rc == 0 && done < out_len; i++) {
-        rc = hmac_run(k, tmp, t, t_len, info, info_len, &i, 1, t);
+        rc = d13_hmac_key_run(k, tmp, t, t_len, info, info_len, &i, 1, t);
         t_len = k->hash_len;
         size_t take = out_len - done < t_len ? out_len - done : t_len;
         if (rc == 0) memcpy(out + done, t, take);
@@ -151,17 +145,17 @@ static int hkdf_run(const d13_algs *algs, d13_hash_alg alg, bool extract, const 
         OPENSSL_cleanse(t, sizeof(t));
         return rc;
     }
-    hmac_key k;
-    int rc = hmac_key_init(&k, md, key, key_len);
+    d13_hmac_key k;
+    int rc = d13_hmac_key_init(&k, md, key, key_len);
     if (rc) return rc;
     EVP_MD_CTX *tmp = EVP_MD_CTX_new();
     if (tmp == NULL) {
-        hmac_key_free(&k);
+        d13_hmac_key_free(&k);
         return DTLS13_ERR_NO_MEMORY;
     }
     rc = hkdf_expand_with(&k, tmp, data, data_len, out, out_len);
     EVP_MD_CTX_free(tmp);
-    hmac_key_free(&k);
+    d13_hmac_key_free(&k);
     return rc;
 }
 
@@ -254,8 +248,8 @@ int d13_hkdf_expand_labels(const d13_algs *algs, d13_hash_alg alg, const char *p
         if (labels[i].out == NULL || labels[i].out_len == 0 || labels[i].out_len > 255 * hash_len)
             return DTLS13_ERR_INVALID_ARG;
     }
-    hmac_key k;
-    int rc = hmac_key_init(&k, md, secret, secret_len);
+    d13_hmac_key k;
+    int rc = d13_hmac_key_init(&k, md, secret, secret_len);
     if (rc) return rc;
     EVP_MD_CTX *tmp = EVP_MD_CTX_new();
     if (tmp == NULL) rc = DTLS13_ERR_NO_MEMORY;
@@ -266,6 +260,6 @@ int d13_hkdf_expand_labels(const d13_algs *algs, d13_hash_alg alg, const char *p
         rc = n == 0 ? DTLS13_ERR_INVALID_ARG : hkdf_expand_with(&k, tmp, info, n, l->out, l->out_len);
     }
     EVP_MD_CTX_free(tmp);
-    hmac_key_free(&k);
+    d13_hmac_key_free(&k);
     return rc;
 }
