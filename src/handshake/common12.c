@@ -45,16 +45,29 @@ int d12_hslog_add(dtls13_conn *c, uint8_t msg_type, uint16_t message_seq, const 
 
 int d12_hslog_hash(dtls13_conn *c, uint8_t *out, size_t *out_len)
 {
+    d12_hslog *log = &c->v12.log;
     d13_hash_alg alg = c->v12.prf_hash;
-    size_t n = d13_hash_len(alg);
-    int rc = d13_hash(c->cfg->algs, alg, c->v12.log.buf, c->v12.log.len, out);
+    if (log->hash == NULL) {
+        log->hash = d13_hash_new(c->cfg->algs, alg);
+        if (log->hash == NULL) return DTLS13_ERR_NO_MEMORY;
+        log->hashed = 0;
+    }
+    if (d13_hash_ctx_alg(log->hash) != alg) return DTLS13_ERR_CRYPTO; /* the suite cannot change */
+    int rc = d13_hash_update(log->hash, log->buf + log->hashed, log->len - log->hashed);
+    if (rc == 0) {
+        log->hashed = log->len;
+        rc = d13_hash_peek(log->hash, out);
+    }
     if (rc) return rc;
-    *out_len = n;
+    *out_len = d13_hash_len(alg);
     return DTLS13_OK;
 }
 
 void d12_hslog_free(dtls13_conn *c)
 {
+    d13_hash_free(c->v12.log.hash);
+    c->v12.log.hash = NULL;
+    c->v12.log.hashed = 0;
     free(c->v12.log.buf);
     c->v12.log.buf = NULL;
     c->v12.log.len = c->v12.log.cap = 0;

@@ -110,6 +110,11 @@ typedef struct d13_flight {
 typedef struct d12_hslog {
     uint8_t *buf;
     size_t len, cap;
+    /* Running hash of buf[0..hashed) in the PRF hash, made at the first
+     * d12_hslog_hash (the suite is known by then): each Finished and the
+     * session hash only add what came since. */
+    d13_hash_ctx *hash;
+    size_t hashed;
 } d12_hslog;
 
 /** What a DTLS 1.2 connection keeps beyond the shared fields. */
