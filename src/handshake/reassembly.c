@@ -24,8 +24,19 @@ static void free_slot(d13_reasm *ra, d13_reasm_slot *s)
 /* Marks [off, off+len) received; returns how many bytes were new. */
 static uint32_t mark_range(d13_reasm_slot *s, uint32_t off, uint32_t len, const uint8_t *src)
 {
-    uint32_t fresh = 0;
-    for (uint32_t i = off; i < off + len; i++) {
+    uint32_t fresh = 0, end = off + len;
+    for (uint32_t i = off; i < end; i++) {
+        /* Whole bitmap bytes at once where eight bytes are all new or all
+         * seen (the common case: a fragment lands on unseen bytes). */
+        if ((i & 7) == 0 && end - i >= 8 && (s->bitmap[i >> 3] == 0 || s->bitmap[i >> 3] == 0xff)) {
+            if (s->bitmap[i >> 3] == 0) {
+                s->bitmap[i >> 3] = 0xff;
+                memcpy(s->body + i, src + (i - off), 8);
+                fresh += 8;
+            }
+            i += 7;
+            continue;
+        }
         uint8_t bit = (uint8_t)(1u << (i & 7));
         if (!(s->bitmap[i >> 3] & bit)) {
             s->bitmap[i >> 3] |= bit;
