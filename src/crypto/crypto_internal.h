@@ -29,6 +29,10 @@ struct d13_pkey {
      *  never used itself, so a key can sign on many threads. NULL for
      *  other keys, which initialize a context per signature. */
     EVP_MD_CTX *ecdsa_sign;
+    /** P-256 keys made with a d13_algs: its SHA-256 (one reference), to
+     *  hash what is verified before the ECDSA check, which saves looking
+     *  the digest up by name per verification. NULL otherwise. */
+    EVP_MD *sha256;
 };
 
 /** Fills key for pkey, taking ownership of that reference (also on

@@ -53,6 +53,7 @@ int d13_pkey_init(d13_pkey *key, EVP_PKEY *pkey, bool private_key)
     key->pkey = pkey;
     key->kind = key_kind(pkey);
     key->ecdsa_sign = NULL;
+    key->sha256 = NULL;
     if (!private_key || key->kind != D13_PKEY_P256) return 0;
     key->ecdsa_sign = EVP_MD_CTX_new();
     if (key->ecdsa_sign == NULL) {
@@ -70,8 +71,10 @@ int d13_pkey_init(d13_pkey *key, EVP_PKEY *pkey, bool private_key)
 void d13_pkey_clear(d13_pkey *key)
 {
     EVP_MD_CTX_free(key->ecdsa_sign);
+    EVP_MD_free(key->sha256);
     EVP_PKEY_free(key->pkey);
     key->ecdsa_sign = NULL;
+    key->sha256 = NULL;
     key->pkey = NULL;
     key->kind = D13_PKEY_OTHER;
 }
@@ -87,21 +90,27 @@ static const uint8_t spki_ed25519_prefix[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03
 
 /* Builds the key directly for those two exact encodings: OpenSSL 3's
  * generic decoder (d2i_PUBKEY) costs more than a signature verification. */
-static EVP_PKEY *spki_fast_path(const d13_algs *algs, const uint8_t *spki, size_t len)
+static EVP_PKEY *spki_fast_path(const d13_algs *algs, const uint8_t *spki, size_t len, d13_pkey_kind *kind)
 {
-    if (len == sizeof(spki_p256_prefix) + 65 && memcmp(spki, spki_p256_prefix, sizeof(spki_p256_prefix)) == 0)
+    if (len == sizeof(spki_p256_prefix) + 65 && memcmp(spki, spki_p256_prefix, sizeof(spki_p256_prefix)) == 0) {
+        *kind = D13_PKEY_P256;
         return d13_evp_public_from_share(algs, DTLS13_GROUP_SECP256R1, spki + sizeof(spki_p256_prefix), 65);
+    }
     if (len == sizeof(spki_ed25519_prefix) + 32 &&
-        memcmp(spki, spki_ed25519_prefix, sizeof(spki_ed25519_prefix)) == 0)
+        memcmp(spki, spki_ed25519_prefix, sizeof(spki_ed25519_prefix)) == 0) {
+        *kind = D13_PKEY_ED25519;
         return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, spki + sizeof(spki_ed25519_prefix), 32);
+    }
     return NULL;
 }
 
 d13_pkey *d13_pkey_from_spki(const d13_algs *algs, const uint8_t *spki, size_t len)
 {
     if (spki == NULL || len == 0 || len > LONG_MAX) return NULL;
-    EVP_PKEY *pkey = spki_fast_path(algs, spki, len);
+    d13_pkey_kind kind = D13_PKEY_OTHER;
+    EVP_PKEY *pkey = spki_fast_path(algs, spki, len, &kind);
     if (pkey == NULL) {
+        kind = D13_PKEY_OTHER;
         const unsigned char *p = spki;
         pkey = d2i_PUBKEY(NULL, &p, (long)len);
         if (pkey == NULL || p != spki + len) { /* trailing bytes are not allowed */
@@ -115,11 +124,35 @@ d13_pkey *d13_pkey_from_spki(const d13_algs *algs, const uint8_t *spki, size_t l
         EVP_PKEY_free(pkey);
         return NULL;
     }
-    if (d13_pkey_init(key, pkey, false) != 0) {
-        free(key);
-        return NULL;
+    if (kind == D13_PKEY_OTHER) {
+        if (d13_pkey_init(key, pkey, false) != 0) {
+            free(key);
+            return NULL;
+        }
+    } else { /* the fast path decoded exactly this kind of key */
+        key->pkey = pkey;
+        key->kind = kind;
     }
+    const EVP_MD *sha256 = algs != NULL ? d13_algs_md(algs, D13_HASH_SHA256) : NULL;
+    if (key->kind == D13_PKEY_P256 && sha256 != NULL && EVP_MD_up_ref((EVP_MD *)sha256) == 1)
+        key->sha256 = (EVP_MD *)sha256;
     return key;
+}
+
+/* ECDSA-SHA256 verification of SHA-256(msg) computed with key->sha256
+ * (the same check EVP_DigestVerify makes). */
+static int ecdsa_verify_prehashed(const d13_pkey *key, const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                                  size_t sig_len)
+{
+    uint8_t digest[32];
+    unsigned int n = 0;
+    if (EVP_Digest(msg, msg_len, digest, &n, key->sha256, NULL) != 1 || n != sizeof(digest))
+        return DTLS13_ERR_CRYPTO;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
+    if (ctx == NULL) return DTLS13_ERR_NO_MEMORY;
+    int ok = EVP_PKEY_verify_init(ctx) == 1 && EVP_PKEY_verify(ctx, sig, sig_len, digest, n) == 1;
+    EVP_PKEY_CTX_free(ctx);
+    return ok ? 0 : DTLS13_ERR_CRYPTO;
 }
 
 void d13_pkey_free(d13_pkey *key)
@@ -218,6 +251,11 @@ int d13_verify(const d13_pkey *key, uint16_t scheme, const uint8_t *msg, size_t 
     if (sig == NULL || sig_len == 0) return DTLS13_ERR_CRYPTO;
     static const uint8_t empty[1] = {0};
     if (msg == NULL) msg = empty;
+    if (scheme == DTLS13_SIG_ECDSA_SECP256R1_SHA256 && key->sha256 != NULL) {
+        int rc = ecdsa_verify_prehashed(key, msg, msg_len, sig, sig_len);
+        if (rc != 0) ERR_clear_error();
+        return rc;
+    }
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
     if (mctx == NULL) return DTLS13_ERR_NO_MEMORY;
     int rc = sig_init(mctx, key, scheme, false);
