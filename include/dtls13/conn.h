@@ -199,6 +199,14 @@ int dtls13_conn_set_rtt_estimate(dtls13_conn *conn, uint32_t rtt_ms);
  *  first encrypted handshake record. */
 int dtls13_conn_set_peer_address_validated(dtls13_conn *conn);
 
+/** Bytes of heap the connection holds in the library's own buffers now:
+ *  the connection itself, its datagram scratch, flight and reassembly
+ *  buffers, the queue of received application data (allocated on the
+ *  first record), the DTLS 1.2 handshake log and the peer's certificate.
+ *  libcrypto's own objects (key schedule contexts, AEAD contexts, keys)
+ *  are not included; bench/bench_memory measures the whole heap. */
+size_t dtls13_conn_memory_bytes(const dtls13_conn *conn);
+
 /** Copies the statistics. */
 void dtls13_conn_stats(const dtls13_conn *conn, dtls13_stats *out);
 

@@ -87,6 +87,8 @@ typedef struct dtls13_listener_stats {
     uint64_t cookies_invalid;       /**< forged, expired or wrong-address cookies (fresh HRR) */
     uint64_t fragments_buffered;    /**< ClientHello fragments stored for reassembly */
     uint64_t fragments_evicted;     /**< half-received ClientHellos evicted from the cache */
+    uint64_t cookies_verified;      /**< connections created by dtls13_listener_accept() from a
+                                         ClientHello whose cookie verified */
 } dtls13_listener_stats;
 
 /** Longest peer address accepted by dtls13_listen() (a sockaddr_storage). */

@@ -436,5 +436,6 @@ dtls13_conn *dtls13_listener_accept_ex(dtls13_listener *l, const uint8_t *datagr
         dtls13_conn_free(c);
         return NULL;
     }
+    if (d.has_cookie) l->stats.cookies_verified++;
     return c;
 }
