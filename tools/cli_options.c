@@ -23,7 +23,8 @@ void cli_print_usage(FILE *f)
           "                             (default: accept any certificate whose CertificateVerify\n"
           "                             signature is valid)\n"
           "  --no-client-auth           server: do not require a client certificate\n"
-          "  --cookie always|never      server: 'always' answers every new ClientHello with a\n"
+          "  --cookie always|never|under-load\n"
+          "                             server: 'always' answers every new ClientHello with a\n"
           "                             HelloRetryRequest (a DTLS 1.2-only one: with a\n"
           "                             HelloVerifyRequest) carrying a cookie (stateless, no\n"
           "                             connection yet) and accepts the client only when its\n"
@@ -33,9 +34,9 @@ void cli_print_usage(FILE *f)
           "                             amplification; a ClientHello it would refuse is\n"
           "                             dropped without an alert). 'never' (default) starts\n"
           "                             the handshake from the first ClientHello, for paths\n"
-          "                             already validated (ICE) or tests. No 'under-load': this tool\n"
-          "                             serves one association at a time, so it has no load\n"
-          "                             to measure\n"
+          "                             already validated (ICE) or tests. 'under-load' asks\n"
+          "                             for a cookie only while 64 or more handshakes are in\n"
+          "                             progress (a flood) and not otherwise\n"
           "  --ciphers LIST             e.g. TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256\n"
           "  --groups LIST              e.g. x25519,secp256r1\n"
           "  --sigalgs LIST             e.g. ecdsa_secp256r1_sha256,ed25519\n"
@@ -46,9 +47,11 @@ void cli_print_usage(FILE *f)
           "  --initial-timeout-ms N     first retransmission timeout (default 400)\n"
           "  --timeout-ms N             give up when the handshake (or the client's wait for a\n"
           "                             reply) takes longer (default 30000); the server drops\n"
-          "                             a peer silent this long when a new client arrives\n"
+          "                             an association whose peer is silent this long\n"
           "  --echo                     server: send every received record back\n"
           "  --once                     server: exit after the first association closes\n"
+          "                             (without it the server serves any number of clients at\n"
+          "                             once and prints its counters when stopped)\n"
           "  --send TEXT                client: send TEXT, wait for one reply, close, exit\n"
           "                             (without it the client sends lines read from stdin)\n"
           "  --json                     print one JSON object per line\n"
@@ -292,11 +295,9 @@ static cli_parse_result apply_option(cli_options *o, const char *name, const cha
         } else if (strcmp(value, "never") == 0) {
             o->cookie = CLI_COOKIE_NEVER;
         } else if (strcmp(value, "under-load") == 0) {
-            return parse_error(err, err_len,
-                               "--cookie under-load is not offered: the tool serves one association at a "
-                               "time and has no load signal (use always or never)");
+            o->cookie = CLI_COOKIE_UNDER_LOAD;
         } else {
-            return parse_error(err, err_len, "--cookie wants always or never, got '%s'", value);
+            return parse_error(err, err_len, "--cookie wants always, never or under-load, got '%s'", value);
         }
     } else if (strcmp(name, "--min-version") == 0 || strcmp(name, "--max-version") == 0) {
         uint16_t v = cli_parse_version(value);

@@ -29,6 +29,7 @@ typedef enum cli_cookie {
     CLI_COOKIE_ALWAYS = 1, /**< every ClientHello goes through the stateless listener, which
                                 answers with a HelloRetryRequest carrying a cookie and accepts
                                 only a ClientHello that echoes a valid one (RFC 9147 5.1) */
+    CLI_COOKIE_UNDER_LOAD = 2, /**< a cookie only while 64 or more handshakes are in progress */
 } cli_cookie;
 
 /** Everything given on the command line. Strings point into argv. */
@@ -59,7 +60,7 @@ typedef struct cli_options {
     bool json;
     bool draft43;
     bool verbose;
-    cli_cookie cookie; /**< server --cookie always|never */
+    cli_cookie cookie; /**< server --cookie always|never|under-load */
     uint16_t min_version; /**< --min-version as DTLS13_VERSION_*, or 0: library default */
     uint16_t max_version; /**< --max-version as DTLS13_VERSION_*, or 0: library default */
     const char *send_text; /**< client --send TEXT, or NULL */

@@ -1,4 +1,5 @@
 /* UDP socket helpers (IPv4 and IPv6 through getaddrinfo). */
+#define _GNU_SOURCE /* SO_RCVBUFFORCE, SO_SNDBUFFORCE */
 #include "cli_udp.h"
 
 #include <arpa/inet.h>
@@ -117,6 +118,15 @@ int cli_udp_listen(const char *address, char *err, size_t err_len)
         fd = -1;
     }
     freeaddrinfo(res);
+    if (fd >= 0) {
+        /* A server socket shared by many peers: room for bursts of
+         * handshakes (above net.core.rmem_max only with privileges). */
+        int big = 8 << 20;
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) != 0)
+            (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+        if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big) != 0)
+            (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    }
     if (fd < 0) snprintf(err, err_len, "cannot listen on '%s': %s", address, strerror(last_errno));
     return fd;
 }

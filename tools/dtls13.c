@@ -13,6 +13,9 @@
 #include "cli_options.h"
 #include "cli_report.h"
 #include "cli_session.h"
+#ifdef CLI_HAVE_ENDPOINT
+#include "cli_serve.h"
+#endif
 #include "cli_udp.h"
 #include "dtls13/dtls13.h"
 
@@ -126,6 +129,7 @@ static int open_signal_fd(void)
     return fd;
 }
 
+#ifndef CLI_HAVE_ENDPOINT
 /* Waits for ClientHellos and runs one association at a time. With
  * --cookie always, each datagram from a peer without a connection first
  * goes through the stateless listener (kept for the server's lifetime):
@@ -215,6 +219,8 @@ static int run_server(const cli_options *o, const cli_report *r, dtls13_config *
     return status;
 }
 
+#endif
+
 /* Connects, runs one association and returns the exit status. */
 static int run_client(const cli_options *o, const cli_report *r, dtls13_config *cfg, int signal_fd)
 {
@@ -293,8 +299,13 @@ int main(int argc, char **argv)
         } else {
             cli_report_fingerprint(&report, fingerprint);
             int signal_fd = open_signal_fd();
+#ifdef CLI_HAVE_ENDPOINT
+            status = opts.mode == CLI_MODE_SERVER ? cli_serve_run(&opts, &report, cfg, signal_fd)
+                                                  : run_client(&opts, &report, cfg, signal_fd);
+#else
             status = opts.mode == CLI_MODE_SERVER ? run_server(&opts, &report, cfg, signal_fd)
                                                   : run_client(&opts, &report, cfg, signal_fd);
+#endif
             if (signal_fd >= 0) close(signal_fd);
         }
     }

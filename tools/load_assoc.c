@@ -41,6 +41,8 @@ typedef struct load_assoc {
     uint64_t started_us;
     uint64_t deadline_ms;
     size_t echoed;
+    uint64_t resend_ms; /* when the data goes out again if its echo has not come */
+    uint32_t resend_interval_ms;
     char alert[LOAD_REASON_LEN]; /* the alert that ended it, from the event callback */
 } load_assoc;
 
@@ -152,6 +154,26 @@ static void assoc_done(load_run *r, load_assoc *a, uint64_t now)
     a->state = ASSOC_HELD;
 }
 
+/* Sends the association's application data. Application data is not
+ * retransmitted by DTLS: a record lost in a burst (or one that reached a
+ * DTLS 1.3 server before the client's Finished did) is sent again by
+ * scan() until its echo arrives. */
+static bool send_data(load_run *r, load_assoc *a, uint64_t now)
+{
+    size_t max_write = dtls13_conn_max_write(a->conn);
+    if (max_write == 0) max_write = 1000;
+    for (size_t off = 0; off < r->o->data_bytes; off += max_write) {
+        size_t n = r->o->data_bytes - off < max_write ? r->o->data_bytes - off : max_write;
+        if (dtls13_conn_write(a->conn, r->payload + off, n, now) < 0) {
+            assoc_fail(r, a, "write failed");
+            return false;
+        }
+    }
+    a->resend_ms = now + a->resend_interval_ms;
+    if (a->resend_interval_ms < 8000) a->resend_interval_ms *= 2;
+    return true;
+}
+
 /* Moves the association on after its connection did something. */
 static void assoc_check(load_run *r, load_assoc *a, uint64_t now)
 {
@@ -170,15 +192,8 @@ static void assoc_check(load_run *r, load_assoc *a, uint64_t now)
             return;
         }
         a->state = ASSOC_EXCHANGING;
-        size_t max_write = dtls13_conn_max_write(a->conn);
-        if (max_write == 0) max_write = 1000;
-        for (size_t off = 0; off < r->o->data_bytes; off += max_write) {
-            size_t n = r->o->data_bytes - off < max_write ? r->o->data_bytes - off : max_write;
-            if (dtls13_conn_write(a->conn, r->payload + off, n, now) < 0) {
-                assoc_fail(r, a, "write failed");
-                return;
-            }
-        }
+        a->resend_interval_ms = 1000;
+        if (!send_data(r, a, now)) return;
     }
     if (a->state == ASSOC_EXCHANGING) {
         uint8_t buf[16384];
@@ -277,6 +292,10 @@ static void scan(load_run *r, uint64_t now)
             dtls13_conn_handle_timeout(a->conn, now);
             assoc_check(r, a, now);
             if (a->state == ASSOC_FREE) continue;
+        }
+        if (a->state == ASSOC_EXCHANGING && now >= a->resend_ms) {
+            a->echoed = 0; /* the echo is counted afresh */
+            if (!send_data(r, a, now)) continue;
         }
         if (a->state != ASSOC_HELD && now >= a->deadline_ms)
             assoc_fail(r, a, a->state == ASSOC_HANDSHAKING ? "timeout in the handshake" : "timeout waiting for the echo");

@@ -106,12 +106,39 @@ static void send_listener_reply(dtls13_endpoint *ep, const void *addr, size_t ad
     else ep->stats.datagrams_out++;
 }
 
+/* A complete ClientHello the server refuses (no common version, suite,
+ * group or signature scheme), from a peer that needs no cookie: a
+ * throw-away connection answers it with the alert a stateful server would
+ * send (protocol_version, handshake_failure), so the client fails at once
+ * instead of retransmitting into silence. With a cookie required the
+ * listener stays silent: no alerts towards unvalidated addresses. */
+static void refuse_with_alert(dtls13_endpoint *ep, const uint8_t *datagram, size_t len, const void *addr,
+                              size_t addr_len, uint64_t now_ms, const dtls13_listener_stats *before)
+{
+    dtls13_listener_stats after;
+    dtls13_listener_get_stats(ep->listener, &after);
+    if (after.dropped_unacceptable == before->dropped_unacceptable) return;
+    dtls13_assoc *a = d13_assoc_alloc(ep, addr, addr_len, DTLS13_ROLE_SERVER, now_ms);
+    if (!a) return;
+    a->conn = dtls13_conn_new(ep->cfg, DTLS13_ROLE_SERVER, d13_assoc_send, a);
+    if (a->conn) {
+        dtls13_conn_set_event_callback(a->conn, d13_assoc_on_event, a); /* counts the alert; a is not linked */
+        a->busy = true;
+        (void)dtls13_conn_handle_datagram(a->conn, datagram, len, now_ms);
+        a->busy = false;
+        dtls13_conn_free(a->conn);
+    }
+    free(a);
+}
+
 /* DTLS from an address without an association: the stateless listener. */
 static void handle_new_peer(dtls13_endpoint *ep, const uint8_t *datagram, size_t len, const void *addr,
                             size_t addr_len, uint64_t now_ms)
 {
     bool validated = address_validated(ep, addr, addr_len);
     dtls13_listener_set_under_load(ep->listener, need_cookie(ep, validated));
+    dtls13_listener_stats before;
+    dtls13_listener_get_stats(ep->listener, &before);
     size_t out_len = 0;
     int res = dtls13_listen(ep->listener, datagram, len, addr, addr_len, now_ms, ep->out_buf, ep->opts.max_datagram,
                             &out_len);
@@ -121,6 +148,7 @@ static void handle_new_peer(dtls13_endpoint *ep, const uint8_t *datagram, size_t
     }
     if (res != DTLS13_LISTEN_ACCEPT) {
         ep->stats.drops[DTLS13_EP_DROP_LISTENER]++;
+        if (!need_cookie(ep, validated)) refuse_with_alert(ep, datagram, len, addr, addr_len, now_ms, &before);
         return;
     }
     if (ep->table.count >= ep->opts.max_associations) {
@@ -132,7 +160,6 @@ static void handle_new_peer(dtls13_endpoint *ep, const uint8_t *datagram, size_t
         ep->stats.drops[DTLS13_EP_DROP_ACCEPT_FAILED]++;
         return;
     }
-    dtls13_listener_stats before;
     dtls13_listener_get_stats(ep->listener, &before);
     dtls13_accept_options ao = {d13_assoc_on_event, a, validated};
     a->busy = true;

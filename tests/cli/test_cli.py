@@ -215,7 +215,7 @@ def test_fingerprint_mismatch(exe, tmp):
 
 
 def test_silent_peer_is_replaced(exe):
-    print("# server without --once: a new client takes over from a silent one")
+    print("# server without --once: a second client is served while a silent one is dropped after --timeout-ms")
     server = Server(exe, ["--echo", "--timeout-ms", "1000"], once=False)
     silent = subprocess.Popen([exe, "client", "--connect", "127.0.0.1:%d" % server.port, "--json"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

@@ -5,7 +5,9 @@ Usage: test_load.py PATH_TO_DTLS13 PATH_TO_DTLS13_LOAD
 
 Checks: associations one after another, DTLS 1.3 and 1.2, with data echoed
 (the JSON summary counts them established and closed, latencies ordered
-p50 <= p95 <= p99 <= max, exit 0); associations spread over loopback source
+p50 <= p95 <= p99 <= max, exit 0); 300 associations held open at once on
+the one server process, 1.3 and 1.2, cookies under load (the server's
+stats event adds up); associations spread over loopback source
 addresses; a server address where nothing listens (every association fails
 with the reason named, exit 1); a small ClientHello flood from distinct
 loopback addresses at a server with --cookie always (every reply a
@@ -76,6 +78,36 @@ def test_sequential(exe, load):
         srv.finish()
 
 
+def server_stats(events):
+    return summary(events, "stats")
+
+
+def test_concurrent(exe, load):
+    """Many associations held open at once on one server process (the
+    endpoint), DTLS 1.3 and 1.2 together, with the cookie policy under-load:
+    everything completes, the server's counters add up."""
+    srv = Server(exe, ["--echo", "--cookie", "under-load"], once=False)
+    try:
+        addr = "127.0.0.1:%d" % srv.port
+        status, objs, _ = run_load(load, ["--connect", addr, "--count", "200", "--concurrency", "200", "--hold",
+                                          "--data", "100", "--sources", "8"])
+        check_load_run("200 concurrent 1.3 associations held open", status, objs, 200)
+        status, objs, _ = run_load(load, ["--connect", addr, "--count", "100", "--concurrency", "100", "--hold",
+                                          "--max-version", "1.2", "--data", "100"])
+        check_load_run("100 concurrent 1.2 associations held open", status, objs, 100)
+    finally:
+        srv.proc.terminate()
+        _, events, _ = srv.finish()
+    st = server_stats(events)
+    check(st.get("handshakes_completed") == 300 and st.get("handshakes_dtls12") == 100 and
+          st.get("handshakes_failed") == 0, "server: 300 handshakes, 100 of them DTLS 1.2, none failed (%s)" % st)
+    check(st.get("associations_peak", 0) >= 100, "server: at least 100 associations at once (%s)" % st)
+    check(st.get("cookies_sent", 0) > 0 and st.get("cookies_verified") == st.get("cookies_sent"),
+          "server: under load some clients got a cookie, and all came back (%s)" % st)
+    check(st.get("closed_ok") == 300, "server: every association closed cleanly (%s)" % st)
+    check(len([e for e in events if e.get("event") == "handshake"]) == 300, "server: 300 handshake events")
+
+
 def free_udp_port():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 0))
@@ -129,7 +161,8 @@ def main():
         print(__doc__)
         return 2
     exe, load = sys.argv[1], sys.argv[2]
-    for test in (lambda: test_sequential(exe, load), lambda: test_nothing_listening(load),
+    for test in (lambda: test_sequential(exe, load), lambda: test_concurrent(exe, load),
+                 lambda: test_nothing_listening(load),
                  lambda: test_flood(exe, load, [], "hello_retry_requests", "1.3 flood"),
                  lambda: test_flood(exe, load, ["--max-version", "1.2"], "hello_verify_requests", "1.2 flood"),
                  lambda: test_bad_arguments(load)):

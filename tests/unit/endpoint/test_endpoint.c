@@ -256,7 +256,7 @@ static void test_close_in_callback_and_replace(d13_test_state *t)
     dtls13_endpoint_stats s = ep_net_stats(n);
     CHECK_EQ(s.freed[DTLS13_ASSOC_END_REPLACED], 1);
     CHECK_EQ(s.handshakes_completed, 2);
-    CHECK(ep_net_assoc(n, 0) != NULL && ep_net_assoc(n, 0) != a);
+    CHECK(ep_net_assoc(n, 0) != NULL); /* a new one (the old pointer may be reused by malloc) */
     CHECK_EQ(ep_net_send_rtp(n, 0), 0);
     ep_net_pump(n);
     CHECK_EQ(n->clients[0].media_rx, 1);
