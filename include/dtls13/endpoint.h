@@ -205,7 +205,8 @@ typedef struct dtls13_endpoint_stats {
                                         buffers, listener cache) plus every association's
                                         (dtls13_conn_memory_bytes(), SRTP estimate) */
     uint64_t timer_wakeups;        /**< associations whose timers dtls13_endpoint_handle_timeout() ran */
-    /* Sums over the live associations' connections (dtls13_stats): */
+    /* Sums over every association's connection (dtls13_stats), freed ones
+     * included, as of each one's last datagram or timer: */
     uint64_t records_in, records_out;
     uint64_t retransmissions;
     uint64_t dtls_dropped;         /**< invalid DTLS records dropped by the connections (all reasons) */
@@ -298,8 +299,8 @@ int dtls13_endpoint_rebind(dtls13_endpoint *ep, dtls13_assoc *a, const void *new
  *  re-reads the connection's next timeout and state. */
 void dtls13_endpoint_reschedule(dtls13_endpoint *ep, dtls13_assoc *a, uint64_t now_ms);
 
-/** Copies the aggregate statistics (the sums over live associations are
- *  computed now, in O(associations)). */
+/** Copies the aggregate statistics; O(1) (the endpoint keeps running
+ *  sums), so it may be called per datagram. */
 void dtls13_endpoint_get_stats(const dtls13_endpoint *ep, dtls13_endpoint_stats *out);
 
 /** The endpoint's listener, for its own statistics and settings (cookie

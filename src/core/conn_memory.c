@@ -27,7 +27,7 @@ size_t dtls13_conn_memory_bytes(const dtls13_conn *c)
     size_t n = sizeof(*c) + 2 * (size_t)c->cfg->mtu; /* the struct and the datagram scratch */
     n += flight_bytes(&c->flight) + flight_bytes(&c->ku_flight);
     n += reasm_bytes(&c->reasm);
-    if (c->rq.buf) n += D13_READ_QUEUE_CAP;
+    n += c->rq.cap;
     if (c->v12.log.buf) n += c->v12.log.cap;
     if (c->peer_cert) n += c->peer_cert_len;
     if (c->hrr_cookie) n += c->hrr_cookie_len;

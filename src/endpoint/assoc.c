@@ -137,6 +137,7 @@ void d13_assoc_settle(dtls13_assoc *a, uint64_t now_ms)
     if (st == DTLS13_STATE_CONNECTED && a->phase == D13_ASSOC_HANDSHAKING) on_handshake_done(a);
     if ((st == DTLS13_STATE_FAILED || st == DTLS13_STATE_CLOSED) && a->phase != D13_ASSOC_ENDED)
         mark_ended(a, st == DTLS13_STATE_FAILED ? DTLS13_ASSOC_END_FAILED : DTLS13_ASSOC_END_CLOSED, now_ms);
+    d13_assoc_account(a);
     uint64_t deadline = next_deadline(a);
     /* Never due again at the same instant: a timeout must make progress. */
     if (deadline <= now_ms && a->phase != D13_ASSOC_ENDED) deadline = now_ms + 1;
@@ -227,12 +228,37 @@ void d13_assoc_destroy(dtls13_assoc *a, dtls13_assoc_end reason)
         ep->callback_depth--;
     }
     leave_handshaking(a);
+    if (a->linked) {
+        d13_assoc_account(a);
+        ep->live_state_bytes -= a->acct_bytes;
+    }
     d13_assoc_table_remove(&ep->table, a);
     d13_timer_heap_remove(&ep->heap, a);
     ep->stats.freed[reason]++;
     dtls13_srtp_free(a->srtp);
     dtls13_conn_free(a->conn);
     free(a);
+}
+
+void d13_assoc_account(dtls13_assoc *a)
+{
+    dtls13_endpoint *ep = a->ep;
+    dtls13_stats cs;
+    dtls13_conn_stats(a->conn, &cs);
+    uint64_t dropped = cs.dropped_bad_header + cs.dropped_bad_tag + cs.dropped_unknown_epoch + cs.dropped_replay +
+                       cs.dropped_unexpected;
+    ep->stats.records_in += cs.records_in - a->acct_records_in;
+    ep->stats.records_out += cs.records_out - a->acct_records_out;
+    ep->stats.retransmissions += cs.retransmissions - a->acct_retransmissions;
+    ep->stats.dtls_dropped += dropped - a->acct_dtls_dropped;
+    a->acct_records_in = cs.records_in;
+    a->acct_records_out = cs.records_out;
+    a->acct_retransmissions = cs.retransmissions;
+    a->acct_dtls_dropped = dropped;
+    size_t bytes = d13_assoc_state_bytes(a);
+    ep->live_state_bytes += bytes;
+    ep->live_state_bytes -= a->acct_bytes;
+    a->acct_bytes = bytes;
 }
 
 size_t d13_assoc_state_bytes(const dtls13_assoc *a)

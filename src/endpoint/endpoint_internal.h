@@ -45,6 +45,11 @@ struct dtls13_assoc {
 
     uint64_t datagrams_in;
     uint64_t media_in, media_out, media_dropped;
+
+    /* What this association last added to the endpoint's running sums
+     * (d13_assoc_account), so that statistics are O(1). */
+    uint64_t acct_records_in, acct_records_out, acct_retransmissions, acct_dtls_dropped;
+    size_t acct_bytes;
 };
 
 /** Hash table of associations by address: chained buckets, a power of two
@@ -73,6 +78,7 @@ struct dtls13_endpoint {
     size_t handshaking; /* associations in D13_ASSOC_HANDSHAKING */
     int callback_depth; /* > 0 while a callback of the application runs */
     uint64_t now_ms;    /* time of the call being handled */
+    uint64_t live_state_bytes; /* sum of the associations' acct_bytes */
     uint8_t *in_buf;    /* incoming media, decrypted in place (max_datagram) */
     uint8_t *out_buf;   /* outgoing media and listener replies (max_datagram) */
     dtls13_endpoint_stats stats;
@@ -133,6 +139,9 @@ void d13_assoc_handle_media(dtls13_assoc *a, const uint8_t *datagram, size_t len
 bool d13_assoc_run_timers(dtls13_assoc *a, uint64_t now_ms);
 /** Unlinks and frees a, reporting reason through on_freed. */
 void d13_assoc_destroy(dtls13_assoc *a, dtls13_assoc_end reason);
+/** Adds what changed in a's connection statistics and state bytes since
+ *  the last call to the endpoint's running sums. */
+void d13_assoc_account(dtls13_assoc *a);
 /** Bytes of state a holds (struct, connection buffers, SRTP estimate). */
 size_t d13_assoc_state_bytes(const dtls13_assoc *a);
 

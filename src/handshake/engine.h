@@ -57,7 +57,8 @@ typedef enum d13_hs_state {
 #define D13_MAX_TIMEOUT_MS 60000u
 #define D13_MIN_TIMEOUT_MS 20u
 #define D13_MAX_RECORDS_PER_TRANSMISSION 10
-#define D13_READ_QUEUE_CAP (32u * 1024u)
+#define D13_READ_QUEUE_CAP (32u * 1024u)    /* most application data queued unread */
+#define D13_READ_QUEUE_INITIAL 2048u        /* first allocation; doubles up to the cap */
 
 /** One outgoing handshake message of the current flight. */
 typedef struct d13_out_msg {
@@ -138,7 +139,8 @@ typedef struct d12_state {
 
 /** FIFO of received application data records. */
 typedef struct d13_read_queue {
-    uint8_t *buf; /* allocated on first use */
+    uint8_t *buf; /* allocated on first use, cap bytes, grown by doubling */
+    size_t cap;
     size_t head, tail;
 } d13_read_queue;
 

@@ -31,20 +31,39 @@ static d13_epoch_keys *read_keys_for(dtls13_conn *c, uint8_t epoch_bits)
     return NULL;
 }
 
-bool d13_read_queue_push(dtls13_conn *c, const uint8_t *data, size_t len)
+/* Makes room for need more bytes at the tail: compacts, then grows the
+ * buffer (doubling, up to D13_READ_QUEUE_CAP). A connection that only
+ * ever receives small records keeps a small queue. */
+static bool read_queue_reserve(d13_read_queue *q, size_t need)
 {
-    d13_read_queue *q = &c->rq;
-    if (!q->buf) {
-        q->buf = malloc(D13_READ_QUEUE_CAP);
-        if (!q->buf) return false;
-        q->head = q->tail = 0;
-    }
-    if (q->tail + 2 + len > D13_READ_QUEUE_CAP && q->head > 0) {
+    if (q->tail + need <= q->cap) return true;
+    if (q->head > 0) {
         memmove(q->buf, q->buf + q->head, q->tail - q->head);
         q->tail -= q->head;
         q->head = 0;
+        if (q->tail + need <= q->cap) return true;
     }
-    if (q->tail + 2 + len > D13_READ_QUEUE_CAP) return false;
+    size_t cap = q->cap ? q->cap : D13_READ_QUEUE_INITIAL;
+    while (cap < q->tail + need && cap < D13_READ_QUEUE_CAP) cap *= 2;
+    if (cap > D13_READ_QUEUE_CAP) cap = D13_READ_QUEUE_CAP;
+    if (q->tail + need > cap) return false;
+    /* A fresh buffer rather than realloc, so the old one is cleansed. */
+    uint8_t *nb = malloc(cap);
+    if (!nb) return false;
+    if (q->buf) {
+        memcpy(nb, q->buf, q->tail);
+        d13_cleanse(q->buf, q->cap);
+        free(q->buf);
+    }
+    q->buf = nb;
+    q->cap = cap;
+    return true;
+}
+
+bool d13_read_queue_push(dtls13_conn *c, const uint8_t *data, size_t len)
+{
+    d13_read_queue *q = &c->rq;
+    if (!read_queue_reserve(q, 2 + len)) return false;
     q->buf[q->tail] = (uint8_t)(len >> 8);
     q->buf[q->tail + 1] = (uint8_t)len;
     if (len) memcpy(q->buf + q->tail + 2, data, len);
@@ -67,10 +86,11 @@ int d13_read_queue_pop(dtls13_conn *c, uint8_t *buf, size_t cap)
 void d13_read_queue_free(dtls13_conn *c)
 {
     if (c->rq.buf) {
-        d13_cleanse(c->rq.buf, D13_READ_QUEUE_CAP);
+        d13_cleanse(c->rq.buf, c->rq.cap);
         free(c->rq.buf);
     }
     c->rq.buf = NULL;
+    c->rq.cap = 0;
 }
 
 /* The peer retransmitted a message we already processed: our reply was

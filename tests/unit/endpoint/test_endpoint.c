@@ -192,7 +192,7 @@ static void test_vanishing_clients(d13_test_state *t)
     dtls13_endpoint_stats s = ep_net_stats(n);
     CHECK_EQ(s.handshakes_failed, 50);
     CHECK_EQ(s.freed[DTLS13_ASSOC_END_HANDSHAKE_TIMEOUT] + s.freed[DTLS13_ASSOC_END_FAILED], 50);
-    CHECK(s.retransmissions == 0); /* the sums cover live associations only: none left */
+    CHECK(s.retransmissions >= 50); /* the server retransmitted to every vanished client; the sums keep freed ones */
     CHECK(s.timer_wakeups >= 50);
     CHECK_EQ(dtls13_endpoint_next_timeout(n->server), UINT64_MAX);
     ep_net_free(n);
