@@ -483,13 +483,17 @@ emit_pending (GstDtls13Association * assoc)
   }
   g_rec_mutex_unlock (&assoc->lock);
 
+  /* on-key-set before the connected notify, as gst-plugins-bad's elements
+   * do (webrtcbin releases its media on on-key-set). */
+  for (int i = 0; i < 2 && key_set; i++) {
+    if (elements[i] != NULL)
+      g_signal_emit_by_name (elements[i], "on-key-set");
+  }
   for (int i = 0; i < 2; i++) {
     if (elements[i] == NULL)
       continue;
     if (state_changed)
       g_object_notify (G_OBJECT (elements[i]), "connection-state");
-    if (key_set)
-      g_signal_emit_by_name (elements[i], "on-key-set");
     if (failed) {
       g_signal_emit_by_name (elements[i], "on-handshake-failed", alert, reason);
       if (i == 0 || elements[0] == NULL)
@@ -601,6 +605,33 @@ prepare_certificate_locked (GstDtls13Association * assoc, const gchar * pem, GEr
   assoc->local_fingerprint = g_strdup (fingerprint);
   GST_INFO ("[%s] local certificate %s, fingerprint %s", assoc->id,
       path ? path : "generated (ECDSA P-256)", fingerprint);
+  return TRUE;
+}
+
+gboolean
+gst_dtls13_association_use_certificate (GstDtls13Association * assoc,
+    const dtls13_config * holder, GError ** error)
+{
+  char fingerprint[128];
+  dtls13_config *copy = dtls13_config_new ();
+  int rc = copy ? dtls13_config_copy_certificate (copy, holder) : DTLS13_ERR_NO_MEMORY;
+
+  if (rc == 0)
+    rc = dtls13_config_fingerprint (copy, DTLS13_HASH_SHA256, fingerprint, sizeof fingerprint);
+  if (rc != 0) {
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS, "certificate: %s",
+        dtls13_strerror (rc));
+    dtls13_config_free (copy);
+    return FALSE;
+  }
+  g_rec_mutex_lock (&assoc->lock);
+  dtls13_config_free (assoc->cert_cfg);
+  assoc->cert_cfg = copy;
+  g_clear_pointer (&assoc->cert_pem, g_free);   /* start() with pem NULL keeps it */
+  g_free (assoc->local_fingerprint);
+  assoc->local_fingerprint = g_strdup (fingerprint);
+  g_rec_mutex_unlock (&assoc->lock);
+  GST_INFO ("[%s] local certificate given, fingerprint %s", assoc->id, fingerprint);
   return TRUE;
 }
 

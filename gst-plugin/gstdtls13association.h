@@ -20,7 +20,8 @@
  *   - media pushed before the SRTP keys exist is dropped or held
  *     (bounded) per the encoder's `pre-key-policy`, never sent in clear.
  *
- * Signals are emitted on the attached elements outside the lock, except
+ * Signals are emitted on the attached elements outside the lock (on-key-set
+ * before the connection-state notify of the same step), except
  * on-peer-certificate, which the engine's verify callback emits
  * synchronously (its handlers may read properties but must not change the
  * element's state). */
@@ -28,6 +29,8 @@
 #define GST_DTLS13_ASSOCIATION_H
 
 #include <gst/gst.h>
+
+#include "dtls13/config.h"
 
 G_BEGIN_DECLS
 
@@ -169,6 +172,15 @@ void gst_dtls13_association_set_under_load (GstDtls13Association * assoc, gboole
  *  the file cannot be loaded. */
 gboolean gst_dtls13_association_prepare_certificate (GstDtls13Association * assoc,
     const gchar * pem, GError ** error);
+
+/** Makes a copy of the certificate and key held by holder (a dtls13_config
+ *  the caller made or loaded them into) the local certificate, replacing
+ *  any. A start() whose settings have pem NULL uses it; one with a pem file
+ *  loads that file instead. For an element that owns the certificate
+ *  itself (the compat decoder, whose `pem` must be readable before the
+ *  association starts). FALSE with error when holder has no certificate. */
+gboolean gst_dtls13_association_use_certificate (GstDtls13Association * assoc,
+    const dtls13_config * holder, GError ** error);
 
 /** Sets (or replaces) the expected peer fingerprint while the association
  *  runs, e.g. when the remote SDP arrives after the handshake started.
