@@ -707,6 +707,10 @@ spawn_stock_peer (const gchar * self_path, gboolean offerer, GPid * pid, gint * 
   env = g_environ_unsetenv (env, "GST_PLUGIN_PATH");
   env = g_environ_unsetenv (env, "GST_PLUGIN_PATH_1_0");
   env = g_environ_unsetenv (env, "GST_REGISTRY_1_0");
+  /* Sanitizer builds name the stock plugins' directory (see meson.build). */
+  if (g_getenv ("WEBRTC_COMPAT_STOCK_PLUGIN_PATH") != NULL)
+    env = g_environ_setenv (env, "GST_PLUGIN_PATH",
+        g_getenv ("WEBRTC_COMPAT_STOCK_PLUGIN_PATH"), TRUE);
   if (registry != NULL)
     env = g_environ_setenv (env, "GST_REGISTRY", registry, TRUE);
   else
@@ -750,6 +754,7 @@ main (int argc, char **argv)
    * GST_PLUGIN_PATH / GST_REGISTRY this test is about. */
   g_unsetenv ("GST_PLUGIN_PATH_1_0");
   g_unsetenv ("GST_REGISTRY_1_0");
+  g_unsetenv ("GST_PLUGIN_SYSTEM_PATH_1_0");
   gst_init (&argc, &argv);
   if (argc == 3 && g_str_equal (argv[1], "--stock-peer"))
     return run_stock_peer (g_str_equal (argv[2], "offerer"));
