@@ -125,12 +125,33 @@ void d13_handshake_complete(dtls13_conn *c)
     d13_kex_free(c->kex);
     c->kex = NULL;
     d13_reasm_clear(&c->reasm);
+    /* A DTLS 1.3 server sends nothing more under epoch 2 (its ACKs and
+     * alerts go under epoch 3); it reads epoch 2 only to acknowledge
+     * retransmissions of the client's final flight, for a while. The
+     * client keeps both until its final flight is acknowledged. */
+    if (!c->dtls12 && c->role == DTLS13_ROLE_SERVER) {
+        d13_epoch_keys_clear(&c->write_hs);
+        c->hs_keys_expiry = c->now_ms + d13_hs_keys_linger_ms(c);
+    }
     /* The client has nothing of the handshake left to acknowledge; the
      * server keeps the record numbers of the client's final flight. */
     if (c->role == DTLS13_ROLE_CLIENT) c->num_rx_records = 0;
     d13_logf(c, DTLS13_LOG_INFO, "handshake complete in %llu ms (%llu retransmissions)",
              (unsigned long long)c->stats.handshake_ms, (unsigned long long)c->stats.retransmissions);
     d13_emit(c, DTLS13_EVENT_HANDSHAKE_DONE, 0, false, NULL);
+}
+
+uint64_t d13_hs_keys_linger_ms(const dtls13_conn *c)
+{
+    uint64_t t = 8ull * c->base_timeout_ms;
+    return t < D13_HS_KEYS_LINGER_MS ? D13_HS_KEYS_LINGER_MS : t;
+}
+
+void d13_retire_handshake_keys(dtls13_conn *c)
+{
+    d13_epoch_keys_clear(&c->write_hs);
+    d13_epoch_keys_clear(&c->read_hs);
+    c->hs_keys_expiry = 0;
 }
 
 void d13_arm_ack_timer(dtls13_conn *c)

@@ -55,6 +55,8 @@ typedef enum d13_hs_state {
 #define D13_MAX_RX_RECORDS 32
 #define D13_MAX_RETRANSMITS 12
 #define D13_MAX_TIMEOUT_MS 60000u
+/* Least time a server keeps the handshake read keys after completion. */
+#define D13_HS_KEYS_LINGER_MS 4000u
 #define D13_MIN_TIMEOUT_MS 20u
 #define D13_MAX_RECORDS_PER_TRANSMISSION 10
 #define D13_READ_QUEUE_CAP (32u * 1024u)    /* most application data queued unread */
@@ -217,6 +219,9 @@ struct dtls13_conn {
     bool ku_pending_request; /* peer asked for an update while ours was in flight */
     d13_epoch_keys read_prev; /* previous application read epoch, kept for reordering */
     uint64_t read_prev_expiry;
+    /* Server: when the epoch 2 read keys go after the handshake (0: not
+     * armed; see d13_retire_handshake_keys). */
+    uint64_t hs_keys_expiry;
     uint64_t key_update_limit; /* records per write epoch before an automatic KeyUpdate */
     d13_record_number rx_records[D13_MAX_RX_RECORDS]; /* current incoming flight */
     size_t num_rx_records;
@@ -252,6 +257,16 @@ int d13_install_handshake_keys(dtls13_conn *c);
 int d13_install_application_keys(dtls13_conn *c);
 /** Marks the handshake complete and raises HANDSHAKE_DONE. */
 void d13_handshake_complete(dtls13_conn *c);
+/** Frees the epoch 2 (handshake) keys of a DTLS 1.3 connection whose
+ *  handshake is over: the client's once its final flight is acknowledged
+ *  (or given up), the server's write keys at completion and its read keys
+ *  when hs_keys_expiry passes. */
+void d13_retire_handshake_keys(dtls13_conn *c);
+/** How long a DTLS 1.3 server keeps its epoch 2 read keys after the last
+ *  sign of the client's final flight, to acknowledge retransmissions of it
+ *  (RFC 9147 5.8.4) when our ACK was lost: at least D13_HS_KEYS_LINGER_MS,
+ *  well beyond the client's retransmission timer. */
+uint64_t d13_hs_keys_linger_ms(const dtls13_conn *c);
 /** Sends an ACK for the records of the current incoming flight. */
 int d13_send_ack(dtls13_conn *c);
 /** Arms the delayed ACK timer (1/4 of the retransmission timeout) unless armed. */

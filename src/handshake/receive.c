@@ -109,6 +109,8 @@ static void on_old_message(dtls13_conn *c)
      * that one ACK covers every record of the retransmitted flight. */
     if (c->hs == D13_HS_DONE && !(c->role == DTLS13_ROLE_CLIENT && c->flight.active)) {
         c->ack_after_datagram = true;
+        /* The client is still retransmitting: keep answering it. */
+        if (c->hs_keys_expiry) c->hs_keys_expiry = c->now_ms + d13_hs_keys_linger_ms(c);
         return;
     }
     if (c->last_old_retransmit_ms && c->now_ms - c->last_old_retransmit_ms < c->timeout_ms / 4 + 1) return;
@@ -264,7 +266,9 @@ static int handle_ack(dtls13_conn *c, const uint8_t *p, size_t len)
     if (d13_ack_decode(p, len, &ack)) {
         return d13_fail(c, DTLS13_ALERT_DECODE_ERROR, "malformed ACK");
     }
-    d13_flight_on_ack(c, &c->flight, &ack);
+    /* The client's final flight acknowledged: epoch 2 is over for both. */
+    if (d13_flight_on_ack(c, &c->flight, &ack) && c->hs == D13_HS_DONE && c->role == DTLS13_ROLE_CLIENT)
+        d13_retire_handshake_keys(c);
     if (d13_flight_on_ack(c, &c->ku_flight, &ack)) return d13_key_update_acked(c);
     return DTLS13_OK;
 }
@@ -416,6 +420,7 @@ static int flight_timeout(dtls13_conn *c, d13_flight *f)
             /* A final flight or post-handshake message that was never
              * acknowledged: stop trying (the association stays up). */
             d13_flight_clear(f);
+            if (f == &c->flight && !c->dtls12 && c->role == DTLS13_ROLE_CLIENT) d13_retire_handshake_keys(c);
             return DTLS13_OK;
         }
         c->failure_reason = "handshake timed out: no answer from the peer";
@@ -435,6 +440,9 @@ static int flight_timeout(dtls13_conn *c, d13_flight *f)
 
 int d13_engine_handle_timeout(dtls13_conn *c)
 {
+    /* Keys kept only for late or retransmitted records. */
+    if (c->hs_keys_expiry && c->now_ms >= c->hs_keys_expiry) d13_retire_handshake_keys(c);
+    if (c->read_prev.installed && c->now_ms >= c->read_prev_expiry) d13_epoch_keys_clear(&c->read_prev);
     if (c->ack_deadline && c->now_ms >= c->ack_deadline) {
         int rc = d13_send_ack(c);
         if (rc) return rc;
@@ -460,5 +468,7 @@ uint64_t d13_engine_next_timeout(const dtls13_conn *c)
     if (c->flight.active) next = c->flight.deadline;
     if (c->ku_flight.active && c->ku_flight.deadline < next) next = c->ku_flight.deadline;
     if (c->ack_deadline && c->ack_deadline < next) next = c->ack_deadline;
+    if (c->hs_keys_expiry && c->read_hs.installed && c->hs_keys_expiry < next) next = c->hs_keys_expiry;
+    if (c->read_prev.installed && c->read_prev_expiry < next) next = c->read_prev_expiry;
     return next;
 }
