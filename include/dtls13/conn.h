@@ -199,8 +199,33 @@ int dtls13_conn_set_rtt_estimate(dtls13_conn *conn, uint32_t rtt_ms);
  *  first encrypted handshake record. */
 int dtls13_conn_set_peer_address_validated(dtls13_conn *conn);
 
+/** A buffer in which connections assemble their outgoing datagrams, shared
+ *  by many connections instead of one of its own each (2 x MTU bytes per
+ *  connection, about 2.4 KB at the default MTU): a server with thousands
+ *  of associations (dtls13_endpoint does this) keeps one. The connections
+ *  sharing it must be used from one thread, and it must outlive them all.
+ *  A connection holds it only while one of its calls runs; a connection
+ *  that finds it in use (a callback of one connection sending on another)
+ *  assembles that call's datagrams in a temporary buffer instead. */
+typedef struct dtls13_datagram_buffer dtls13_datagram_buffer;
+
+/** A shared datagram buffer for connections of cfg's MTU (or smaller), or
+ *  NULL when out of memory. */
+dtls13_datagram_buffer *dtls13_datagram_buffer_new(const dtls13_config *cfg);
+
+/** Frees the buffer; every connection that shares it must be freed first.
+ *  NULL is ignored. */
+void dtls13_datagram_buffer_free(dtls13_datagram_buffer *buf);
+
+/** Makes conn assemble its datagrams in buf from now on and frees its own
+ *  buffer. Returns 0, DTLS13_ERR_INVALID_ARG when buf is smaller than
+ *  conn's MTU needs, DTLS13_ERR_BAD_STATE when called from one of conn's
+ *  own callbacks or when conn already shares a buffer. */
+int dtls13_conn_share_datagram_buffer(dtls13_conn *conn, dtls13_datagram_buffer *buf);
+
 /** Bytes of heap the connection holds in the library's own buffers now:
- *  the connection itself, its datagram scratch, flight and reassembly
+ *  the connection itself, its datagram scratch (none between calls when
+ *  it shares a dtls13_datagram_buffer), flight and reassembly
  *  buffers, the queue of received application data (allocated on the
  *  first record), the DTLS 1.2 handshake log and the peer's certificate.
  *  libcrypto's own objects (key schedule contexts, AEAD contexts, keys)

@@ -52,7 +52,8 @@ void dtls13_conn_free(dtls13_conn *c)
     d13_pkey_free(c->peer_key);
     free(c->peer_cert);
     free(c->hrr_cookie);
-    free(c->dgram);
+    if (c->dgram_borrowed) c->shared_dgram->busy = false; /* freed inside its own call */
+    else free(c->dgram);
     d13_config_release(c->cfg);
     d13_cleanse(c, sizeof(*c));
     free(c);
@@ -65,7 +66,7 @@ void dtls13_conn_set_event_callback(dtls13_conn *c, dtls13_event_fn fn, void *us
     c->event_user = user;
 }
 
-int dtls13_conn_set_peer_fingerprint(dtls13_conn *c, const char *fingerprint)
+static int conn_set_peer_fingerprint(dtls13_conn *c, const char *fingerprint)
 {
     if (!c || !fingerprint) return DTLS13_ERR_INVALID_ARG;
     int alg = 0;
@@ -95,7 +96,7 @@ static void mark_started(dtls13_conn *c, uint64_t now_ms)
     c->start_ms = now_ms;
 }
 
-int dtls13_conn_start(dtls13_conn *c, uint64_t now_ms)
+static int conn_start(dtls13_conn *c, uint64_t now_ms)
 {
     if (!c) return DTLS13_ERR_INVALID_ARG;
     if (c->started) return c->role == DTLS13_ROLE_SERVER ? DTLS13_OK : DTLS13_ERR_BAD_STATE;
@@ -105,7 +106,7 @@ int dtls13_conn_start(dtls13_conn *c, uint64_t now_ms)
     return d13_client_start(c);
 }
 
-int dtls13_conn_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t len, uint64_t now_ms)
+static int conn_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t len, uint64_t now_ms)
 {
     if (!c || (!datagram && len)) return DTLS13_ERR_INVALID_ARG;
     c->now_ms = now_ms;
@@ -116,7 +117,7 @@ int dtls13_conn_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t 
     return d13_engine_handle_datagram(c, datagram, len);
 }
 
-int dtls13_conn_handle_timeout(dtls13_conn *c, uint64_t now_ms)
+static int conn_handle_timeout(dtls13_conn *c, uint64_t now_ms)
 {
     if (!c) return DTLS13_ERR_INVALID_ARG;
     c->now_ms = now_ms;
@@ -146,7 +147,7 @@ static uint64_t key_update_limit(const dtls13_conn *c)
     return c->suite == DTLS13_TLS_CHACHA20_POLY1305_SHA256 ? (1ull << 40) : (1ull << 24);
 }
 
-int dtls13_conn_write(dtls13_conn *c, const uint8_t *data, size_t len, uint64_t now_ms)
+static int conn_write(dtls13_conn *c, const uint8_t *data, size_t len, uint64_t now_ms)
 {
     if (!c || (!data && len)) return DTLS13_ERR_INVALID_ARG;
     c->now_ms = now_ms;
@@ -171,7 +172,7 @@ int dtls13_conn_read(dtls13_conn *c, uint8_t *buf, size_t cap)
     return d13_read_queue_pop(c, buf, cap);
 }
 
-int dtls13_conn_close(dtls13_conn *c, uint64_t now_ms)
+static int conn_close(dtls13_conn *c, uint64_t now_ms)
 {
     if (!c) return DTLS13_ERR_INVALID_ARG;
     c->now_ms = now_ms;
@@ -274,7 +275,7 @@ void dtls13_conn_stats(const dtls13_conn *c, dtls13_stats *out)
     out->retransmit_timeout_ms = c->timeout_ms;
 }
 
-int dtls13_conn_request_key_update(dtls13_conn *c, bool ask_peer, uint64_t now_ms)
+static int conn_request_key_update(dtls13_conn *c, bool ask_peer, uint64_t now_ms)
 {
     if (!c) return DTLS13_ERR_INVALID_ARG;
     c->now_ms = now_ms;
@@ -294,5 +295,99 @@ int dtls13_conn_set_peer_address_validated(dtls13_conn *c)
 {
     if (!c) return DTLS13_ERR_INVALID_ARG;
     c->address_validated = true;
+    return DTLS13_OK;
+}
+
+/* ---- The API's sending entry points: each runs as one call, after which
+ * a connection on a shared datagram buffer gives it back. ---- */
+
+static int conn_leave(dtls13_conn *c, int rc)
+{
+    if (--c->api_depth == 0 && c->shared_dgram) {
+        d13_flush_datagram(c);
+        d13_dgram_release(c);
+    }
+    return rc;
+}
+
+int dtls13_conn_start(dtls13_conn *c, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->api_depth++;
+    return conn_leave(c, conn_start(c, now_ms));
+}
+
+int dtls13_conn_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t len, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->api_depth++;
+    return conn_leave(c, conn_handle_datagram(c, datagram, len, now_ms));
+}
+
+int dtls13_conn_handle_timeout(dtls13_conn *c, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->api_depth++;
+    return conn_leave(c, conn_handle_timeout(c, now_ms));
+}
+
+int dtls13_conn_write(dtls13_conn *c, const uint8_t *data, size_t len, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->api_depth++;
+    return conn_leave(c, conn_write(c, data, len, now_ms));
+}
+
+int dtls13_conn_close(dtls13_conn *c, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->api_depth++;
+    return conn_leave(c, conn_close(c, now_ms));
+}
+
+int dtls13_conn_set_peer_fingerprint(dtls13_conn *c, const char *fingerprint)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->api_depth++;
+    return conn_leave(c, conn_set_peer_fingerprint(c, fingerprint));
+}
+
+int dtls13_conn_request_key_update(dtls13_conn *c, bool ask_peer, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->api_depth++;
+    return conn_leave(c, conn_request_key_update(c, ask_peer, now_ms));
+}
+
+dtls13_datagram_buffer *dtls13_datagram_buffer_new(const dtls13_config *cfg)
+{
+    if (!cfg) return NULL;
+    dtls13_datagram_buffer *b = calloc(1, sizeof(*b));
+    if (!b) return NULL;
+    b->cap = 2 * (size_t)cfg->mtu;
+    b->buf = malloc(b->cap);
+    if (!b->buf) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+void dtls13_datagram_buffer_free(dtls13_datagram_buffer *b)
+{
+    if (!b) return;
+    d13_cleanse(b->buf, b->cap);
+    free(b->buf);
+    free(b);
+}
+
+int dtls13_conn_share_datagram_buffer(dtls13_conn *c, dtls13_datagram_buffer *b)
+{
+    if (!c || !b || b->cap < 2 * (size_t)c->cfg->mtu) return DTLS13_ERR_INVALID_ARG;
+    if (c->api_depth || c->shared_dgram) return DTLS13_ERR_BAD_STATE;
+    free(c->dgram); /* the connection's own, between calls always empty */
+    c->dgram = NULL;
+    c->dgram_len = 0;
+    c->shared_dgram = b;
     return DTLS13_OK;
 }

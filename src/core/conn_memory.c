@@ -24,7 +24,8 @@ static size_t reasm_bytes(const d13_reasm *r)
 size_t dtls13_conn_memory_bytes(const dtls13_conn *c)
 {
     if (!c) return 0;
-    size_t n = sizeof(*c) + 2 * (size_t)c->cfg->mtu; /* the struct and the datagram scratch */
+    size_t n = sizeof(*c);
+    if (c->dgram && !c->dgram_borrowed) n += 2 * (size_t)c->cfg->mtu; /* its own datagram scratch */
     n += flight_bytes(&c->flight) + flight_bytes(&c->ku_flight);
     n += reasm_bytes(&c->reasm);
     n += c->rq.cap;

@@ -42,6 +42,9 @@ dtls13_assoc *d13_assoc_alloc(dtls13_endpoint *ep, const void *addr, size_t addr
 int d13_assoc_link(dtls13_endpoint *ep, dtls13_assoc *a, uint64_t now_ms)
 {
     if (d13_timer_heap_push(&ep->heap, a)) return DTLS13_ERR_NO_MEMORY;
+    /* One datagram buffer for all: saves 2 x MTU per association. A config
+     * whose MTU grew after the endpoint was made keeps per-connection ones. */
+    (void)dtls13_conn_share_datagram_buffer(a->conn, ep->dgram_buf);
     d13_assoc_table_insert(&ep->table, a);
     ep->handshaking++;
     a->counted_handshaking = true;

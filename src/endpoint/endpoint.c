@@ -48,8 +48,10 @@ dtls13_endpoint *dtls13_endpoint_new(dtls13_config *cfg, const dtls13_endpoint_c
     ep->listener = dtls13_listener_new(cfg, DTLS13_COOKIE_UNDER_LOAD);
     ep->in_buf = malloc(o.max_datagram);
     ep->out_buf = malloc(o.max_datagram);
-    if (!ep->listener || !ep->in_buf || !ep->out_buf || d13_assoc_table_init(&ep->table)) {
+    ep->dgram_buf = dtls13_datagram_buffer_new(cfg);
+    if (!ep->listener || !ep->in_buf || !ep->out_buf || !ep->dgram_buf || d13_assoc_table_init(&ep->table)) {
         dtls13_listener_free(ep->listener);
+        dtls13_datagram_buffer_free(ep->dgram_buf);
         free(ep->in_buf);
         free(ep->out_buf);
         free(ep);
@@ -67,6 +69,7 @@ void dtls13_endpoint_free(dtls13_endpoint *ep)
     d13_timer_heap_free(&ep->heap);
     d13_assoc_table_free(&ep->table);
     dtls13_listener_free(ep->listener);
+    dtls13_datagram_buffer_free(ep->dgram_buf);
     free(ep->in_buf);
     free(ep->out_buf);
     free(ep);

@@ -81,6 +81,7 @@ struct dtls13_endpoint {
     uint64_t live_state_bytes; /* sum of the associations' acct_bytes */
     uint8_t *in_buf;    /* incoming media, decrypted in place (max_datagram) */
     uint8_t *out_buf;   /* outgoing media and listener replies (max_datagram) */
+    dtls13_datagram_buffer *dgram_buf; /* where every association assembles its DTLS datagrams */
     dtls13_endpoint_stats stats;
 };
 

@@ -234,9 +234,28 @@ struct dtls13_conn {
     d12_state v12;
 
     d13_read_queue rq;
-    uint8_t *dgram; /* outgoing datagram being assembled (mtu bytes) */
+    uint8_t *dgram; /* outgoing datagram being assembled + fragment scratch (2 x mtu bytes) */
     size_t dgram_len;
+    /* With a shared datagram buffer (dtls13_conn_share_datagram_buffer) the
+     * connection holds dgram only inside a call of the API: borrowed from
+     * the shared buffer, or allocated for that call when another
+     * connection is using it (a callback of one sending on another). */
+    struct dtls13_datagram_buffer *shared_dgram;
+    bool dgram_borrowed;
+    unsigned api_depth; /* calls of the API in progress (callbacks may nest them) */
 };
+
+struct dtls13_datagram_buffer {
+    uint8_t *buf;
+    size_t cap;
+    bool busy; /* a connection is assembling a datagram in it */
+};
+
+/** Makes c->dgram available (borrowed, or allocated). */
+int d13_dgram_acquire(dtls13_conn *c);
+/** With a shared buffer: gives c->dgram back (or frees it); the datagram
+ *  must have been flushed. Without one the connection keeps its own. */
+void d13_dgram_release(dtls13_conn *c);
 
 /* ---- engine.c ---- */
 /** Raises an event through the callback. */

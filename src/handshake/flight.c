@@ -10,6 +10,31 @@
 #include "handshake/engine12.h"
 #include "record/record12.h"
 
+int d13_dgram_acquire(dtls13_conn *c)
+{
+    if (c->dgram) return DTLS13_OK;
+    size_t need = 2 * (size_t)c->cfg->mtu;
+    struct dtls13_datagram_buffer *b = c->shared_dgram;
+    if (b && !b->busy && b->cap >= need) {
+        b->busy = true;
+        c->dgram = b->buf;
+        c->dgram_borrowed = true;
+        return DTLS13_OK;
+    }
+    c->dgram = malloc(need);
+    c->dgram_borrowed = false;
+    return c->dgram ? DTLS13_OK : DTLS13_ERR_NO_MEMORY;
+}
+
+void d13_dgram_release(dtls13_conn *c)
+{
+    if (!c->shared_dgram || !c->dgram || c->dgram_len) return;
+    if (c->dgram_borrowed) c->shared_dgram->busy = false;
+    else free(c->dgram);
+    c->dgram = NULL;
+    c->dgram_borrowed = false;
+}
+
 int d13_flush_datagram(dtls13_conn *c)
 {
     if (c->dgram_len == 0) return DTLS13_OK;
@@ -44,6 +69,8 @@ int d13_append_record(dtls13_conn *c, uint64_t epoch, uint8_t content_type, cons
     size_t mtu = c->cfg->mtu;
     size_t need = len + record_overhead(c, epoch);
     if (need > mtu) return DTLS13_ERR_INVALID_ARG;
+    int acquired = d13_dgram_acquire(c);
+    if (acquired) return acquired;
     if (c->dgram_len + need > mtu) d13_flush_datagram(c);
     d13_writer w;
     d13_writer_init(&w, c->dgram + c->dgram_len, mtu - c->dgram_len);
@@ -253,6 +280,8 @@ static int send_message_range(dtls13_conn *c, d13_flight *f, size_t i, uint32_t 
         if (frag_len > end - off) frag_len = end - off;
         if (!amplification_allows(c, frag_len + overhead)) break;
         /* hs header + fragment in the scratch half of the datagram buffer. */
+        rc = d13_dgram_acquire(c);
+        if (rc) break;
         uint8_t *scratch = c->dgram + c->cfg->mtu;
         d13_writer w;
         d13_writer_init(&w, scratch, c->cfg->mtu);
