@@ -99,6 +99,7 @@ static void server_on_media(void *user, dtls13_assoc *a, uint8_t *packet, size_t
 {
     ep_net *n = user;
     n->media_seen++;
+    if (n->server_media) n->server_media(n, a, packet, len, rtcp);
     if (n->echo_media) (void)dtls13_endpoint_send_media(n->server, a, packet, len, rtcp, n->now);
 }
 
@@ -217,6 +218,7 @@ static void client_receive(ep_net *n, size_t i, uint8_t *data, size_t len)
                                        : dtls13_srtp_unprotect_rtcp(c->srtp, data, len, &out);
         if (rc == 0) c->media_rx++;
         else c->media_bad++;
+        if (rc == 0 && n->client_media) n->client_media(n, i, data, out, k == DTLS13_DEMUX_RTCP);
     }
 }
 
@@ -280,10 +282,17 @@ size_t ep_net_connected(const ep_net *n)
 
 int ep_net_send_rtp(ep_net *n, size_t i)
 {
+    uint8_t payload[200 - 12];
+    memset(payload, 0xab, sizeof(payload));
+    return ep_net_send_rtp_payload(n, i, payload, sizeof(payload));
+}
+
+int ep_net_send_rtp_payload(ep_net *n, size_t i, const uint8_t *payload, size_t len)
+{
     ep_net_client *c = &n->clients[i];
-    if (!c->srtp) return -1;
-    uint8_t pkt[200 + DTLS13_SRTP_MAX_OVERHEAD];
-    memset(pkt, 0xab, sizeof(pkt));
+    uint8_t pkt[12 + 1200 + DTLS13_SRTP_MAX_OVERHEAD];
+    if (!c->srtp || len > 1200) return -1;
+    memcpy(pkt + 12, payload, len);
     uint32_t ssrc = (uint32_t)i + 1;
     c->rtp_seq++;
     pkt[0] = 0x80;
@@ -296,7 +305,7 @@ int ep_net_send_rtp(ep_net *n, size_t i)
     pkt[10] = (uint8_t)(ssrc >> 8);
     pkt[11] = (uint8_t)ssrc;
     size_t out = 0;
-    int rc = dtls13_srtp_protect_rtp(c->srtp, pkt, 200, sizeof(pkt), &out);
+    int rc = dtls13_srtp_protect_rtp(c->srtp, pkt, 12 + len, sizeof(pkt), &out);
     if (rc) return rc;
     enqueue(n, i, true, NULL, 0, pkt, out);
     return 0;
@@ -314,14 +323,19 @@ void ep_net_inject_from(ep_net *n, size_t i, const uint8_t *data, size_t len)
 
 void ep_net_restart_client(ep_net *n, size_t i)
 {
+    dtls13_config *cfg = dtls13_config_new();
+    if (!cfg || dtls13_config_generate_certificate(cfg, "endpoint-client")) abort();
+    ep_net_restart_client_with(n, i, cfg);
+    dtls13_config_free(cfg);
+}
+
+void ep_net_restart_client_with(ep_net *n, size_t i, dtls13_config *cfg)
+{
     ep_net_client *c = &n->clients[i];
     dtls13_srtp_free(c->srtp);
     c->srtp = NULL;
     dtls13_conn_free(c->conn);
-    dtls13_config *cfg = dtls13_config_new();
-    if (!cfg || dtls13_config_generate_certificate(cfg, "endpoint-client")) abort();
     c->conn = dtls13_conn_new(cfg, DTLS13_ROLE_CLIENT, client_send, c->ctx);
-    dtls13_config_free(cfg);
     if (!c->conn) abort();
     c->media_rx = c->media_bad = 0;
     (void)dtls13_conn_start(c->conn, n->now);

@@ -51,6 +51,12 @@ typedef struct ep_net {
     bool echo_media;           /* on_media sends the packet back */
     bool close_on_handshake;   /* on_event HANDSHAKE_DONE closes the association */
     const char *pin_fingerprint; /* on_association sets it when not NULL */
+    /* Optional observers of decrypted media, for tests that check the
+     * bytes: server_media sees each packet on_media hands the server
+     * (before the echo), client_media each packet client i unprotected. */
+    void (*server_media)(struct ep_net *n, dtls13_assoc *a, const uint8_t *packet, size_t len, bool rtcp);
+    void (*client_media)(struct ep_net *n, size_t i, const uint8_t *packet, size_t len, bool rtcp);
+    void *user; /* the test's, passed to the observers */
 } ep_net;
 
 /** A net with a server endpoint (its own certificate) using opts (NULL:
@@ -79,6 +85,14 @@ void ep_net_inject_from(ep_net *n, size_t i, const uint8_t *data, size_t len);
 /** Client i starts over from the same address: a new connection (fresh
  *  config and certificate) sends a new ClientHello now. */
 void ep_net_restart_client(ep_net *n, size_t i);
+/** Sends one RTP packet from client i (SSRC = index + 1, the next
+ *  sequence number) whose payload is payload[0..len), at most 1200 bytes.
+ *  Returns 0, -1 without SRTP keys or for a bad length, or the
+ *  dtls13_srtp_protect_rtp() error. */
+int ep_net_send_rtp_payload(ep_net *n, size_t i, const uint8_t *payload, size_t len);
+/** Like ep_net_restart_client(), with the connection made from cfg
+ *  (shared, not taken over: e.g. one config per version range). */
+void ep_net_restart_client_with(ep_net *n, size_t i, dtls13_config *cfg);
 /** Sends close_notify from client i. */
 void ep_net_close_client(ep_net *n, size_t i);
 /** The server's association for client i, or NULL. */
