@@ -1,0 +1,617 @@
+/* webrtcbin_peer: a standard webrtcbin sendrecv peer whose signalling is
+ * JSON lines on stdin/stdout, for run_webrtcbin_chromium.mjs (headless
+ * Chromium on the other end).
+ *
+ *   webrtcbin_peer --role offerer|answerer [--timeout S]
+ *
+ * The pipeline is the usual one, videotestsrc ! vp8enc ! rtpvp8pay !
+ * webrtcbin, incoming video depayloaded, decoded and counted at a fakesink.
+ * There is no DTLS code here, as in any unmodified webrtcbin application:
+ * which DTLS elements webrtcbin gets is decided by the environment
+ * (GST_PLUGIN_PATH = libdtls13's drop-in plugin's directory). The program
+ * only observes what webrtcbin made: the GType of its dtlssrtpenc and
+ * dtlssrtpdec, the version, cipher suite and SRTP profile those report
+ * (properties only the drop-in has; absent with the stock elements), and,
+ * through webrtcbin's own API, the DTLS transport's state, role and remote
+ * certificate.
+ *
+ * stdin, one JSON object per line:
+ *   {"type":"offer"|"answer","sdp":"..."}          the remote description
+ *   {"type":"ice","sdpMLineIndex":0,"candidate":"candidate:..."}
+ *   {"type":"quit"}                                stop (so does EOF)
+ * stdout, one JSON object per line:
+ *   {"type":"offer"|"answer","sdp":"..."}          the local description
+ *   {"type":"ice","sdpMLineIndex":0,"candidate":"candidate:..."}
+ *   {"type":"status", ...}                         every 200 ms
+ *   {"type":"result", ...}                         the last status, at exit
+ *   {"type":"error","message":"..."}               a pipeline error
+ * A status holds: frames (decoded VP8 frames), dtlssrtpenc/dtlssrtpdec (the
+ * GType names), dtls_version, cipher_suite, srtp_profile (the elements'
+ * read-only properties, null when absent), dtls_state and dtls_client (the
+ * DTLS transport's state nick and role), peer_certificate_sha256 (the
+ * SHA-256 fingerprint of the transport's remote-certificate, as an SDP
+ * writes it), connection_state and ice_connection_state (webrtcbin's).
+ *
+ * Exit status 0 after quit/EOF, 1 on an error or --timeout (default 90 s),
+ * 2 for bad options, 77 when an element it needs is not installed. Other
+ * output (GStreamer's, GLib's) goes to stderr. */
+#include <gst/gst.h>
+#include <gst/sdp/sdp.h>
+#include <json-glib/json-glib.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define STATUS_INTERVAL_MS 200
+
+#define VIDEO_PIPELINE \
+  "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 ! " \
+  "vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay ! " \
+  "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! " \
+  "webrtcbin name=webrtc bundle-policy=max-bundle"
+
+/* GstWebRTCSessionDescription as gst/webrtc/rtcsessiondescription.h
+ * declares it (a public struct), so that the build needs no gst-plugins-bad
+ * development package; the boxed type's copy function makes a real one
+ * from this (as tests/gst/test_webrtcbin_compat.c does). */
+typedef struct {
+  gint type;
+  GstSDPMessage *sdp;
+} SessionDescription;
+#define SDP_TYPE_OFFER 1
+#define SDP_TYPE_ANSWER 3
+
+typedef struct {
+  gboolean offerer;
+  GstElement *pipeline, *webrtc;
+  GType description_type;
+  FILE *out;                    /* the protocol: the original stdout */
+  GMainLoop *loop;
+  gint frames;                  /* atomic: decoded frames */
+  gint exit_status;
+} Peer;
+
+/* ---- the protocol ---- */
+
+static void
+emit (Peer * peer, JsonBuilder * builder)
+{
+  JsonNode *root = json_builder_get_root (builder);
+  gchar *text = json_to_string (root, FALSE);
+
+  fprintf (peer->out, "%s\n", text);
+  fflush (peer->out);
+  g_free (text);
+  json_node_unref (root);
+  g_object_unref (builder);
+}
+
+static JsonBuilder *
+message_begin (const gchar * type)
+{
+  JsonBuilder *b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, type);
+  return b;
+}
+
+static void
+message_end (Peer * peer, JsonBuilder * b)
+{
+  json_builder_end_object (b);
+  emit (peer, b);
+}
+
+static void
+add_string (JsonBuilder * b, const gchar * name, const gchar * value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+report_error (Peer * peer, const gchar * message)
+{
+  JsonBuilder *b = message_begin ("error");
+
+  add_string (b, "message", message);
+  message_end (peer, b);
+  g_printerr ("webrtcbin_peer: %s\n", message);
+}
+
+/* ---- offer/answer and ICE through webrtcbin's signals ---- */
+
+static void
+on_local_description (GstPromise * promise, gpointer user_data)
+{
+  Peer *peer = user_data;
+  const gchar *field = peer->offerer ? "offer" : "answer";
+  const GstStructure *reply = gst_promise_get_reply (promise);
+  SessionDescription *desc = NULL;
+  JsonBuilder *b;
+  gchar *text;
+
+  if (reply == NULL || !gst_structure_get (reply, field, peer->description_type, &desc, NULL)) {
+    gst_promise_unref (promise);
+    report_error (peer, peer->offerer ? "webrtcbin made no offer" : "webrtcbin made no answer");
+    return;
+  }
+  gst_promise_unref (promise);
+  g_signal_emit_by_name (peer->webrtc, "set-local-description", desc, NULL);
+  text = gst_sdp_message_as_text (desc->sdp);
+  b = message_begin (field);
+  add_string (b, "sdp", text);
+  message_end (peer, b);
+  g_free (text);
+  g_boxed_free (peer->description_type, desc);
+}
+
+static void
+on_negotiation_needed (GstElement * webrtc, gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  g_signal_emit_by_name (webrtc, "create-offer", NULL,
+      gst_promise_new_with_change_func (on_local_description, peer, NULL));
+}
+
+static void
+on_remote_set (GstPromise * promise, gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  gst_promise_unref (promise);
+  if (!peer->offerer)
+    g_signal_emit_by_name (peer->webrtc, "create-answer", NULL,
+        gst_promise_new_with_change_func (on_local_description, peer, NULL));
+}
+
+static void
+on_ice_candidate (GstElement * webrtc, guint mline, const gchar * candidate, gpointer user_data)
+{
+  JsonBuilder *b = message_begin ("ice");
+
+  (void) webrtc;
+  json_builder_set_member_name (b, "sdpMLineIndex");
+  json_builder_add_int_value (b, mline);
+  add_string (b, "candidate", candidate);
+  message_end (user_data, b);
+}
+
+static void
+set_remote_description (Peer * peer, gint type, const gchar * sdp)
+{
+  SessionDescription desc = { type, NULL };
+
+  if (sdp == NULL || gst_sdp_message_new_from_text (sdp, &desc.sdp) != GST_SDP_OK) {
+    report_error (peer, "unparsable remote description");
+    return;
+  }
+  /* The signal's boxed argument is copied (a real GstWebRTCSessionDescription). */
+  g_signal_emit_by_name (peer->webrtc, "set-remote-description", &desc,
+      gst_promise_new_with_change_func (on_remote_set, peer, NULL));
+  gst_sdp_message_free (desc.sdp);
+}
+
+static void
+handle_line (Peer * peer, const gchar * line)
+{
+  GError *error = NULL;
+  JsonNode *root = json_from_string (line, &error);
+  JsonObject *o;
+  const gchar *type;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+    gchar *m = g_strdup_printf ("not a JSON object on stdin: %s", error ? error->message : line);
+    report_error (peer, m);
+    g_free (m);
+    g_clear_error (&error);
+    if (root)
+      json_node_unref (root);
+    return;
+  }
+  o = json_node_get_object (root);
+  type = json_object_get_string_member_with_default (o, "type", "");
+  if (g_str_equal (type, "offer") || g_str_equal (type, "answer")) {
+    set_remote_description (peer, g_str_equal (type, "offer") ? SDP_TYPE_OFFER : SDP_TYPE_ANSWER,
+        json_object_get_string_member_with_default (o, "sdp", NULL));
+  } else if (g_str_equal (type, "ice")) {
+    const gchar *candidate = json_object_get_string_member_with_default (o, "candidate", "");
+    gint64 mline = json_object_get_int_member_with_default (o, "sdpMLineIndex", 0);
+    /* An empty candidate is the browser's end of candidates. */
+    if (candidate[0] != '\0' && mline >= 0)
+      g_signal_emit_by_name (peer->webrtc, "add-ice-candidate", (guint) mline, candidate);
+  } else if (g_str_equal (type, "quit")) {
+    g_main_loop_quit (peer->loop);
+  } else {
+    gchar *m = g_strdup_printf ("unknown message type '%s'", type);
+    report_error (peer, m);
+    g_free (m);
+  }
+  json_node_unref (root);
+}
+
+static gboolean
+on_stdin (GIOChannel * channel, GIOCondition condition, gpointer user_data)
+{
+  Peer *peer = user_data;
+  gchar *line = NULL;
+  GIOStatus st;
+
+  (void) condition;
+  st = g_io_channel_read_line (channel, &line, NULL, NULL, NULL);
+  if (st == G_IO_STATUS_NORMAL && line != NULL) {
+    if (g_strstrip (line)[0] != '\0')
+      handle_line (peer, line);
+    g_free (line);
+    return G_SOURCE_CONTINUE;
+  }
+  g_free (line);
+  if (st == G_IO_STATUS_AGAIN)
+    return G_SOURCE_CONTINUE;
+  g_main_loop_quit (peer->loop);        /* EOF: the harness is gone */
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- incoming media ---- */
+
+static GstPadProbeReturn
+count_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  (void) pad;
+  (void) info;
+  g_atomic_int_inc (&peer->frames);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_pad_added (GstElement * webrtc, GstPad * pad, gpointer user_data)
+{
+  Peer *peer = user_data;
+  GError *error = NULL;
+  GstElement *bin, *sink;
+  GstPad *bin_sink, *sink_pad;
+
+  (void) webrtc;
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  bin = gst_parse_bin_from_description ("queue ! rtpvp8depay ! vp8dec ! "
+      "fakesink name=frames sync=false async=false", TRUE, &error);
+  if (bin == NULL) {
+    report_error (peer, error->message);
+    g_error_free (error);
+    return;
+  }
+  gst_bin_add (GST_BIN (peer->pipeline), bin);
+  gst_element_sync_state_with_parent (bin);
+  bin_sink = gst_element_get_static_pad (bin, "sink");
+  if (gst_pad_link (pad, bin_sink) != GST_PAD_LINK_OK)
+    report_error (peer, "cannot link webrtcbin's video to the decoder");
+  gst_object_unref (bin_sink);
+  sink = gst_bin_get_by_name (GST_BIN (bin), "frames");
+  sink_pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (sink_pad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, peer, NULL);
+  gst_object_unref (sink_pad);
+  gst_object_unref (sink);
+}
+
+static gboolean
+on_bus (GstBus * bus, GstMessage * message, gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  (void) bus;
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR) {
+    GError *error = NULL;
+    gchar *debug = NULL, *text;
+
+    gst_message_parse_error (message, &error, &debug);
+    text = g_strdup_printf ("error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
+        error->message, debug ? debug : "");
+    report_error (peer, text);
+    g_free (text);
+    g_error_free (error);
+    g_free (debug);
+    peer->exit_status = 1;
+    g_main_loop_quit (peer->loop);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- what webrtcbin made ---- */
+
+/* The first element made by factory_name inside webrtcbin, recursively (a
+ * reference), or NULL. */
+static GstElement *
+find_by_factory (GstElement * bin, const gchar * factory_name)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (bin));
+  GValue item = G_VALUE_INIT;
+  GstElement *found = NULL;
+
+  while (found == NULL && gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstElement *element = g_value_get_object (&item);
+    GstElementFactory *factory = gst_element_get_factory (element);
+    if (factory != NULL && g_str_equal (GST_OBJECT_NAME (factory), factory_name))
+      found = gst_object_ref (element);
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return found;
+}
+
+/* A copy of a string property of object, or NULL when it has none (or no object). */
+static gchar *
+string_property (gpointer object, const gchar * name)
+{
+  GParamSpec *pspec;
+  GValue value = G_VALUE_INIT;
+  gchar *text;
+
+  if (object == NULL)
+    return NULL;
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), name);
+  if (pspec == NULL || pspec->value_type != G_TYPE_STRING)
+    return NULL;
+  g_value_init (&value, G_TYPE_STRING);
+  g_object_get_property (object, name, &value);
+  text = g_value_dup_string (&value);
+  g_value_unset (&value);
+  return text;
+}
+
+/* The nick of an enum property of object, or NULL. */
+static const gchar *
+enum_property_nick (gpointer object, const gchar * name)
+{
+  GParamSpec *pspec;
+  GEnumValue *value;
+  gint state = 0;
+
+  if (object == NULL)
+    return NULL;
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), name);
+  if (pspec == NULL || !G_IS_PARAM_SPEC_ENUM (pspec))
+    return NULL;
+  g_object_get (object, name, &state, NULL);
+  value = g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class, state);
+  return value ? value->value_nick : NULL;
+}
+
+/* The DTLS transport of the first transceiver's sender (a reference), or NULL. */
+static GObject *
+dtls_transport (Peer * peer)
+{
+  GObject *transceiver = NULL, *sender = NULL, *transport = NULL;
+
+  g_signal_emit_by_name (peer->webrtc, "get-transceiver", 0, &transceiver);
+  if (transceiver == NULL)
+    return NULL;
+  g_object_get (transceiver, "sender", &sender, NULL);
+  if (sender != NULL) {
+    g_object_get (sender, "transport", &transport, NULL);
+    g_object_unref (sender);
+  }
+  g_object_unref (transceiver);
+  return transport;
+}
+
+/* "sha-256 AB:CD:..." of the first certificate in pem, or NULL. */
+static gchar *
+pem_fingerprint (const gchar * pem)
+{
+  const gchar *begin = pem ? strstr (pem, "-----BEGIN CERTIFICATE-----") : NULL;
+  const gchar *end = begin ? strstr (begin, "-----END CERTIFICATE-----") : NULL;
+  GString *b64, *fp;
+  GChecksum *sha;
+  guint8 digest[32];
+  gsize digest_len = sizeof digest, der_len = 0;
+  guchar *der;
+
+  if (end == NULL)
+    return NULL;
+  b64 = g_string_new (NULL);
+  for (const gchar * c = begin + strlen ("-----BEGIN CERTIFICATE-----"); c < end; c++)
+    if (!g_ascii_isspace (*c))
+      g_string_append_c (b64, *c);
+  der = g_base64_decode (b64->str, &der_len);
+  g_string_free (b64, TRUE);
+  if (der_len == 0) {
+    g_free (der);
+    return NULL;
+  }
+  sha = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sha, der, der_len);
+  g_checksum_get_digest (sha, digest, &digest_len);
+  g_checksum_free (sha);
+  g_free (der);
+  fp = g_string_new ("sha-256 ");
+  for (gsize i = 0; i < digest_len; i++)
+    g_string_append_printf (fp, "%s%02X", i ? ":" : "", digest[i]);
+  return g_string_free (fp, FALSE);
+}
+
+static void
+emit_status (Peer * peer, const gchar * type)
+{
+  GstElement *enc = find_by_factory (peer->webrtc, "dtlssrtpenc");
+  GstElement *dec = find_by_factory (peer->webrtc, "dtlssrtpdec");
+  GObject *transport = dtls_transport (peer);
+  gchar *version = string_property (enc, "dtls-version");
+  gchar *cipher = string_property (enc, "cipher-suite");
+  gchar *profile = string_property (enc, "srtp-profile");
+  gchar *remote_pem = string_property (transport, "remote-certificate");
+  gchar *remote_fp = pem_fingerprint (remote_pem);
+  JsonBuilder *b = message_begin (type);
+
+  json_builder_set_member_name (b, "frames");
+  json_builder_add_int_value (b, g_atomic_int_get (&peer->frames));
+  add_string (b, "dtlssrtpenc", enc ? G_OBJECT_TYPE_NAME (enc) : NULL);
+  add_string (b, "dtlssrtpdec", dec ? G_OBJECT_TYPE_NAME (dec) : NULL);
+  add_string (b, "dtls_version", version);
+  add_string (b, "cipher_suite", cipher);
+  add_string (b, "srtp_profile", profile);
+  add_string (b, "dtls_state", enum_property_nick (transport, "state"));
+  json_builder_set_member_name (b, "dtls_client");
+  if (transport != NULL) {
+    gboolean client = FALSE;
+    g_object_get (transport, "client", &client, NULL);
+    json_builder_add_boolean_value (b, client);
+  } else {
+    json_builder_add_null_value (b);
+  }
+  add_string (b, "peer_certificate_sha256", remote_fp);
+  add_string (b, "connection_state", enum_property_nick (peer->webrtc, "connection-state"));
+  add_string (b, "ice_connection_state", enum_property_nick (peer->webrtc,
+          "ice-connection-state"));
+  message_end (peer, b);
+  g_free (version);
+  g_free (cipher);
+  g_free (profile);
+  g_free (remote_pem);
+  g_free (remote_fp);
+  if (transport)
+    g_object_unref (transport);
+  if (dec)
+    gst_object_unref (dec);
+  if (enc)
+    gst_object_unref (enc);
+}
+
+static gboolean
+on_status_timer (gpointer user_data)
+{
+  emit_status (user_data, "status");
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  report_error (peer, "timeout: no quit from the harness");
+  peer->exit_status = 1;
+  g_main_loop_quit (peer->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- main ---- */
+
+static gboolean
+require_factories (void)
+{
+  const gchar *names[] = { "webrtcbin", "nicesrc", "nicesink", "dtlssrtpenc", "dtlssrtpdec",
+    "srtpenc", "rtpbin", "videotestsrc", "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay"
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
+    GstElementFactory *f = gst_element_factory_find (names[i]);
+    if (f == NULL) {
+      g_printerr ("SKIP: no %s element installed\n", names[i]);
+      return FALSE;
+    }
+    gst_object_unref (f);
+  }
+  return TRUE;
+}
+
+static int
+usage (void)
+{
+  g_printerr ("usage: webrtcbin_peer --role offerer|answerer [--timeout SECONDS]\n");
+  return 2;
+}
+
+int
+main (int argc, char **argv)
+{
+  Peer peer = { 0 };
+  const gchar *role = NULL;
+  gint64 timeout_s = 90;
+  GError *error = NULL;
+  GIOChannel *in;
+  GstBus *bus;
+  int proto_fd;
+
+  gst_init (&argc, &argv);
+  for (int i = 1; i < argc; i++) {
+    if (g_str_equal (argv[i], "--role") && i + 1 < argc) {
+      role = argv[++i];
+    } else if (g_str_equal (argv[i], "--timeout") && i + 1 < argc) {
+      gchar *end = NULL;
+      timeout_s = g_ascii_strtoll (argv[++i], &end, 10);
+      if (end == NULL || *end != '\0' || timeout_s <= 0 || timeout_s > 3600)
+        return usage ();
+    } else {
+      return usage ();
+    }
+  }
+  if (role == NULL || !(g_str_equal (role, "offerer") || g_str_equal (role, "answerer")))
+    return usage ();
+  peer.offerer = g_str_equal (role, "offerer");
+  if (!require_factories ())
+    return 77;
+
+  /* GStreamer and GLib may print on stdout: keep it for the protocol. */
+  proto_fd = dup (1);
+  if (proto_fd < 0 || dup2 (2, 1) < 0 || (peer.out = fdopen (proto_fd, "w")) == NULL) {
+    g_printerr ("webrtcbin_peer: cannot set up stdout\n");
+    return 1;
+  }
+
+  peer.pipeline = gst_parse_launch (VIDEO_PIPELINE, &error);
+  if (peer.pipeline == NULL) {
+    report_error (&peer, error->message);
+    g_error_free (error);
+    return 1;
+  }
+  g_clear_error (&error);       /* a recoverable parse warning */
+  peer.webrtc = gst_bin_get_by_name (GST_BIN (peer.pipeline), "webrtc");
+  peer.description_type = g_type_from_name ("GstWebRTCSessionDescription");
+  if (peer.description_type == 0) {
+    report_error (&peer, "GstWebRTCSessionDescription is not registered after making webrtcbin");
+    return 1;
+  }
+  peer.loop = g_main_loop_new (NULL, FALSE);
+  if (peer.offerer)
+    g_signal_connect (peer.webrtc, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed),
+        &peer);
+  g_signal_connect (peer.webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), &peer);
+  g_signal_connect (peer.webrtc, "pad-added", G_CALLBACK (on_pad_added), &peer);
+  bus = gst_element_get_bus (peer.pipeline);
+  gst_bus_add_watch (bus, on_bus, &peer);
+
+  in = g_io_channel_unix_new (0);
+  g_io_add_watch (in, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, &peer);
+  g_timeout_add (STATUS_INTERVAL_MS, on_status_timer, &peer);
+  g_timeout_add_seconds ((guint) timeout_s, on_timeout, &peer);
+
+  if (gst_element_set_state (peer.pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    report_error (&peer, "the pipeline does not start");
+    peer.exit_status = 1;
+  } else {
+    g_main_loop_run (peer.loop);
+  }
+
+  emit_status (&peer, "result");
+  gst_element_set_state (peer.pipeline, GST_STATE_NULL);
+  gst_bus_remove_watch (bus);
+  gst_object_unref (bus);
+  g_io_channel_unref (in);
+  gst_object_unref (peer.webrtc);
+  gst_object_unref (peer.pipeline);
+  g_main_loop_unref (peer.loop);
+  fclose (peer.out);
+  return peer.exit_status;
+}
