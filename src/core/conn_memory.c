@@ -6,7 +6,7 @@
 static size_t flight_bytes(const d13_flight *f)
 {
     if (!f->buf) return 0;
-    return f->buf_cap + (f->recs ? D13_FLIGHT_MAX_RECORDS * sizeof(*f->recs) : 0);
+    return f->buf_cap + (f->recs ? f->recs_cap * sizeof(*f->recs) : 0);
 }
 
 static size_t reasm_bytes(const d13_reasm *r)

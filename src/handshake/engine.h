@@ -94,7 +94,8 @@ typedef struct d13_flight {
     size_t buf_cap; /* D13_FLIGHT_BUF while the flight is built, buf_len once kept (d13_flight_shrink) */
     d13_out_msg msgs[D13_FLIGHT_MAX_MSGS];
     size_t num_msgs;
-    d13_sent_record *recs; /* D13_FLIGHT_MAX_RECORDS entries, allocated with buf */
+    d13_sent_record *recs; /* recs_cap entries, allocated with buf */
+    size_t recs_cap;       /* D13_FLIGHT_MAX_RECORDS, or num_recs once kept (d13_flight_shrink) */
     size_t num_recs;
     bool active;       /* waiting for acknowledgement; retransmit on timer */
     bool needs_ack;    /* final flight: only an ACK (not a reply) ends it */

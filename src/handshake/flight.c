@@ -134,6 +134,7 @@ int d13_flight_begin(dtls13_conn *c, d13_flight *f)
     f->buf = malloc(D13_FLIGHT_BUF);
     f->buf_cap = D13_FLIGHT_BUF;
     f->recs = calloc(D13_FLIGHT_MAX_RECORDS, sizeof(*f->recs));
+    f->recs_cap = D13_FLIGHT_MAX_RECORDS;
     if (!f->buf || !f->recs) {
         d13_flight_clear(f);
         return DTLS13_ERR_NO_MEMORY;
@@ -143,15 +144,39 @@ int d13_flight_begin(dtls13_conn *c, d13_flight *f)
 
 void d13_flight_shrink(d13_flight *f)
 {
-    if (!f->buf || f->buf_cap == f->buf_len) return;
-    /* Copy rather than realloc, so the freed tail is cleansed too. */
-    uint8_t *kept = malloc(f->buf_len ? f->buf_len : 1);
-    if (!kept) return; /* keeping the big buffer is fine */
-    memcpy(kept, f->buf, f->buf_len);
-    d13_cleanse(f->buf, f->buf_len);
-    free(f->buf);
-    f->buf = kept;
-    f->buf_cap = f->buf_len;
+    if (!f->buf) return;
+    if (f->buf_cap > f->buf_len) {
+        /* Copy rather than realloc, so the freed tail is cleansed too. */
+        uint8_t *kept = malloc(f->buf_len ? f->buf_len : 1);
+        if (!kept) return; /* keeping the big buffer is fine */
+        memcpy(kept, f->buf, f->buf_len);
+        d13_cleanse(f->buf, f->buf_len);
+        free(f->buf);
+        f->buf = kept;
+        f->buf_cap = f->buf_len;
+    }
+    /* The record list too: it is grown back if the flight is resent. */
+    if (f->recs && f->recs_cap > f->num_recs) {
+        d13_sent_record *recs = malloc((f->num_recs ? f->num_recs : 1) * sizeof(*recs));
+        if (!recs) return;
+        memcpy(recs, f->recs, f->num_recs * sizeof(*recs));
+        free(f->recs);
+        f->recs = recs;
+        f->recs_cap = f->num_recs;
+    }
+}
+
+/* Gives a kept flight its full record list back before it is resent. */
+static int flight_grow_records(d13_flight *f)
+{
+    if (f->recs_cap >= D13_FLIGHT_MAX_RECORDS) return DTLS13_OK;
+    d13_sent_record *recs = calloc(D13_FLIGHT_MAX_RECORDS, sizeof(*recs));
+    if (!recs) return DTLS13_ERR_NO_MEMORY;
+    memcpy(recs, f->recs, f->num_recs * sizeof(*recs));
+    free(f->recs);
+    f->recs = recs;
+    f->recs_cap = D13_FLIGHT_MAX_RECORDS;
+    return DTLS13_OK;
 }
 
 d13_writer d13_flight_body_writer(d13_flight *f)
@@ -219,7 +244,7 @@ static bool amplification_allows(const dtls13_conn *c, size_t more)
  * tracked, as when the list was simply full). */
 static d13_sent_record *new_record_slot(d13_flight *f)
 {
-    if (f->num_recs < D13_FLIGHT_MAX_RECORDS) return &f->recs[f->num_recs++];
+    if (f->num_recs < f->recs_cap) return &f->recs[f->num_recs++];
     for (size_t r = f->num_recs; r-- > 0;) {
         if (f->recs[r].superseded && !f->recs[r].acked) return &f->recs[r];
     }
@@ -358,6 +383,8 @@ static int resend_unacked(dtls13_conn *c, d13_flight *f)
 {
     /* Keep the acknowledged records; the others are sent again with new
      * record numbers (at most 10 records in this transmission). */
+    int grown = flight_grow_records(f);
+    if (grown) return grown;
     d13_sent_record old[D13_FLIGHT_MAX_RECORDS];
     bool resent[D13_FLIGHT_MAX_RECORDS] = {false};
     size_t num_old = f->num_recs;

@@ -160,7 +160,8 @@ static void test_never_acknowledged(d13_test_state *t)
     dtls13_config_free(sc);
 }
 
-/* DTLS 1.2 has no epoch 2 and no timer after its handshake. */
+/* DTLS 1.2 has no epoch 2 and no timer after its handshake; the server's
+ * final flight is kept small. */
 static void test_dtls12_untouched(d13_test_state *t)
 {
     dtls13_config *cc = conn_pair_config_new(), *sc = conn_pair_config_new();
@@ -168,7 +169,14 @@ static void test_dtls12_untouched(d13_test_state *t)
     conn_pair *p = conn_pair_new(cc, sc);
     CHECK(conn_pair_handshake(p, 10000));
     CHECK_EQ(p->server->hs_keys_expiry, 0);
+    /* The server keeps its final flight (CCS + Finished) for the client's
+     * retransmissions, compacted: its bytes and its two records' entries
+     * (test_handshake12's lost final flight resends it). */
+    CHECK(p->server->flight.active);
+    CHECK(p->server->flight.recs_cap <= 4 && p->server->flight.recs_cap == p->server->flight.num_recs);
+    CHECK(p->server->flight.buf_cap == p->server->flight.buf_len && p->server->flight.buf_len < 200);
     send_and_expect(t, p, p->client, p->server, "1.2 data");
+    CHECK(!p->server->flight.active); /* data from the client: it has our Finished */
     conn_pair_free(p);
     dtls13_config_free(cc);
     dtls13_config_free(sc);
