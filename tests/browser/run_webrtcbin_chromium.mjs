@@ -27,7 +27,12 @@
 //
 // Usage: node run_webrtcbin_chromium.mjs --peer PATH --plugin-dir DIR
 //             --registry FILE --work-dir DIR [--cases offerer,answerer]
-//             [--case-timeout S]
+//             [--case-timeout S] [--in-process-plugins DIR]
+//   --in-process-plugins DIR  sanitizer builds: GST_PLUGIN_PATH = the
+//             plugin's directory and DIR (symlinks to the system plugins
+//             webrtcbin needs), no system path, GST_REGISTRY_FORK=no, so
+//             that everything loads into the instrumented program; a
+//             sanitizer report on its stderr fails the case.
 // Exit: 0 all cases passed, 1 a failure (the step, both sides' last
 // status, the page's log and the program's stderr are printed), 2 a usage
 // error, 77 skipped (no chromium, npm, program, plugin, or an element the
@@ -65,6 +70,7 @@ function parseArgs(argv) {
     if (a === '--peer') opts.peer = path.resolve(next());
     else if (a === '--plugin-dir') opts.pluginDir = path.resolve(next());
     else if (a === '--registry') opts.registry = path.resolve(next());
+    else if (a === '--in-process-plugins') opts.inProcessPlugins = path.resolve(next());
     else if (a === '--work-dir') opts.workDir = path.resolve(next());
     else if (a === '--cases') opts.cases = next().split(',').filter(Boolean);
     else if (a === '--case-timeout') opts.caseTimeout = Number(next());
@@ -99,10 +105,19 @@ const normalFingerprint = (fp) => (fp ? fp.trim().replace(/^(\S+) (\S+)$/, (_, a
 // The webrtcbin program.
 
 /** The program's environment: the documented switch and nothing else of
- *  GStreamer's (the versioned variables would take precedence over it). */
+ *  GStreamer's (the versioned variables would take precedence over it).
+ *  With --in-process-plugins DIR (sanitizer builds, where
+ *  gst-plugin-scanner, not instrumented, cannot load the plugin) the
+ *  plugins load in the program's process, ours and those of DIR (symlinks
+ *  to the system plugins the call needs) only. */
 function peerEnv(opts) {
   const env = { ...process.env, GST_PLUGIN_PATH: opts.pluginDir, GST_REGISTRY: opts.registry };
   for (const k of ['GST_PLUGIN_PATH_1_0', 'GST_REGISTRY_1_0', 'GST_PLUGIN_SYSTEM_PATH_1_0']) delete env[k];
+  if (opts.inProcessPlugins) {
+    env.GST_PLUGIN_PATH = `${opts.pluginDir}:${opts.inProcessPlugins}`;
+    env.GST_PLUGIN_SYSTEM_PATH = '';
+    env.GST_REGISTRY_FORK = 'no';
+  }
   return env;
 }
 
@@ -273,7 +288,8 @@ async function runCase(opts, browser, base, c) {
       if (peer.errors.length) throw new StepError(result.step, peer.errors.join('; '));
       if (peer.exited) {
         if (peer.exited.code === SKIP) {
-          result.skip = 'webrtcbin_peer skipped (an element it needs is not installed)';
+          const why = /^SKIP: .*$/m.exec(peer.stderr);
+          result.skip = `webrtcbin_peer skipped (${why ? why[0] : 'an element it needs is not installed'})`;
           return result;
         }
         throw new StepError(result.step, `webrtcbin_peer exited early: ${JSON.stringify(peer.exited)}`);
@@ -298,6 +314,8 @@ async function runCase(opts, browser, base, c) {
       throw new StepError(result.step, `its result disagrees with its status: ${JSON.stringify(peer.result)}`);
     }
     if (peer.errors.length) throw new StepError(result.step, peer.errors.join('; '));
+    const report = /ERROR: (Address|Leak)Sanitizer|runtime error:/.exec(peer.stderr);
+    if (report) throw new StepError('webrtcbin_peer sanitizer report', `the program printed "${report[0]}" (its stderr is below)`);
     result.ok = true;
     result.step = null;
   } catch (e) {

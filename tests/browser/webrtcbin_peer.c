@@ -512,7 +512,7 @@ static gboolean
 require_factories (void)
 {
   const gchar *names[] = { "webrtcbin", "nicesrc", "nicesink", "dtlssrtpenc", "dtlssrtpdec",
-    "srtpenc", "rtpbin", "videotestsrc", "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay"
+    "rtpbin", "videotestsrc", "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay"
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
