@@ -124,6 +124,10 @@ void d13_handshake_complete(dtls13_conn *c)
     d13_transcript_free(&c->transcript);
     d13_kex_free(c->kex);
     c->kex = NULL;
+    /* The peer's key only verified its CertificateVerify (or 1.2
+     * ServerKeyExchange); its certificate stays for the application. */
+    d13_pkey_free(c->peer_key);
+    c->peer_key = NULL;
     d13_reasm_clear(&c->reasm);
     /* A DTLS 1.3 server sends nothing more under epoch 2 (its ACKs and
      * alerts go under epoch 3); it reads epoch 2 only to acknowledge

@@ -4,7 +4,8 @@
  * flight (or it gave up), the server's write keys at completion and its
  * read keys a while later, that while being extended by each
  * retransmission of the client's final flight, which is acknowledged
- * again (RFC 9147 5.8.4) as long as the keys are kept. */
+ * again (RFC 9147 5.8.4) as long as the keys are kept. The peer's public
+ * key goes at completion (only its certificate is kept). */
 #include <string.h>
 
 #include "conn_pair.h"
@@ -31,6 +32,10 @@ static void test_retired_after_handshake(d13_test_state *t)
     CHECK(!p->client->read_hs.installed);
     CHECK(!p->server->write_hs.installed);
     CHECK(p->server->read_hs.installed);
+    /* The peer's public key went with the handshake; its certificate stays. */
+    size_t cert_len = 0;
+    CHECK(p->client->peer_key == NULL && p->server->peer_key == NULL);
+    CHECK(dtls13_conn_peer_certificate(p->client, &cert_len) != NULL && cert_len > 0);
     CHECK_EQ(dtls13_conn_next_timeout(p->client), UINT64_MAX);
     uint64_t due = dtls13_conn_next_timeout(p->server);
     CHECK(due >= p->now_ms + D13_HS_KEYS_LINGER_MS && due != UINT64_MAX);
@@ -169,6 +174,7 @@ static void test_dtls12_untouched(d13_test_state *t)
     conn_pair *p = conn_pair_new(cc, sc);
     CHECK(conn_pair_handshake(p, 10000));
     CHECK_EQ(p->server->hs_keys_expiry, 0);
+    CHECK(p->client->peer_key == NULL && p->server->peer_key == NULL);
     /* The server keeps its final flight (CCS + Finished) for the client's
      * retransmissions, compacted: its bytes and its two records' entries
      * (test_handshake12's lost final flight resends it). */
