@@ -32,7 +32,8 @@
  * rtp_forwarded_from, rtp_forwarded_to, keyframe_requests, pli_received,
  * sources: [{kind, ssrc, mid, rtp_in, rtp_forwarded}],
  * slots: [{mid, kind, ssrc (announced to this peer), from (peer id or ""),
- * rtp_out}], dtls_state, dtls_version ("DTLS1.3"), tls_version ("FEFC"),
+ * rtp_out}], dtls_role ("server", or "client" for an a=setup:passive
+ * offer), dtls_state, dtls_version ("DTLS1.3"), tls_version ("FEFC"),
  * cipher_suite, srtp_profile, media_in, media_out}].
  *
  * Progress goes to stderr; with --json, {"event": "listening", "url":
@@ -422,6 +423,7 @@ static void append_dtls(GString *j, dtls13_assoc *a)
     const char *vname = version ? dtls13_version_name(version) : NULL;
     const char *cs = secure ? dtls13_cipher_suite_name(dtls13_conn_cipher_suite(conn)) : NULL;
     const char *prof = secure ? dtls13_srtp_profile_name(dtls13_conn_srtp_profile(conn)) : NULL;
+    g_string_append_printf(j, "\"dtls_role\": \"%s\", ", !a ? "" : info.role == DTLS13_ROLE_CLIENT ? "client" : "server");
     g_string_append_printf(j, "\"dtls_state\": \"%s\", \"dtls_version\": \"%s\", \"tls_version\": \"", state,
                            vname ? vname : "");
     if (version) g_string_append_printf(j, "%04X", version);

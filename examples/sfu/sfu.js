@@ -6,7 +6,9 @@
 // `slots` others are seen without renegotiation.
 //
 // For people and tests alike, window.sfu:
-//   await sfu.join({ endpoint, slots }) -> state once the answer is applied
+//   await sfu.join({ endpoint, slots, offerSetup }) -> state once the answer is applied
+//       (offerSetup 'passive' sends the server a=setup:passive instead of
+//       actpass, so that the server must be the DTLS client)
 //   await sfu.statsSummary()            -> { connectionState, transport: {...},
 //                                            inbound: [{ kind, mid, ssrc, packetsReceived, framesDecoded }],
 //                                            outbound: { video: {...}, audio: {...} } }
@@ -133,6 +135,7 @@
       await peer.setLocalDescription(await peer.createOffer());
       await waitForIceGathering(peer, 3000);
       state.offerSdp = peer.localDescription.sdp;
+      if (options.offerSetup) state.offerSdp = state.offerSdp.replace(/a=setup:actpass/g, `a=setup:${options.offerSetup}`);
       const response = await fetch(state.endpoint, {
         method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: state.offerSdp });
       const body = await response.text();

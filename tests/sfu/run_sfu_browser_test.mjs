@@ -13,7 +13,12 @@
 //
 // Usage:
 //   node run_sfu_browser_test.mjs --sfu-echo PATH --work-dir DIR
-//        [--peers N] (default 3) [--cases dtls13,dtls12] [--case-timeout S] (default 40)
+//        [--peers N] (default 3) [--cases dtls13,dtls12,dtls13-client] [--case-timeout S] (default 40)
+// A case is dtls13 or dtls12 (sfu_echo --max-version 1.2: Chromium falls
+// back to FEFD), optionally with -client: the offers are POSTed with
+// a=setup:passive instead of actpass, so sfu_echo answers a=setup:active
+// and is the DTLS client of every browser (dtls_role "client" in its
+// stats, dtlsRole "server" in the browsers').
 // Exit: 0 passed, 1 failed (the step, the browsers' and the server's
 // stats and the server's output are printed), 77 skipped (no chromium or npm).
 
@@ -42,7 +47,9 @@ function parseArgs(argv) {
   }
   if (!o.sfuEcho || !o.workDir) throw new Error('--sfu-echo and --work-dir are required');
   if (!(o.peers >= 2 && o.peers <= 7)) throw new Error('--peers takes 2 to 7');
-  for (const c of o.cases) if (!['dtls13', 'dtls12'].includes(c)) throw new Error(`bad case ${c} (dtls13 or dtls12)`);
+  for (const c of o.cases) {
+    if (!/^dtls1[23](-client)?$/.test(c)) throw new Error(`bad case ${c} (dtls13 or dtls12, optionally with -client)`);
+  }
   return o;
 }
 
@@ -126,7 +133,7 @@ function missingFor(me, peers, browserStats, stats, version) {
   return missing;
 }
 
-function checkServer(stats, peers, version) {
+function checkServer(stats, peers, version, ourRole) {
   const fail = (msg) => { throw new StepError('server stats', msg, JSON.stringify(stats, null, 2)); };
   if (stats.associations !== peers.length) fail(`${stats.associations} associations, wanted ${peers.length}`);
   const handshakes = version.tlsVersion === 'FEFC' ? stats.handshakes_dtls13 : stats.handshakes_dtls12;
@@ -140,6 +147,9 @@ function checkServer(stats, peers, version) {
       fail(`${p.name}: dtls_version ${s.dtls_version}, tls_version ${s.tls_version}, wanted ${version.name}`);
     }
     if (s.dtls_state !== 'connected' || !s.ready) fail(`${p.name}: dtls_state ${s.dtls_state}, ready ${s.ready}`);
+    if (s.dtls_role !== ourRole) fail(`${p.name}: our dtls_role ${s.dtls_role}, wanted ${ourRole}`);
+    const browserRole = p.stats && p.stats.transport && p.stats.transport.dtlsRole;
+    if (browserRole !== (ourRole === 'client' ? 'server' : 'client')) fail(`${p.name}: the browser's dtlsRole is ${browserRole}`);
     if (!(s.rtp_forwarded_from > 0) || !(s.rtp_forwarded_to > 0)) {
       fail(`${p.name}: RTP forwarded from it ${s.rtp_forwarded_from}, to it ${s.rtp_forwarded_to}`);
     }
@@ -149,8 +159,9 @@ function checkServer(stats, peers, version) {
 }
 
 async function runCase(o, browser, name) {
-  const version = expectedVersion(name === 'dtls12');
-  const label = `${o.peers} peers, ${version.name}`;
+  const version = expectedVersion(name.startsWith('dtls12'));
+  const ourRole = name.endsWith('-client') ? 'client' : 'server';
+  const label = `${o.peers} peers, ${version.name}, sfu_echo as DTLS ${ourRole}`;
   const result = { label, ok: false, step: 'start sfu_echo', started: Date.now(), peers: [] };
   let server = null;
   const contexts = [];
@@ -174,7 +185,8 @@ async function runCase(o, browser, name) {
     result.step = 'join (all at once)';
     const slots = o.peers - 1;
     const joined = await Promise.all(peers.map((p) =>
-      p.page.evaluate(([endpoint, n]) => window.sfu.join({ endpoint, slots: n }), [`${server.base}/sfu`, slots])));
+      p.page.evaluate(([endpoint, n, offerSetup]) => window.sfu.join({ endpoint, slots: n, offerSetup }),
+        [`${server.base}/sfu`, slots, ourRole === 'client' ? 'passive' : undefined])));
     joined.forEach((j, i) => {
       if (!j.resourceUrl) throw new StepError(result.step, `${peers[i].name}: the 201 answer had no Location`);
       peers[i].resourceUrl = j.resourceUrl;
@@ -202,7 +214,7 @@ async function runCase(o, browser, name) {
       await sleep(500);
     }
     result.step = 'server stats agree';
-    checkServer(stats, peers, version);
+    checkServer(stats, peers, version, ourRole);
     result.stats = stats;
 
     result.step = 'one peer leaves (DELETE)';
