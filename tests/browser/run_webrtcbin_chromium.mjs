@@ -194,6 +194,9 @@ function evaluate(c, browser, ours, sdp) {
     if (o.dtls_version) fatal.push(`our element reports ${o.dtls_version}, not DTLS1.3`);
     else missing.push('our element reports no DTLS version yet');
   }
+  // Chromium's certificate stats can lag its dtlsState by a poll.
+  if (!browser.remoteCertificate) missing.push("Chromium's remote certificate stats");
+  if (!o.peer_certificate_sha256) missing.push("webrtcbin's remote-certificate");
   if (missing.length || fatal.length) return { missing, fatal };
 
   // Both connected: they must agree.
