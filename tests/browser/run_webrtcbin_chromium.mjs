@@ -333,6 +333,10 @@ async function runCase(opts, browser, base, c) {
   return result;
 }
 
+/** Milliseconds from webrtcbin's ICE connected to its DTLS transport connected, or '?'. */
+const dtlsAfterIce = (o) => (o.ice_connected_ms >= 0 && o.dtls_connected_ms >= 0
+  ? o.dtls_connected_ms - o.ice_connected_ms : '?');
+
 function printResult(r) {
   if (r.skip) {
     say(`SKIP ${r.label}: ${r.skip}`);
@@ -345,6 +349,8 @@ function printResult(r) {
     console.log(`    webrtcbin: DTLS ${o.dtls_client ? 'client' : 'server'}, ${o.dtlssrtpenc}/${o.dtlssrtpdec}, ` +
       `${o.dtls_version} ${o.cipher_suite}, SRTP ${o.srtp_profile}, ${o.frames} frames decoded, ` +
       `ICE ${o.ice_connection_state}, exit status ${r.peer.exited.code}`);
+    console.log(`    webrtcbin timeline: ICE connected ${o.ice_connected_ms} ms after the program started, ` +
+      `DTLS transport connected ${o.dtls_connected_ms} ms (${dtlsAfterIce(o)} ms after ICE)`);
     console.log(`    browser:   DTLS ${t.dtlsRole}, tlsVersion ${t.tlsVersion} ${t.dtlsCipher}, SRTP ${t.srtpCipher}, ` +
       `video in ${r.browser.inboundVideo.packetsReceived} pkts/${r.browser.inboundVideo.framesDecoded} frames decoded ` +
       `(${r.browser.inboundVideo.codec}), out ${(r.browser.outboundVideo || {}).framesEncoded} frames encoded, ` +
@@ -441,7 +447,8 @@ async function main() {
   const failed = results.filter((r) => !r.ok);
   const roles = new Set(results.filter((r) => r.ok).map((r) => (r.ours.dtls_client ? 'client' : 'server')));
   say(`${results.length - failed.length} of ${results.length} calls passed in ${elapsed()}; ` +
-    `webrtcbin's DTLS roles covered: ${[...roles].join(', ') || 'none'}` +
+    `webrtcbin's DTLS roles covered: ${[...roles].join(', ') || 'none'}; DTLS after ICE: ` +
+    `${results.filter((r) => r.ok).map((r) => `${r.c} ${dtlsAfterIce(r.ours)} ms`).join(', ') || '-'}` +
     (failed.length ? `; failed: ${failed.map((r) => `${r.label} at ${r.step}`).join('; ')}` : ''));
   // Offerer and answerer must between them cover both DTLS roles.
   if (!failed.length && opts.cases.includes('offerer') && opts.cases.includes('answerer') && roles.size !== 2) {

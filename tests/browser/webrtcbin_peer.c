@@ -30,7 +30,10 @@
  * read-only properties, null when absent), dtls_state and dtls_client (the
  * DTLS transport's state nick and role), peer_certificate_sha256 (the
  * SHA-256 fingerprint of the transport's remote-certificate, as an SDP
- * writes it), connection_state and ice_connection_state (webrtcbin's).
+ * writes it), connection_state and ice_connection_state (webrtcbin's),
+ * ice_connected_ms and dtls_connected_ms (milliseconds from the program's
+ * start to webrtcbin's first ICE connected-or-completed and its DTLS
+ * transport's first connected; -1 before).
  *
  * Exit status 0 after quit/EOF, 1 on an error or --timeout (default 90 s),
  * 2 for bad options, 77 when an element it needs is not installed. Other
@@ -71,6 +74,12 @@ typedef struct {
   GMainLoop *loop;
   gint frames;                  /* atomic: decoded frames */
   gint exit_status;
+  /* Milliseconds since start when webrtcbin's ICE first said connected
+   * (or completed) and its DTLS transport first said connected; -1 before.
+   * Written from webrtcbin's threads, under lock. */
+  GMutex lock;
+  gint64 start_us, ice_connected_ms, dtls_connected_ms;
+  gboolean watching_transport;  /* main thread */
 } Peer;
 
 /* ---- the protocol ---- */
@@ -327,6 +336,51 @@ on_bus (GstBus * bus, GstMessage * message, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* ---- when ICE and DTLS connected ---- */
+
+static void
+note_time (Peer * peer, gint64 * slot)
+{
+  g_mutex_lock (&peer->lock);
+  if (*slot < 0)
+    *slot = (g_get_monotonic_time () - peer->start_us) / 1000;
+  g_mutex_unlock (&peer->lock);
+}
+
+static gint64
+read_time (Peer * peer, const gint64 * slot)
+{
+  gint64 value;
+
+  g_mutex_lock (&peer->lock);
+  value = *slot;
+  g_mutex_unlock (&peer->lock);
+  return value;
+}
+
+static const gchar *enum_property_nick (gpointer object, const gchar * name);
+
+static void
+on_ice_state (GObject * webrtc, GParamSpec * pspec, gpointer user_data)
+{
+  Peer *peer = user_data;
+  const gchar *nick = enum_property_nick (webrtc, "ice-connection-state");
+
+  (void) pspec;
+  if (g_strcmp0 (nick, "connected") == 0 || g_strcmp0 (nick, "completed") == 0)
+    note_time (peer, &peer->ice_connected_ms);
+}
+
+static void
+on_dtls_state (GObject * transport, GParamSpec * pspec, gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  (void) pspec;
+  if (g_strcmp0 (enum_property_nick (transport, "state"), "connected") == 0)
+    note_time (peer, &peer->dtls_connected_ms);
+}
+
 /* ---- what webrtcbin made ---- */
 
 /* The first element made by factory_name inside webrtcbin, recursively (a
@@ -447,12 +501,25 @@ emit_status (Peer * peer, const gchar * type)
   GstElement *enc = find_by_factory (peer->webrtc, "dtlssrtpenc");
   GstElement *dec = find_by_factory (peer->webrtc, "dtlssrtpdec");
   GObject *transport = dtls_transport (peer);
+  gint64 ice_ms, dtls_ms;
   gchar *version = string_property (enc, "dtls-version");
   gchar *cipher = string_property (enc, "cipher-suite");
   gchar *profile = string_property (enc, "srtp-profile");
   gchar *remote_pem = string_property (transport, "remote-certificate");
   gchar *remote_fp = pem_fingerprint (remote_pem);
-  JsonBuilder *b = message_begin (type);
+  JsonBuilder *b;
+
+  /* The transport exists once a transceiver does: watch it from then on
+   * (a state it reached before is caught below). */
+  if (transport != NULL && !peer->watching_transport) {
+    peer->watching_transport = TRUE;
+    g_signal_connect (transport, "notify::state", G_CALLBACK (on_dtls_state), peer);
+  }
+  if (transport != NULL)
+    on_dtls_state (transport, NULL, peer);
+  ice_ms = read_time (peer, &peer->ice_connected_ms);
+  dtls_ms = read_time (peer, &peer->dtls_connected_ms);
+  b = message_begin (type);
 
   json_builder_set_member_name (b, "frames");
   json_builder_add_int_value (b, g_atomic_int_get (&peer->frames));
@@ -474,6 +541,10 @@ emit_status (Peer * peer, const gchar * type)
   add_string (b, "connection_state", enum_property_nick (peer->webrtc, "connection-state"));
   add_string (b, "ice_connection_state", enum_property_nick (peer->webrtc,
           "ice-connection-state"));
+  json_builder_set_member_name (b, "ice_connected_ms");
+  json_builder_add_int_value (b, ice_ms);
+  json_builder_set_member_name (b, "dtls_connected_ms");
+  json_builder_add_int_value (b, dtls_ms);
   message_end (peer, b);
   g_free (version);
   g_free (cipher);
@@ -545,6 +616,9 @@ main (int argc, char **argv)
   int proto_fd;
 
   gst_init (&argc, &argv);
+  g_mutex_init (&peer.lock);
+  peer.start_us = g_get_monotonic_time ();
+  peer.ice_connected_ms = peer.dtls_connected_ms = -1;
   for (int i = 1; i < argc; i++) {
     if (g_str_equal (argv[i], "--role") && i + 1 < argc) {
       role = argv[++i];
@@ -589,6 +663,7 @@ main (int argc, char **argv)
         &peer);
   g_signal_connect (peer.webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), &peer);
   g_signal_connect (peer.webrtc, "pad-added", G_CALLBACK (on_pad_added), &peer);
+  g_signal_connect (peer.webrtc, "notify::ice-connection-state", G_CALLBACK (on_ice_state), &peer);
   bus = gst_element_get_bus (peer.pipeline);
   gst_bus_add_watch (bus, on_bus, &peer);
 
@@ -613,5 +688,6 @@ main (int argc, char **argv)
   gst_object_unref (peer.pipeline);
   g_main_loop_unref (peer.loop);
   fclose (peer.out);
+  g_mutex_clear (&peer.lock);
   return peer.exit_status;
 }
