@@ -36,7 +36,7 @@
 /** Client slots (addresses) churning at once. */
 #define SOAK_SLOTS 300u
 /** Lifecycles per slot after the warm-up round. */
-#define SOAK_ROUNDS 50u
+#define SOAK_ROUNDS 65u
 /** RTP packets each way per association. */
 #define SOAK_PACKETS 4u
 /** RTP payload bytes (after the 12-byte header). */
