@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by bench/load.sh and bench/flood.sh: finds the tools, runs one
 # `dtls13 server --json` on 127.0.0.1 (an ephemeral port) for the length
 # of the script, and stops it so that it prints its "stats" event.
