@@ -134,9 +134,17 @@ static void refuse_with_alert(dtls13_endpoint *ep, const uint8_t *datagram, size
     free(a);
 }
 
-/* DTLS from an address without an association: the stateless listener. */
-static void handle_new_peer(dtls13_endpoint *ep, const uint8_t *datagram, size_t len, const void *addr,
-                            size_t addr_len, uint64_t now_ms)
+/* DTLS from an address without an association: the stateless listener.
+ * With stale set, the datagram is a second ClientHello answering one of
+ * the listener's cookie exchanges while stale, a handshaking association
+ * from the same address, was made from a late copy of the client's first
+ * ClientHello (it arrived once no cookie was needed any more): when the
+ * listener accepts it (its cookie verified, or none is needed), the client
+ * is on the listener's path and stale is replaced; otherwise the datagram
+ * is dropped and stale left alone. (Before, stale took it and failed with
+ * unexpected_message, and the client's handshake waited for it to end.) */
+static void handle_new_peer(dtls13_endpoint *ep, dtls13_assoc *stale, const uint8_t *datagram, size_t len,
+                            const void *addr, size_t addr_len, uint64_t now_ms)
 {
     bool validated = address_validated(ep, addr, addr_len);
     dtls13_listener_set_under_load(ep->listener, need_cookie(ep, validated));
@@ -145,6 +153,13 @@ static void handle_new_peer(dtls13_endpoint *ep, const uint8_t *datagram, size_t
     size_t out_len = 0;
     int res = dtls13_listen(ep->listener, datagram, len, addr, addr_len, now_ms, ep->out_buf, ep->opts.max_datagram,
                             &out_len);
+    if (stale) {
+        if (res != DTLS13_LISTEN_ACCEPT) {
+            ep->stats.drops[DTLS13_EP_DROP_LISTENER]++;
+            return;
+        }
+        d13_assoc_destroy(stale, DTLS13_ASSOC_END_REPLACED);
+    }
     if (res == DTLS13_LISTEN_SEND_HRR) {
         send_listener_reply(ep, addr, addr_len, out_len);
         return;
@@ -193,6 +208,13 @@ static bool is_initial_client_hello(const uint8_t *d, size_t len)
     return len >= 13 + 12 && d[0] == 22 && d[3] == 0 && d[4] == 0 && d[13] == 1 && d[17] == 0 && d[18] == 0;
 }
 
+/* A DTLSPlaintext ClientHello with message_seq above 0: the second one,
+ * answering a HelloRetryRequest or HelloVerifyRequest. */
+static bool is_second_client_hello(const uint8_t *d, size_t len)
+{
+    return len >= 13 + 12 && d[0] == 22 && d[3] == 0 && d[4] == 0 && d[13] == 1 && (d[17] != 0 || d[18] != 0);
+}
+
 static void handle_dtls(dtls13_endpoint *ep, dtls13_assoc *a, const uint8_t *datagram, size_t len,
                         const void *addr, size_t addr_len, uint64_t now_ms)
 {
@@ -200,8 +222,15 @@ static void handle_dtls(dtls13_endpoint *ep, dtls13_assoc *a, const uint8_t *dat
         d13_assoc_destroy(a, DTLS13_ASSOC_END_REPLACED);
         a = NULL;
     }
+    /* A second ClientHello that this association cannot have asked for
+     * (it sent no HelloRetryRequest of its own) answers the listener's. */
+    if (a && a->phase == D13_ASSOC_HANDSHAKING && a->role == DTLS13_ROLE_SERVER &&
+        is_second_client_hello(datagram, len) && !dtls13_conn_used_hello_retry(a->conn)) {
+        handle_new_peer(ep, a, datagram, len, addr, addr_len, now_ms);
+        return;
+    }
     if (a) d13_assoc_handle_dtls(a, datagram, len, now_ms);
-    else handle_new_peer(ep, datagram, len, addr, addr_len, now_ms);
+    else handle_new_peer(ep, NULL, datagram, len, addr, addr_len, now_ms);
 }
 
 static void handle_stun(dtls13_endpoint *ep, dtls13_assoc *a, const uint8_t *datagram, size_t len,
