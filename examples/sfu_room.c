@@ -476,6 +476,22 @@ uint64_t sfu_peer_rtp_forwarded_to(const sfu_peer *peer)
     return peer->rtp_forwarded_to;
 }
 
+/* A JSON string of text (mids come from the offer). */
+static void append_json_text(GString *s, const char *text)
+{
+    g_string_append_c(s, '"');
+    for (const char *c = text; *c; c++) {
+        unsigned char ch = (unsigned char)*c;
+        if (ch == '"' || ch == '\\')
+            g_string_append_printf(s, "\\%c", ch);
+        else if (ch < 0x20 || ch >= 0x7f)
+            g_string_append_printf(s, "\\u%04x", ch);
+        else
+            g_string_append_c(s, (char)ch);
+    }
+    g_string_append_c(s, '"');
+}
+
 void sfu_peer_append_json(const sfu_peer *p, void *gstring)
 {
     GString *s = gstring;
@@ -490,10 +506,10 @@ void sfu_peer_append_json(const sfu_peer *p, void *gstring)
     for (int kind = 0; kind < KIND_COUNT; kind++) {
         const sfu_source *src = &p->sources[kind];
         if (!src->active) continue;
-        g_string_append_printf(s, "%s{\"kind\": \"%s\", \"ssrc\": %u, \"mid\": \"%s\", \"rtp_in\": %llu, "
-                                  "\"rtp_forwarded\": %llu}",
-                               first ? "" : ", ", kind_name(kind), (unsigned)src->ssrc,
-                               p->answer->media[src->mline].mid, (unsigned long long)src->rtp_in,
+        g_string_append_printf(s, "%s{\"kind\": \"%s\", \"ssrc\": %u, \"mid\": ", first ? "" : ", ",
+                               kind_name(kind), (unsigned)src->ssrc);
+        append_json_text(s, p->answer->media[src->mline].mid);
+        g_string_append_printf(s, ", \"rtp_in\": %llu, \"rtp_forwarded\": %llu}", (unsigned long long)src->rtp_in,
                                (unsigned long long)src->rtp_forwarded);
         first = false;
     }
@@ -502,11 +518,11 @@ void sfu_peer_append_json(const sfu_peer *p, void *gstring)
     for (size_t k = 0; k < p->answer->media_count; k++) {
         const sfu_slot *slot = &p->slots[k];
         if (slot->kind < 0) continue;
-        g_string_append_printf(s, "%s{\"mid\": \"%s\", \"kind\": \"%s\", \"ssrc\": %u, \"from\": \"%s\", "
-                                  "\"rtp_out\": %llu}",
-                               first ? "" : ", ", p->answer->media[k].mid, kind_name(slot->kind),
-                               (unsigned)p->answer->media[k].ssrc, slot->from ? slot->from->id : "",
-                               (unsigned long long)slot->rtp_out);
+        g_string_append(s, first ? "{\"mid\": " : ", {\"mid\": ");
+        append_json_text(s, p->answer->media[k].mid);
+        g_string_append_printf(s, ", \"kind\": \"%s\", \"ssrc\": %u, \"from\": \"%s\", \"rtp_out\": %llu}",
+                               kind_name(slot->kind), (unsigned)p->answer->media[k].ssrc,
+                               slot->from ? slot->from->id : "", (unsigned long long)slot->rtp_out);
         first = false;
     }
     g_string_append(s, "], ");
