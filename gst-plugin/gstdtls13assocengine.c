@@ -10,6 +10,7 @@
 #include "dtls13/conn.h"
 #include "dtls13/constants.h"
 #include "dtls13/srtp.h"
+#include "gstdtls13pem.h"
 
 /* ---- output queue ---- */
 
@@ -93,20 +94,6 @@ assoc_on_keylog (void *user, const char *line)
   fclose (f);
 }
 
-static gchar *
-der_to_pem (const uint8_t * der, size_t len)
-{
-  gchar *b64 = g_base64_encode (der, len);
-  GString *pem = g_string_new ("-----BEGIN CERTIFICATE-----\n");
-  size_t total = strlen (b64);
-
-  for (size_t i = 0; i < total; i += 64)
-    g_string_append_printf (pem, "%.*s\n", (int) MIN ((size_t) 64, total - i), b64 + i);
-  g_string_append (pem, "-----END CERTIFICATE-----\n");
-  g_free (b64);
-  return g_string_free (pem, FALSE);
-}
-
 static gboolean
 emit_peer_certificate (GstElement * element, const gchar * pem)
 {
@@ -121,7 +108,7 @@ int
 assoc_on_verify (void *user, const uint8_t * cert_der, size_t cert_len)
 {
   GstDtls13Association *assoc = user;
-  gchar *pem = der_to_pem (cert_der, cert_len);
+  gchar *pem = gst_dtls13_der_to_pem (cert_der, cert_len);
   gboolean reject = emit_peer_certificate (assoc->enc, pem)
       || emit_peer_certificate (assoc->dec, pem);
 

@@ -81,6 +81,14 @@ int dtls13_config_load_pem(dtls13_config *cfg, const char *cert_path, const char
  *  src may be in use by connections. DTLS13_ERR_INVALID_ARG when src has
  *  no certificate, DTLS13_ERR_BAD_STATE when cfg is in use. */
 int dtls13_config_copy_certificate(dtls13_config *cfg, const dtls13_config *src);
+/** The local certificate (generated, loaded or copied into cfg) in DER,
+ *  e.g. to show it as PEM or to hand it to an application that asks for
+ *  its own certificate. *der_len receives its length. Returns NULL (and 0
+ *  in *der_len, when der_len is not NULL) when cfg or der_len is NULL or
+ *  cfg has no certificate yet. The bytes belong to cfg: valid until its
+ *  certificate is replaced or cfg is freed. The private key is never
+ *  handed out. */
+const uint8_t *dtls13_config_certificate_der(const dtls13_config *cfg, size_t *der_len);
 /** Writes the SDP fingerprint of the local certificate, e.g.
  *  "sha-256 AB:CD:...", NUL-terminated, into out. 128 bytes suffice for
  *  sha-256, 200 for sha-512. */

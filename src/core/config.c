@@ -122,6 +122,13 @@ int dtls13_config_load_pem(dtls13_config *cfg, const char *cert_path, const char
     return DTLS13_OK;
 }
 
+const uint8_t *dtls13_config_certificate_der(const dtls13_config *cfg, size_t *der_len)
+{
+    if (der_len) *der_len = 0;
+    if (!cfg || !der_len || !cfg->cert) return NULL;
+    return d13_cert_der(cfg->cert, der_len);
+}
+
 int dtls13_config_fingerprint(const dtls13_config *cfg, dtls13_hash hash, char *out, size_t out_len)
 {
     if (!cfg || !out || hash > DTLS13_HASH_SHA512) return DTLS13_ERR_INVALID_ARG;
