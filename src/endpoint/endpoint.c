@@ -200,32 +200,31 @@ static void handle_new_peer(dtls13_endpoint *ep, dtls13_assoc *stale, const uint
     d13_assoc_settle(a, now_ms);
 }
 
-/* A DTLSPlaintext ClientHello that starts a handshake (message_seq 0): a
- * peer that restarted after its association ended. */
-static bool is_initial_client_hello(const uint8_t *d, size_t len)
+/* Whether the datagram starts with a DTLSPlaintext ClientHello record; its
+ * message_seq in *seq. message_seq 0 starts a handshake (a peer that
+ * restarted after its association ended); above 0 it answers a
+ * HelloRetryRequest or HelloVerifyRequest. */
+static bool plaintext_client_hello(const uint8_t *d, size_t len, unsigned *seq)
 {
     /* record header 13 bytes, then msg_type, length(3), message_seq(2) */
-    return len >= 13 + 12 && d[0] == 22 && d[3] == 0 && d[4] == 0 && d[13] == 1 && d[17] == 0 && d[18] == 0;
-}
-
-/* A DTLSPlaintext ClientHello with message_seq above 0: the second one,
- * answering a HelloRetryRequest or HelloVerifyRequest. */
-static bool is_second_client_hello(const uint8_t *d, size_t len)
-{
-    return len >= 13 + 12 && d[0] == 22 && d[3] == 0 && d[4] == 0 && d[13] == 1 && (d[17] != 0 || d[18] != 0);
+    if (len < 13 + 12 || d[0] != 22 || d[3] != 0 || d[4] != 0 || d[13] != 1) return false;
+    *seq = (unsigned)d[17] << 8 | d[18];
+    return true;
 }
 
 static void handle_dtls(dtls13_endpoint *ep, dtls13_assoc *a, const uint8_t *datagram, size_t len,
                         const void *addr, size_t addr_len, uint64_t now_ms)
 {
-    if (a && a->phase == D13_ASSOC_ENDED && is_initial_client_hello(datagram, len)) {
+    unsigned seq = 0;
+    bool client_hello = plaintext_client_hello(datagram, len, &seq);
+    if (a && a->phase == D13_ASSOC_ENDED && client_hello && seq == 0) {
         d13_assoc_destroy(a, DTLS13_ASSOC_END_REPLACED);
         a = NULL;
     }
     /* A second ClientHello that this association cannot have asked for
      * (it sent no HelloRetryRequest of its own) answers the listener's. */
     if (a && a->phase == D13_ASSOC_HANDSHAKING && a->role == DTLS13_ROLE_SERVER &&
-        is_second_client_hello(datagram, len) && !dtls13_conn_used_hello_retry(a->conn)) {
+        client_hello && seq > 0 && !dtls13_conn_used_hello_retry(a->conn)) {
         handle_new_peer(ep, a, datagram, len, addr, addr_len, now_ms);
         return;
     }

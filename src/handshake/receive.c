@@ -20,11 +20,16 @@ static void count_drop(dtls13_conn *c, d13_drop_reason reason)
     }
 }
 
-/* Read keys whose epoch matches the 2 low bits; the newest wins. The
- * previous application epoch is kept only for a while after a KeyUpdate. */
-static d13_epoch_keys *read_keys_for(dtls13_conn *c, uint8_t epoch_bits)
+/* The previous application epoch is kept only for a while after a KeyUpdate. */
+static void drop_expired_prev_epoch(dtls13_conn *c)
 {
     if (c->read_prev.installed && c->now_ms >= c->read_prev_expiry) d13_epoch_keys_clear(&c->read_prev);
+}
+
+/* Read keys whose epoch matches the 2 low bits; the newest wins. */
+static d13_epoch_keys *read_keys_for(dtls13_conn *c, uint8_t epoch_bits)
+{
+    drop_expired_prev_epoch(c);
     if (c->read_app.installed && (c->read_app.epoch & 3) == epoch_bits) return &c->read_app;
     if (c->read_prev.installed && (c->read_prev.epoch & 3) == epoch_bits) return &c->read_prev;
     if (c->read_hs.installed && (c->read_hs.epoch & 3) == epoch_bits) return &c->read_hs;
@@ -442,7 +447,7 @@ int d13_engine_handle_timeout(dtls13_conn *c)
 {
     /* Keys kept only for late or retransmitted records. */
     if (c->hs_keys_expiry && c->now_ms >= c->hs_keys_expiry) d13_retire_handshake_keys(c);
-    if (c->read_prev.installed && c->now_ms >= c->read_prev_expiry) d13_epoch_keys_clear(&c->read_prev);
+    drop_expired_prev_epoch(c);
     if (c->ack_deadline && c->now_ms >= c->ack_deadline) {
         int rc = d13_send_ack(c);
         if (rc) return rc;

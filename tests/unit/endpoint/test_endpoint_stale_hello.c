@@ -58,10 +58,15 @@ static int client_send(void *user, const uint8_t *d, size_t len)
     return 0;
 }
 
+static void to_endpoint_from(world *w, dtls13_endpoint *ep, const dgram_queue *q, size_t i, uint64_t now)
+{
+    const uint8_t *addr = q->from[i] == 1 ? w->client_addr : w->loader_addr;
+    dtls13_endpoint_handle_datagram(ep, q->data[i], q->len[i], addr, 4, now);
+}
+
 static void to_endpoint(world *w, dtls13_endpoint *ep, size_t i, uint64_t now)
 {
-    const uint8_t *addr = w->to_ep->from[i] == 1 ? w->client_addr : w->loader_addr;
-    dtls13_endpoint_handle_datagram(ep, w->to_ep->data[i], w->to_ep->len[i], addr, 4, now);
+    to_endpoint_from(w, ep, w->to_ep, i, now);
 }
 
 static void deliver_all(world *w, dtls13_endpoint *ep, dtls13_conn *client, uint64_t now)
@@ -71,10 +76,7 @@ static void deliver_all(world *w, dtls13_endpoint *ep, dtls13_conn *client, uint
         dgram_queue *copy = malloc(sizeof(*copy));
         memcpy(copy, w->to_ep, sizeof(*copy));
         w->to_ep->count = 0;
-        for (size_t i = 0; i < n; i++) {
-            const uint8_t *addr = copy->from[i] == 1 ? w->client_addr : w->loader_addr;
-            dtls13_endpoint_handle_datagram(ep, copy->data[i], copy->len[i], addr, 4, now);
-        }
+        for (size_t i = 0; i < n; i++) to_endpoint_from(w, ep, copy, i, now);
         n = w->to_client->count;
         memcpy(copy, w->to_client, sizeof(*copy));
         w->to_client->count = 0;
