@@ -65,6 +65,27 @@ void cli_report_hello_retry(const cli_report *r, const char *peer, const char *m
     }
 }
 
+void cli_report_hello_retry_summary(const cli_report *r, uint64_t unreported, uint64_t interval_ms,
+                                    uint64_t hrr_sent, uint64_t cookies_invalid)
+{
+    if (r->json) {
+        cli_json j;
+        cli_json_begin(&j, "hello_retry_summary");
+        cli_json_uint(&j, "unreported", unreported);
+        cli_json_uint(&j, "interval_ms", interval_ms);
+        cli_json_uint(&j, "hrr_sent", hrr_sent);
+        cli_json_uint(&j, "cookies_invalid", cookies_invalid);
+        cli_json_end(&j, r->out);
+    } else {
+        fprintf(r->out,
+                "server: %llu more cookie answers in %llu ms, not reported one by one "
+                "(%llu sent in all, %llu invalid cookies)\n",
+                (unsigned long long)unreported, (unsigned long long)interval_ms, (unsigned long long)hrr_sent,
+                (unsigned long long)cookies_invalid);
+        fflush(r->out);
+    }
+}
+
 size_t cli_srtp_keying_material_len(uint16_t profile)
 {
     switch (profile) {

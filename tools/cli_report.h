@@ -32,6 +32,13 @@ void cli_report_association(const cli_report *r, const char *role, const char *p
  *  are the listener's totals since the server started). */
 void cli_report_hello_retry(const cli_report *r, const char *peer, const char *message, const char *reason,
                             size_t bytes, uint64_t hrr_sent, uint64_t cookies_invalid);
+/** Cookie answers the server did not report one by one (a flood: after a
+ *  burst of individual hello_retry events, the server reports the rest at
+ *  most once a second): {"event":"hello_retry_summary","unreported":N,
+ *  "interval_ms":N,"hrr_sent":N,"cookies_invalid":N} (the last two are the
+ *  listener's totals since the server started). */
+void cli_report_hello_retry_summary(const cli_report *r, uint64_t unreported, uint64_t interval_ms,
+                                    uint64_t hrr_sent, uint64_t cookies_invalid);
 /** The handshake completed: version, cipher, group, SRTP profile, peer
  *  fingerprint, exported keying material (opts->export or the DTLS-SRTP
  *  keys when negotiated), handshake time and, in JSON, the retransmissions

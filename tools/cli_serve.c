@@ -2,6 +2,7 @@
  * endpoint, any number of concurrent associations, each reported as the
  * single-association tool did (association, handshake, data, closed or
  * error events), and the endpoint's counters on exit. */
+#define _GNU_SOURCE /* recvmmsg */
 #include "cli_serve.h"
 
 #include <errno.h>
@@ -22,6 +23,14 @@
 
 #define EXIT_INTERRUPTED 130
 #define DATAGRAMS_PER_WAKE 64
+#define DATAGRAMS_PER_CALL 16 /* recvmmsg slots of CLI_MAX_DATAGRAM bytes */
+/* hello_retry reports: up to HRR_REPORT_BURST one by one, the allowance
+ * growing back by one every HRR_REPORT_REFILL_MS; under a flood the rest
+ * are counted and summed up at most every HRR_SUMMARY_MS, so that a flood
+ * of ClientHellos does not become a flood of output lines (each flushed). */
+#define HRR_REPORT_BURST 32u
+#define HRR_REPORT_REFILL_MS 100u
+#define HRR_SUMMARY_MS 1000u
 
 typedef struct serve serve;
 
@@ -41,13 +50,17 @@ struct serve {
     const cli_report *r;
     int fd;
     dtls13_endpoint *ep;
-    uint8_t *buf;
+    uint8_t *buf; /* application data read from a connection */
+    uint8_t *rx;  /* DATAGRAMS_PER_CALL datagrams from the socket */
     size_t last_send_len;
     bool finished;     /* --once: the first association ended */
     bool first_ok;     /* and how */
     uint64_t ended_ok, ended_failed;
     /* heap in use (glibc mallinfo2), sampled at most every 100 ms */
     uint64_t heap_base, heap_peak, assoc_at_heap_peak, next_heap_sample_ms;
+    /* hello_retry report allowance and what it left unreported */
+    uint32_t hrr_allowance;
+    uint64_t hrr_refill_ms, hrr_unreported, hrr_unreported_since_ms, hrr_sent, cookies_invalid;
 };
 
 static uint64_t heap_in_use(void)
@@ -219,11 +232,53 @@ static void on_freed(void *user, dtls13_assoc *a, dtls13_assoc_end reason)
 
 /* The listener's answer to a datagram from a new peer, as the
  * single-association server reported it (hello_retry events, -v logs). */
+/* Whether one more hello_retry may be reported one by one at now. */
+static bool hrr_report_allowed(serve *sv, uint64_t now)
+{
+    if (now > sv->hrr_refill_ms) {
+        uint64_t grown = (now - sv->hrr_refill_ms) / HRR_REPORT_REFILL_MS;
+        if (grown > 0) {
+            uint64_t allowance = sv->hrr_allowance + grown;
+            sv->hrr_allowance = allowance > HRR_REPORT_BURST ? HRR_REPORT_BURST : (uint32_t)allowance;
+            sv->hrr_refill_ms += grown * HRR_REPORT_REFILL_MS;
+        }
+    }
+    if (sv->hrr_allowance == 0) return false;
+    sv->hrr_allowance--;
+    return true;
+}
+
+/* Reports the hello_retry answers left unreported, once HRR_SUMMARY_MS
+ * have passed since the first of them (or now, with force). */
+static void hrr_flush_summary(serve *sv, uint64_t now, bool force)
+{
+    if (sv->hrr_unreported == 0) return;
+    uint64_t since = sv->hrr_unreported_since_ms;
+    if (!force && now < since + HRR_SUMMARY_MS) return;
+    cli_report_hello_retry_summary(sv->r, sv->hrr_unreported, now > since ? now - since : 0, sv->hrr_sent,
+                                   sv->cookies_invalid);
+    sv->hrr_unreported = 0;
+}
+
+/* When the summary of unreported hello_retry answers is due (UINT64_MAX:
+ * none pending). */
+static uint64_t hrr_summary_due(const serve *sv)
+{
+    return sv->hrr_unreported ? sv->hrr_unreported_since_ms + HRR_SUMMARY_MS : UINT64_MAX;
+}
+
 static void report_listener(serve *sv, const dtls13_listener_stats *b, const dtls13_listener_stats *a,
-                            const dtls13_endpoint_stats *eb, const dtls13_endpoint_stats *ea, const char *peer)
+                            const dtls13_endpoint_stats *eb, const dtls13_endpoint_stats *ea, const char *peer,
+                            uint64_t now)
 {
     char line[256];
     if (a->hrr_sent > b->hrr_sent) {
+        sv->hrr_sent = a->hrr_sent;
+        sv->cookies_invalid = a->cookies_invalid;
+        if (!hrr_report_allowed(sv, now)) {
+            if (sv->hrr_unreported++ == 0) sv->hrr_unreported_since_ms = now;
+            return;
+        }
         bool invalid = a->cookies_invalid > b->cookies_invalid;
         const char *message = a->hvr_sent > b->hvr_sent ? "HelloVerifyRequest" : "HelloRetryRequest";
         if (sv->o->verbose) {
@@ -283,18 +338,30 @@ static void handle_one(serve *sv, const uint8_t *data, size_t len, const struct 
     dtls13_endpoint_get_stats(sv->ep, &eb[1]);
     char text[CLI_ADDR_TEXT_LEN];
     cli_udp_format((const struct sockaddr *)peer, peer_len, text);
-    report_listener(sv, &lb, &la, &eb[0], &eb[1], text);
+    report_listener(sv, &lb, &la, &eb[0], &eb[1], text, now);
     free(eb);
 }
 
-/* Reads what the socket holds; false on a socket error. */
+/* Reads what the socket holds, DATAGRAMS_PER_CALL datagrams a system
+ * call, at most DATAGRAMS_PER_WAKE before timers get their turn; false on
+ * a socket error. */
 static bool receive(serve *sv)
 {
-    for (int i = 0; i < DATAGRAMS_PER_WAKE; i++) {
-        struct sockaddr_storage peer;
-        socklen_t peer_len = sizeof peer;
-        memset(&peer, 0, sizeof peer);
-        ssize_t n = recvfrom(sv->fd, sv->buf, CLI_MAX_DATAGRAM, MSG_DONTWAIT, (struct sockaddr *)&peer, &peer_len);
+    struct mmsghdr msgs[DATAGRAMS_PER_CALL];
+    struct iovec iov[DATAGRAMS_PER_CALL];
+    struct sockaddr_storage peers[DATAGRAMS_PER_CALL];
+    for (int done = 0; done < DATAGRAMS_PER_WAKE;) {
+        memset(msgs, 0, sizeof msgs);
+        memset(peers, 0, sizeof peers);
+        for (int i = 0; i < DATAGRAMS_PER_CALL; i++) {
+            iov[i].iov_base = sv->rx + (size_t)i * CLI_MAX_DATAGRAM;
+            iov[i].iov_len = CLI_MAX_DATAGRAM;
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+            msgs[i].msg_hdr.msg_name = &peers[i];
+            msgs[i].msg_hdr.msg_namelen = sizeof peers[i];
+        }
+        int n = recvmmsg(sv->fd, msgs, DATAGRAMS_PER_CALL, MSG_DONTWAIT, NULL);
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return true;
             if (errno == ECONNREFUSED) continue;
@@ -303,7 +370,10 @@ static bool receive(serve *sv)
             cli_report_error(sv->r, NULL, reason);
             return false;
         }
-        handle_one(sv, sv->buf, (size_t)n, &peer, peer_len);
+        for (int i = 0; i < n; i++)
+            handle_one(sv, iov[i].iov_base, msgs[i].msg_len, &peers[i], msgs[i].msg_hdr.msg_namelen);
+        if (n < DATAGRAMS_PER_CALL) return true;
+        done += n;
     }
     return true;
 }
@@ -393,8 +463,9 @@ int cli_serve_run(const cli_options *o, const cli_report *r, dtls13_config *cfg,
         cli_report_error(r, NULL, err);
         return EXIT_FAILURE;
     }
-    serve sv = {.o = o, .r = r, .fd = fd};
+    serve sv = {.o = o, .r = r, .fd = fd, .hrr_allowance = HRR_REPORT_BURST, .hrr_refill_ms = cli_now_ms()};
     sv.buf = malloc(CLI_MAX_DATAGRAM);
+    sv.rx = malloc((size_t)DATAGRAMS_PER_CALL * CLI_MAX_DATAGRAM);
     dtls13_endpoint_callbacks cb = {.send = ep_send, .on_association = on_association, .on_event = on_event,
                                     .on_freed = on_freed, .user = &sv};
     dtls13_endpoint_options eo;
@@ -405,10 +476,11 @@ int cli_serve_run(const cli_options *o, const cli_report *r, dtls13_config *cfg,
     eo.handshake_timeout_ms = o->timeout_ms;
     eo.idle_timeout_ms = o->timeout_ms;
     eo.max_datagram = 65535;
-    sv.ep = sv.buf ? dtls13_endpoint_new(cfg, &cb, &eo) : NULL;
+    sv.ep = sv.buf && sv.rx ? dtls13_endpoint_new(cfg, &cb, &eo) : NULL;
     if (!sv.ep) {
         cli_report_error(r, NULL, "cannot create the endpoint (out of memory or no certificate)");
         free(sv.buf);
+        free(sv.rx);
         close(fd);
         return EXIT_FAILURE;
     }
@@ -419,8 +491,10 @@ int cli_serve_run(const cli_options *o, const cli_report *r, dtls13_config *cfg,
         uint64_t now = cli_now_ms();
         sample_heap(&sv, now);
         dtls13_endpoint_handle_timeout(sv.ep, now);
+        hrr_flush_summary(&sv, now, false);
         if (sv.finished) break;
         uint64_t next = dtls13_endpoint_next_timeout(sv.ep);
+        if (hrr_summary_due(&sv) < next) next = hrr_summary_due(&sv);
         int wait_ms = -1;
         if (next != UINT64_MAX) wait_ms = next <= now ? 0 : next - now > (uint64_t)INT_MAX ? INT_MAX : (int)(next - now);
         struct pollfd fds[2] = {{.fd = fd, .events = POLLIN}, {.fd = signal_fd, .events = POLLIN}};
@@ -447,9 +521,11 @@ int cli_serve_run(const cli_options *o, const cli_report *r, dtls13_config *cfg,
         }
     }
     if (sv.finished) status = sv.first_ok ? EXIT_SUCCESS : EXIT_FAILURE;
+    hrr_flush_summary(&sv, cli_now_ms(), true);
     report_stats(&sv);
     dtls13_endpoint_free(sv.ep);
     free(sv.buf);
+    free(sv.rx);
     close(fd);
     return status;
 }

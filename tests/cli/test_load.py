@@ -141,7 +141,20 @@ def test_flood(exe, load, version_args, reply_key, what):
               "%s: a real handshake before and during the flood (%s)" % (what, probes))
     finally:
         srv.proc.terminate()
-        srv.finish()
+        _, events, _ = srv.finish()
+    # 2000 cookie answers at 20,000/s: a burst reported one by one, the rest
+    # summed up (at most one summary a second, one more at exit), and the
+    # two add up to the listener's count in the stats event.
+    each = [e for e in events if e.get("event") == "hello_retry"]
+    sums = [e for e in events if e.get("event") == "hello_retry_summary"]
+    stats = [e for e in events if e.get("event") == "stats"]
+    sent = stats[-1].get("cookies_sent") if stats else None
+    unreported = sum(e.get("unreported", 0) for e in sums)
+    check(sent is not None and sent >= 2000 and len(each) + unreported == sent,
+          "%s: %d hello_retry events + %d summed up == %s cookies sent" % (what, len(each), unreported, sent))
+    check(32 <= len(each) <= 200 and 1 <= len(sums) <= 5,
+          "%s: the server's output stays bounded under the flood (%d events one by one, %d summaries)"
+          % (what, len(each), len(sums)))
 
 
 def test_bad_arguments(load):
