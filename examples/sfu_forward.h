@@ -2,7 +2,8 @@
  * reading the header fields forwarding needs, rewriting a packet's SSRC
  * to the one announced to the receiving peer, and the RTCP picture loss
  * indication (RFC 4585 6.3.1) the SFU sends a sender when a new receiver
- * needs a key frame. Every reader checks lengths; nothing here allocates. */
+ * needs a key frame. Packets are read with the bounds-checked reader
+ * (src/wire/reader.h) and written with the writer; nothing here allocates. */
 #ifndef SFU_FORWARD_H
 #define SFU_FORWARD_H
 
@@ -26,6 +27,10 @@ bool sfu_rtp_parse(const uint8_t *packet, size_t len, sfu_rtp_info *out);
 
 /** Rewrites the SSRC of the RTP packet (len >= 12, checked). */
 bool sfu_rtp_set_ssrc(uint8_t *packet, size_t len, uint32_t ssrc);
+
+/** Rewrites the marker bit and payload type of the RTP packet (len >= 12,
+ *  checked); the rest of the header is kept. */
+bool sfu_rtp_set_payload_type(uint8_t *packet, size_t len, bool marker, uint8_t payload_type);
 
 /** Sender SSRC of the first packet of an RTCP compound (RFC 3550 6.4):
  *  false when it is not version 2 RTCP with a sender SSRC. */

@@ -7,6 +7,8 @@
 #include <stun/stunagent.h>
 #include <stun/usages/ice.h>
 
+#include "wire/reader.h"
+
 /* What the validater needs: the lookup, and what it found. */
 typedef struct validate_ctx {
     sfu_ice_lookup_fn lookup;
@@ -15,18 +17,29 @@ typedef struct validate_ctx {
     const sfu_ice_credentials *creds;
 } validate_ctx;
 
-/* USERNAME is "ours:theirs" (RFC 8445 7.2.2): the password is the one of
- * our ufrag, the part before the colon. */
+/* Length of our ufrag in the USERNAME "ours:theirs" (RFC 8445 7.2.2):
+ * the bytes before the first colon; 0 without a colon. */
+static size_t local_ufrag_len(const uint8_t *username, size_t len)
+{
+    d13_reader r;
+    d13_reader_init(&r, username, len);
+    uint8_t c;
+    while (d13_read_u8(&r, &c))
+        if (c == ':') return d13_reader_offset(&r) - 1;
+    return 0;
+}
+
+/* The password is the one of our ufrag, USERNAME's part before the colon. */
 static bool validate(StunAgent *agent, StunMessage *message, uint8_t *username, uint16_t username_len,
                      uint8_t **password, size_t *password_len, void *user_data)
 {
     (void)agent;
     (void)message;
     validate_ctx *v = user_data;
-    const uint8_t *colon = memchr(username, ':', username_len);
-    if (colon == NULL || colon == username) return false;
+    size_t ours = local_ufrag_len(username, username_len);
+    if (ours == 0) return false;
     const sfu_ice_credentials *creds = NULL;
-    void *peer = v->lookup(v->user, (const char *)username, (size_t)(colon - username), &creds);
+    void *peer = v->lookup(v->user, (const char *)username, ours, &creds);
     if (peer == NULL || creds == NULL) return false;
     v->peer = peer;
     v->creds = creds;

@@ -350,7 +350,7 @@ static int receiver_payload_type(const sfu_peer *r, size_t k, const dtls13_sdp_c
 }
 
 static void forward_to(sfu_room *room, sfu_peer *sender, sfu_peer *r, int kind, const dtls13_sdp_codec *codec,
-                       const uint8_t *packet, size_t len, uint64_t now_ms)
+                       const sfu_rtp_info *info, const uint8_t *packet, size_t len, uint64_t now_ms)
 {
     bool fresh;
     int k = slot_for(room, r, sender, kind, &fresh);
@@ -362,7 +362,7 @@ static void forward_to(sfu_room *room, sfu_peer *sender, sfu_peer *r, int kind, 
     }
     memcpy(room->buf, packet, len);
     sfu_rtp_set_ssrc(room->buf, len, r->answer->media[k].ssrc);
-    room->buf[1] = (uint8_t)((room->buf[1] & 0x80u) | (unsigned)pt);
+    sfu_rtp_set_payload_type(room->buf, len, info->marker, (uint8_t)pt);
     if (room->cb.send_media(room->cb.user, r, room->buf, len, false) != 0) {
         room->totals.forward_failures++;
         return;
@@ -398,7 +398,7 @@ void sfu_room_handle_rtp(sfu_room *room, sfu_peer *sender, const uint8_t *packet
     s->rtp_in++;
     for (size_t i = 0; i < room->count; i++) {
         sfu_peer *r = room->peers[i];
-        if (r != sender && r->ready) forward_to(room, sender, r, kind, codec, packet, len, now_ms);
+        if (r != sender && r->ready) forward_to(room, sender, r, kind, codec, &info, packet, len, now_ms);
     }
 }
 
