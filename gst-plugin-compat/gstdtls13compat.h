@@ -52,23 +52,23 @@ typedef struct {
   gchar *srtp_cipher, *srtp_auth, *srtcp_cipher, *srtcp_auth;
 } GstDtls13CompatManualKeying;
 
-/** set_property for the common properties (offset = prop_id - first);
- *  takes the element's object lock itself. */
-void gst_dtls13_compat_set_common_property (GstElement * element,
-    GstDtls13CompatManualKeying * keying, guint offset, const GValue * value);
+/** set_property for the common properties, installed from first: FALSE
+ *  (nothing done) when prop_id is not one of them. Takes the element's
+ *  object lock itself. */
+gboolean gst_dtls13_compat_set_common_property (GstElement * element,
+    GstDtls13CompatManualKeying * keying, guint prop_id, guint first, const GValue * value);
 
-/** get_property for the common properties. assoc is a reference the
- *  caller holds (or NULL), with no element lock held. */
-void gst_dtls13_compat_get_common_property (GstDtls13Association * assoc,
-    GstDtls13CompatManualKeying * keying, GstElement * element, guint offset, GValue * value);
+/** get_property for the common properties, installed from first: FALSE
+ *  (nothing done) when prop_id is not one of them. The association is
+ *  *slot (read under the element's object lock, with a reference of its
+ *  own: the getters run on any thread while the element may change
+ *  state); call it with no element lock held. */
+gboolean gst_dtls13_compat_get_common_property (GstElement * element,
+    GstDtls13Association ** slot, GstDtls13CompatManualKeying * keying, guint prop_id,
+    guint first, GValue * value);
 
 /** Frees what the common properties hold. */
 void gst_dtls13_compat_manual_keying_clear (GstDtls13CompatManualKeying * keying);
-
-/** A new reference to *slot (read under element's object lock), or NULL:
- *  for getters that run on any thread while the element may change state. */
-GstDtls13Association *gst_dtls13_compat_ref_association (GstElement * element,
-    GstDtls13Association ** slot);
 
 /** A new WebRTC-style ECDSA P-256 certificate in a dtls13_config; *pem
  *  receives the certificate alone in PEM. NULL with error on failure. */

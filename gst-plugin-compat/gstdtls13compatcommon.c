@@ -100,10 +100,14 @@ replace_string (gchar ** slot, const GValue * value)
   *slot = g_value_dup_string (value);
 }
 
-void
+gboolean
 gst_dtls13_compat_set_common_property (GstElement * element,
-    GstDtls13CompatManualKeying * keying, guint offset, const GValue * value)
+    GstDtls13CompatManualKeying * keying, guint prop_id, guint first, const GValue * value)
 {
+  guint offset = prop_id - first;
+
+  if (prop_id < first || offset >= GST_DTLS13_COMPAT_COMMON_PROPERTY_COUNT)
+    return FALSE;
   GST_OBJECT_LOCK (element);
   switch (offset) {
     case COMMON_KEY:
@@ -130,11 +134,14 @@ gst_dtls13_compat_set_common_property (GstElement * element,
   if (offset != COMMON_CONNECTION_STATE && offset < COMMON_DTLS_VERSION)
     GST_WARNING_OBJECT (element, "manual SRTP keying (key, srtp-*, srtcp-*) is "
         "not supported: the value is kept and DTLS keys SRTP");
+  return TRUE;
 }
 
-void
-gst_dtls13_compat_get_common_property (GstDtls13Association * assoc,
-    GstDtls13CompatManualKeying * keying, GstElement * element, guint offset, GValue * value)
+/* The value of the common property at offset; assoc is a reference the
+ * caller holds (or NULL), with no element lock held. */
+static void
+get_common_value (GstDtls13Association * assoc, GstDtls13CompatManualKeying * keying,
+    GstElement * element, guint offset, GValue * value)
 {
   switch (offset) {
     case COMMON_CONNECTION_STATE:
@@ -188,8 +195,9 @@ gst_dtls13_compat_manual_keying_clear (GstDtls13CompatManualKeying * keying)
   g_clear_pointer (&keying->srtcp_auth, g_free);
 }
 
-GstDtls13Association *
-gst_dtls13_compat_ref_association (GstElement * element, GstDtls13Association ** slot)
+/* A new reference to *slot (read under element's object lock), or NULL. */
+static GstDtls13Association *
+ref_association (GstElement * element, GstDtls13Association ** slot)
 {
   GstDtls13Association *assoc = NULL;
 
@@ -200,4 +208,19 @@ gst_dtls13_compat_ref_association (GstElement * element, GstDtls13Association **
     assoc = gst_dtls13_association_acquire (gst_dtls13_association_id (*slot));
   GST_OBJECT_UNLOCK (element);
   return assoc;
+}
+
+gboolean
+gst_dtls13_compat_get_common_property (GstElement * element,
+    GstDtls13Association ** slot, GstDtls13CompatManualKeying * keying, guint prop_id,
+    guint first, GValue * value)
+{
+  GstDtls13Association *assoc;
+
+  if (prop_id < first || prop_id - first >= GST_DTLS13_COMPAT_COMMON_PROPERTY_COUNT)
+    return FALSE;
+  assoc = ref_association (element, slot);
+  get_common_value (assoc, keying, element, prop_id - first, value);
+  gst_dtls13_association_release (assoc);
+  return TRUE;
 }

@@ -1,8 +1,8 @@
 /* GStreamer plugin `dtls` of libdtls13 - dtlssrtpdec. See the header. */
 #include "gstdtls13compatdec.h"
 
-#include "dtls13/demux.h"
 #include "gstdtls13compat.h"
+#include "gstdtls13element.h"
 
 #define GST_CAT_DEFAULT gst_dtls13_compat_debug
 
@@ -16,16 +16,11 @@ enum {
 
 struct _GstDtls13CompatSrtpDec {
   GstElement parent;
-  GstPad *sinkpad, *rtp_src, *rtcp_src;
-  dtls13_demux_counters demux;  /* streaming thread only */
-  gboolean caps_pushed;         /* streaming thread only */
+  GstDtls13Decoder dec;         /* pads, connection-id, the association */
   gint peer_pem_changed;        /* atomic: notify peer-pem after the datagram */
 
   /* under the object lock */
-  GstPad *data_src;             /* requested, or NULL */
-  gchar *connection_id;
   GstDtls13Association *id_assoc;       /* joined when connection-id is set */
-  GstDtls13Association *assoc;  /* attached as decoder, from READY to NULL */
   dtls13_config *cert;          /* the certificate and key */
   gchar *pem;                   /* the certificate alone, PEM */
   gchar *peer_pem;
@@ -44,124 +39,30 @@ static GstStaticPadTemplate rtcp_src_template = GST_STATIC_PAD_TEMPLATE ("rtcp_s
 static GstStaticPadTemplate data_src_template = GST_STATIC_PAD_TEMPLATE ("data_src",
     GST_PAD_SRC, GST_PAD_REQUEST, GST_STATIC_CAPS_ANY);
 
-static GstFlowReturn
-push_on (GstPad * pad, GstBuffer * buf)
+/* After each DTLS datagram: peer-pem's notify, outside the association's
+ * lock (on_peer_certificate runs under it). */
+static void
+notify_peer_pem (GstElement * element)
 {
-  GstFlowReturn ret = gst_pad_push (pad, buf);
+  GstDtls13CompatSrtpDec *self = GST_DTLS13_COMPAT_SRTP_DEC (element);
 
-  /* Unlinked outputs (e.g. no RTCP consumer) are normal. */
-  return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
-}
-
-static GstFlowReturn
-handle_dtls (GstDtls13CompatSrtpDec * self, GstBuffer * buf)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-  GList *data = NULL;
-  GstPad *data_src;
-  GstMapInfo map;
-
-  if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    /* The association notifies connection-state (connected) before it
-     * returns, so webrtcbin starts SCTP before the first record is pushed. */
-    gst_dtls13_association_handle_datagram (self->assoc, map.data, map.size, &data);
-    gst_buffer_unmap (buf, &map);
-  }
-  gst_buffer_unref (buf);
   if (g_atomic_int_compare_and_exchange (&self->peer_pem_changed, 1, 0))
     g_object_notify (G_OBJECT (self), "peer-pem");
-  if (data == NULL)
-    return GST_FLOW_OK;
-  GST_OBJECT_LOCK (self);
-  data_src = self->data_src ? gst_object_ref (self->data_src) : NULL;
-  GST_OBJECT_UNLOCK (self);
-  for (GList * l = data; l != NULL; l = l->next) {
-    GstFlowReturn r;
-    if (data_src == NULL) {
-      GST_LOG_OBJECT (self, "application data without a data_src pad: dropped");
-      gst_buffer_unref (l->data);
-      continue;
-    }
-    r = push_on (data_src, l->data);
-    if (r != GST_FLOW_OK)
-      ret = r;
-  }
-  g_list_free (data);
-  if (data_src)
-    gst_object_unref (data_src);
-  /* The data path's flow is not the media's: a flushing SCTP decoder must
-   * not stop RTP. */
-  return ret == GST_FLOW_FLUSHING || ret == GST_FLOW_EOS ? GST_FLOW_OK : ret;
 }
 
-static GstFlowReturn
-sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
-{
-  GstDtls13CompatSrtpDec *self = GST_DTLS13_COMPAT_SRTP_DEC (parent);
-  dtls13_demux_kind kind;
-  guint8 head[2] = { 0, 0 };
-  gsize got = gst_buffer_extract (buf, 0, head, sizeof head);
-
-  (void) pad;
-  kind = dtls13_demux_classify_count (&self->demux, head, got);
-  if (self->assoc == NULL) {
-    gst_buffer_unref (buf);
-    return GST_FLOW_OK;
-  }
-  switch (kind) {
-    case DTLS13_DEMUX_DTLS:
-      return handle_dtls (self, buf);
-    case DTLS13_DEMUX_RTP:
-    case DTLS13_DEMUX_RTCP:{
-      gboolean rtcp = kind == DTLS13_DEMUX_RTCP;
-      GstBuffer *clear = gst_dtls13_association_unprotect (self->assoc, rtcp, buf);
-      if (clear == NULL)
-        return GST_FLOW_OK;
-      return push_on (rtcp ? self->rtcp_src : self->rtp_src, clear);
-    }
-    default:
-      GST_LOG_OBJECT (self, "%s datagram of %" G_GSIZE_FORMAT " bytes dropped",
-          dtls13_demux_kind_name (kind), gst_buffer_get_size (buf));
-      gst_buffer_unref (buf);
-      return GST_FLOW_OK;
-  }
-}
-
-/* Stock srtpdec's caps, before the segment: rtpbin follows them. */
+/* NULL->READY, once joined: a new association, no peer certificate yet. */
 static void
-push_caps (GstDtls13CompatSrtpDec * self)
+forget_peer_pem (GstElement * element)
 {
-  if (self->caps_pushed)
-    return;
-  self->caps_pushed = TRUE;
-  gst_pad_push_event (self->rtp_src,
-      gst_event_new_caps (gst_static_pad_template_get_caps (&rtp_src_template)));
-  gst_pad_push_event (self->rtcp_src,
-      gst_event_new_caps (gst_static_pad_template_get_caps (&rtcp_src_template)));
+  GstDtls13CompatSrtpDec *self = GST_DTLS13_COMPAT_SRTP_DEC (element);
+
+  GST_OBJECT_LOCK (self);
+  g_clear_pointer (&self->peer_pem, g_free);
+  GST_OBJECT_UNLOCK (self);
 }
 
-static gboolean
-sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
-{
-  GstDtls13CompatSrtpDec *self = GST_DTLS13_COMPAT_SRTP_DEC (parent);
-
-  switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_CAPS:
-      /* The network's caps say nothing about the decrypted streams. */
-      gst_event_unref (event);
-      return TRUE;
-    case GST_EVENT_STREAM_START:
-      self->caps_pushed = FALSE;
-      break;
-    case GST_EVENT_SEGMENT:
-      push_caps (self);
-      break;
-    default:
-      break;
-  }
-  return gst_pad_event_default (pad, parent, event);
-}
-
+/* For a data_src requested while streaming: the sink's stream-start and
+ * segment, stored on it as sticky events. */
 static gboolean
 copy_stream_event (GstPad * pad, GstEvent ** event, gpointer user_data)
 {
@@ -174,6 +75,7 @@ copy_stream_event (GstPad * pad, GstEvent ** event, gpointer user_data)
   return TRUE;
 }
 
+/* request_new_pad: the one data_src pad. */
 static GstPad *
 request_new_pad (GstElement * element, GstPadTemplate * templ, const gchar * name,
     const GstCaps * caps)
@@ -184,7 +86,7 @@ request_new_pad (GstElement * element, GstPadTemplate * templ, const gchar * nam
   (void) name;
   (void) caps;
   GST_OBJECT_LOCK (self);
-  if (self->data_src != NULL) {
+  if (self->dec.data_src != NULL) {
     GST_OBJECT_UNLOCK (self);
     GST_WARNING_OBJECT (self, "data_src was already requested");
     return NULL;
@@ -194,26 +96,27 @@ request_new_pad (GstElement * element, GstPadTemplate * templ, const gchar * nam
   gst_pad_use_fixed_caps (pad);
   if (GST_STATE (element) > GST_STATE_READY) {
     gst_pad_set_active (pad, TRUE);
-    gst_pad_sticky_events_foreach (self->sinkpad, copy_stream_event, pad);
+    gst_pad_sticky_events_foreach (self->dec.sinkpad, copy_stream_event, pad);
   }
   if (!gst_element_add_pad (element, pad)) {
     gst_object_unref (pad);
     return NULL;
   }
   GST_OBJECT_LOCK (self);
-  self->data_src = gst_object_ref (pad);
+  self->dec.data_src = gst_object_ref (pad);
   GST_OBJECT_UNLOCK (self);
   return pad;
 }
 
+/* release_pad: forgets and removes data_src. */
 static void
 release_pad (GstElement * element, GstPad * pad)
 {
   GstDtls13CompatSrtpDec *self = GST_DTLS13_COMPAT_SRTP_DEC (element);
 
   GST_OBJECT_LOCK (self);
-  if (self->data_src == pad)
-    gst_clear_object (&self->data_src);
+  if (self->dec.data_src == pad)
+    gst_clear_object (&self->dec.data_src);
   GST_OBJECT_UNLOCK (self);
   gst_pad_set_active (pad, FALSE);
   gst_element_remove_pad (element, pad);
@@ -233,6 +136,8 @@ give_certificate (GstDtls13CompatSrtpDec * self, GstDtls13Association * assoc,
   }
 }
 
+/* connection-id: joins the association at once (as the stock decoder
+ * creates its connection then) and gives it this decoder's certificate. */
 static void
 set_connection_id (GstDtls13CompatSrtpDec * self, const gchar * id)
 {
@@ -242,8 +147,8 @@ set_connection_id (GstDtls13CompatSrtpDec * self, const gchar * id)
   if (id != NULL && id[0] != '\0')
     assoc = gst_dtls13_association_acquire (id);
   GST_OBJECT_LOCK (self);
-  g_free (self->connection_id);
-  self->connection_id = g_strdup (id);
+  g_free (self->dec.connection_id);
+  self->dec.connection_id = g_strdup (id);
   old = self->id_assoc;
   self->id_assoc = assoc;
   cert = self->cert;            /* replaced only by set_pem, on the same thread */
@@ -252,6 +157,8 @@ set_connection_id (GstDtls13CompatSrtpDec * self, const gchar * id)
   gst_dtls13_association_release (old);
 }
 
+/* pem: a new certificate (generated when text is NULL or empty), given
+ * to the association of connection-id; on failure the old one stays. */
 static void
 set_pem (GstDtls13CompatSrtpDec * self, const gchar * text)
 {
@@ -284,6 +191,7 @@ set_pem (GstDtls13CompatSrtpDec * self, const gchar * text)
   dtls13_config_free (old);
 }
 
+/* on-peer-certificate: keeps the peer's certificate for peer-pem. */
 static gboolean
 on_peer_certificate (GstElement * element, const gchar * pem, gpointer user_data)
 {
@@ -299,46 +207,6 @@ on_peer_certificate (GstElement * element, const gchar * pem, gpointer user_data
   return FALSE;                 /* accepted, as stock does */
 }
 
-static GstStateChangeReturn
-change_state (GstElement * element, GstStateChange transition)
-{
-  GstDtls13CompatSrtpDec *self = GST_DTLS13_COMPAT_SRTP_DEC (element);
-  GstStateChangeReturn ret;
-
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
-    GstDtls13Association *assoc;
-    gchar *id;
-    GST_OBJECT_LOCK (self);
-    id = g_strdup (self->connection_id);
-    GST_OBJECT_UNLOCK (self);
-    assoc = gst_dtls13_association_join (element, id, FALSE);
-    g_free (id);
-    if (assoc == NULL)
-      return GST_STATE_CHANGE_FAILURE;
-    dtls13_demux_counters_reset (&self->demux);
-    GST_OBJECT_LOCK (self);
-    self->assoc = assoc;
-    g_clear_pointer (&self->peer_pem, g_free);
-    GST_OBJECT_UNLOCK (self);
-  }
-  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
-    self->caps_pushed = FALSE;
-  ret = GST_ELEMENT_CLASS (gst_dtls13_compat_srtp_dec_parent_class)->change_state (element,
-      transition);
-  if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
-    GstDtls13Association *assoc;
-    GST_OBJECT_LOCK (self);
-    assoc = self->assoc;
-    self->assoc = NULL;
-    GST_OBJECT_UNLOCK (self);
-    if (assoc != NULL) {
-      gst_dtls13_association_set_decoder (assoc, NULL);
-      gst_dtls13_association_release (assoc);
-    }
-  }
-  return ret;
-}
-
 static void
 set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec * pspec)
 {
@@ -352,11 +220,8 @@ set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec 
       set_pem (self, g_value_get_string (value));
       break;
     default:
-      if (prop_id >= PROP_COMMON_FIRST
-          && prop_id < PROP_COMMON_FIRST + GST_DTLS13_COMPAT_COMMON_PROPERTY_COUNT)
-        gst_dtls13_compat_set_common_property (GST_ELEMENT (self), &self->keying,
-            prop_id - PROP_COMMON_FIRST, value);
-      else
+      if (!gst_dtls13_compat_set_common_property (GST_ELEMENT (self), &self->keying, prop_id,
+              PROP_COMMON_FIRST, value))
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
@@ -367,19 +232,13 @@ get_property (GObject * object, guint prop_id, GValue * value, GParamSpec * pspe
 {
   GstDtls13CompatSrtpDec *self = GST_DTLS13_COMPAT_SRTP_DEC (object);
 
-  if (prop_id >= PROP_COMMON_FIRST
-      && prop_id < PROP_COMMON_FIRST + GST_DTLS13_COMPAT_COMMON_PROPERTY_COUNT) {
-    GstDtls13Association *assoc = gst_dtls13_compat_ref_association (GST_ELEMENT (self),
-        &self->id_assoc);
-    gst_dtls13_compat_get_common_property (assoc, &self->keying, GST_ELEMENT (self),
-        prop_id - PROP_COMMON_FIRST, value);
-    gst_dtls13_association_release (assoc);
+  if (gst_dtls13_compat_get_common_property (GST_ELEMENT (self), &self->id_assoc,
+          &self->keying, prop_id, PROP_COMMON_FIRST, value))
     return;
-  }
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_CONNECTION_ID:
-      g_value_set_string (value, self->connection_id);
+      g_value_set_string (value, self->dec.connection_id);
       break;
     case PROP_PEM:
       g_value_set_string (value, self->pem);
@@ -400,8 +259,7 @@ finalize (GObject * object)
   GstDtls13CompatSrtpDec *self = GST_DTLS13_COMPAT_SRTP_DEC (object);
 
   gst_dtls13_association_release (self->id_assoc);
-  gst_clear_object (&self->data_src);
-  g_free (self->connection_id);
+  gst_dtls13_decoder_finalize (&self->dec);
   dtls13_config_free (self->cert);
   g_free (self->pem);
   g_free (self->peer_pem);
@@ -418,7 +276,7 @@ gst_dtls13_compat_srtp_dec_class_init (GstDtls13CompatSrtpDecClass * klass)
   gobject_class->set_property = set_property;
   gobject_class->get_property = get_property;
   gobject_class->finalize = finalize;
-  element_class->change_state = GST_DEBUG_FUNCPTR (change_state);
+  gst_dtls13_decoder_class_init (element_class);
   element_class->request_new_pad = GST_DEBUG_FUNCPTR (request_new_pad);
   element_class->release_pad = GST_DEBUG_FUNCPTR (release_pad);
 
@@ -455,16 +313,11 @@ gst_dtls13_compat_srtp_dec_class_init (GstDtls13CompatSrtpDecClass * klass)
 static void
 gst_dtls13_compat_srtp_dec_init (GstDtls13CompatSrtpDec * self)
 {
-  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
-  gst_pad_set_chain_function (self->sinkpad, GST_DEBUG_FUNCPTR (sink_chain));
-  gst_pad_set_event_function (self->sinkpad, GST_DEBUG_FUNCPTR (sink_event));
-  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
-  self->rtp_src = gst_pad_new_from_static_template (&rtp_src_template, "rtp_src");
-  self->rtcp_src = gst_pad_new_from_static_template (&rtcp_src_template, "rtcp_src");
-  gst_pad_use_fixed_caps (self->rtp_src);
-  gst_pad_use_fixed_caps (self->rtcp_src);
-  gst_element_add_pad (GST_ELEMENT (self), self->rtp_src);
-  gst_element_add_pad (GST_ELEMENT (self), self->rtcp_src);
+  gst_dtls13_decoder_init (&self->dec, GST_ELEMENT (self), &sink_template, &rtp_src_template,
+      &rtcp_src_template, NULL, TRUE);
+  self->dec.data_flow_apart = TRUE;
+  self->dec.joined = forget_peer_pem;
+  self->dec.after_datagram = notify_peer_pem;
   /* The certificate exists from the start: webrtcbin reads pem in NULL. */
   set_pem (self, NULL);
   g_signal_connect (self, "on-peer-certificate", G_CALLBACK (on_peer_certificate), NULL);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "gstdtls13association.h"
+#include "gstdtls13element.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_dtls13_debug);
 #define GST_CAT_DEFAULT gst_dtls13_debug
@@ -37,12 +38,9 @@ enum {
 
 struct _GstDtls13SrtpEnc {
   GstElement parent;
-  GstPad *srcpad;
-  GMutex push_lock;             /* serializes pushes on srcpad */
-  guint next_rtp_pad, next_rtcp_pad;
+  GstDtls13Encoder enc;         /* pads, connection-id, the association */
 
   /* properties, under the object lock */
-  gchar *connection_id;
   gboolean is_client;
   gchar *pem;
   gchar *peer_fingerprint;
@@ -56,8 +54,6 @@ struct _GstDtls13SrtpEnc {
   GstDtls13Version max_version;
   GstDtls13CookiePolicy cookie;
   gboolean under_load;
-
-  GstDtls13Association *assoc;  /* from READY to NULL */
 };
 
 G_DEFINE_TYPE (GstDtls13SrtpEnc, gst_dtls13_srtp_enc, GST_TYPE_ELEMENT);
@@ -71,141 +67,11 @@ static GstStaticPadTemplate data_sink_template = GST_STATIC_PAD_TEMPLATE ("data_
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
-static GstFlowReturn
-push (GstDtls13SrtpEnc * self, GstBuffer * buf)
-{
-  GstFlowReturn ret;
-
-  g_mutex_lock (&self->push_lock);
-  ret = gst_pad_push (self->srcpad, buf);
-  g_mutex_unlock (&self->push_lock);
-  /* Datagrams are fire-and-forget: an unlinked src is not an error. */
-  return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
-}
-
-/* The src pad task: pushes what the engine sends (handshake flights,
- * retransmissions, ACKs, held media once keyed), so that neither the
- * timer nor a streaming thread ever blocks on downstream. */
-static void
-src_loop (gpointer user_data)
-{
-  GstDtls13SrtpEnc *self = user_data;
-  GstBuffer *buf = self->assoc ? gst_dtls13_association_pop_datagram (self->assoc) : NULL;
-  GstFlowReturn ret;
-
-  if (buf == NULL) {
-    gst_pad_pause_task (self->srcpad);
-    return;
-  }
-  ret = push (self, buf);
-  if (ret != GST_FLOW_OK)
-    GST_DEBUG_OBJECT (self, "datagram push: %s", gst_flow_get_name (ret));
-  if (ret == GST_FLOW_FLUSHING)
-    gst_pad_pause_task (self->srcpad);
-}
-
+/* READY->PAUSED: starts the handshake with the properties' settings. */
 static gboolean
-src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode, gboolean active)
-{
-  GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (parent);
-
-  if (mode != GST_PAD_MODE_PUSH)
-    return FALSE;
-  if (active) {
-    if (self->assoc)
-      gst_dtls13_association_set_flushing (self->assoc, FALSE);
-    return gst_pad_start_task (pad, src_loop, self, NULL);
-  }
-  if (self->assoc)
-    gst_dtls13_association_set_flushing (self->assoc, TRUE);
-  return gst_pad_stop_task (pad);
-}
-
-static GstFlowReturn
-sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
-{
-  GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (parent);
-  GstDtls13MediaKind kind = GPOINTER_TO_INT (gst_pad_get_element_private (pad));
-  GstBuffer *out = NULL;
-  GstDtls13ProtectResult result = GST_DTLS13_PROTECT_DROPPED;
-
-  if (self->assoc)
-    result = gst_dtls13_association_protect (self->assoc, kind, buf, &out);
-  gst_buffer_unref (buf);
-  if (result == GST_DTLS13_PROTECT_OK)
-    return push (self, out);
-  if (result == GST_DTLS13_PROTECT_DROPPED)
-    GST_LOG_OBJECT (pad, "buffer dropped (no keys yet, or protection failed)");
-  return GST_FLOW_OK;
-}
-
-static gboolean
-sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
-{
-  switch (GST_EVENT_TYPE (event)) {
-      /* The src pad carries one datagram stream with its own stream-start
-       * and segment; per-input stream events and EOS stop here. */
-    case GST_EVENT_CAPS:
-    case GST_EVENT_STREAM_START:
-    case GST_EVENT_SEGMENT:
-    case GST_EVENT_EOS:
-    case GST_EVENT_FLUSH_START:
-    case GST_EVENT_FLUSH_STOP:
-      gst_event_unref (event);
-      return TRUE;
-    default:
-      return gst_pad_event_default (pad, parent, event);
-  }
-}
-
-static GstPad *
-request_new_pad (GstElement * element, GstPadTemplate * templ, const gchar * name,
-    const GstCaps * caps)
+start_association (GstElement * element, GstDtls13Association * assoc)
 {
   GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (element);
-  GstDtls13MediaKind kind;
-  gchar *pad_name;
-  GstPad *pad;
-
-  (void) caps;
-  GST_OBJECT_LOCK (self);
-  if (g_str_equal (templ->name_template, "rtp_sink_%u")) {
-    kind = GST_DTLS13_MEDIA_RTP;
-    pad_name = name ? g_strdup (name) : g_strdup_printf ("rtp_sink_%u", self->next_rtp_pad++);
-  } else if (g_str_equal (templ->name_template, "rtcp_sink_%u")) {
-    kind = GST_DTLS13_MEDIA_RTCP;
-    pad_name = name ? g_strdup (name) : g_strdup_printf ("rtcp_sink_%u", self->next_rtcp_pad++);
-  } else {
-    kind = GST_DTLS13_MEDIA_DATA;
-    pad_name = g_strdup ("data_sink");
-  }
-  GST_OBJECT_UNLOCK (self);
-
-  pad = gst_pad_new_from_template (templ, pad_name);
-  g_free (pad_name);
-  gst_pad_set_element_private (pad, GINT_TO_POINTER (kind));
-  gst_pad_set_chain_function (pad, GST_DEBUG_FUNCPTR (sink_chain));
-  gst_pad_set_event_function (pad, GST_DEBUG_FUNCPTR (sink_event));
-  GST_PAD_SET_PROXY_ALLOCATION (pad);
-  if (GST_STATE (element) > GST_STATE_READY)
-    gst_pad_set_active (pad, TRUE);
-  if (!gst_element_add_pad (element, pad)) {
-    gst_object_unref (pad);
-    return NULL;
-  }
-  return pad;
-}
-
-static void
-release_pad (GstElement * element, GstPad * pad)
-{
-  gst_pad_set_active (pad, FALSE);
-  gst_element_remove_pad (element, pad);
-}
-
-static gboolean
-start_association (GstDtls13SrtpEnc * self)
-{
   GstDtls13Settings s;
   GError *error = NULL;
   gboolean ok;
@@ -226,12 +92,12 @@ start_association (GstDtls13SrtpEnc * self)
   s.under_load = self->under_load;
   GST_OBJECT_UNLOCK (self);
 
-  ok = gst_dtls13_association_start (self->assoc, &s, &error);
+  ok = gst_dtls13_association_start (assoc, &s, &error);
   if (!ok) {
     /* The message names the setting (e.g. "min-version dtls1.2: ..."). */
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s",
             error ? error->message : "Cannot start DTLS 1.3"),
-        ("cannot start the DTLS 1.3 association '%s'", gst_dtls13_association_id (self->assoc)));
+        ("cannot start the DTLS 1.3 association '%s'", gst_dtls13_association_id (assoc)));
     g_clear_error (&error);
   }
   g_free ((gchar *) s.pem);
@@ -240,69 +106,26 @@ start_association (GstDtls13SrtpEnc * self)
   return ok;
 }
 
+/* NULL->READY, once joined: the certificate now, so that
+ * local-fingerprint is known in READY. */
 static gboolean
-acquire_association (GstDtls13SrtpEnc * self)
-{
-  gchar *id, *pem;
-  GError *error = NULL;
-
-  GST_OBJECT_LOCK (self);
-  id = g_strdup (self->connection_id);
-  pem = g_strdup (self->pem);
-  GST_OBJECT_UNLOCK (self);
-  self->assoc = gst_dtls13_association_join (GST_ELEMENT (self), id, TRUE);
-  g_free (id);
-  /* The certificate now, so that local-fingerprint is known in READY. */
-  if (self->assoc != NULL
-      && !gst_dtls13_association_prepare_certificate (self->assoc, pem, &error)) {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message), (NULL));
-    g_error_free (error);
-    gst_dtls13_association_set_encoder (self->assoc, NULL);
-    gst_dtls13_association_release (self->assoc);
-    self->assoc = NULL;
-  }
-  g_free (pem);
-  return self->assoc != NULL;
-}
-
-static GstStateChangeReturn
-change_state (GstElement * element, GstStateChange transition)
+prepare_certificate (GstElement * element, GstDtls13Association * assoc)
 {
   GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (element);
-  GstStateChangeReturn ret;
+  GError *error = NULL;
+  gchar *pem;
+  gboolean ok;
 
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !acquire_association (self))
-    return GST_STATE_CHANGE_FAILURE;
-
-  ret = GST_ELEMENT_CLASS (gst_dtls13_srtp_enc_parent_class)->change_state (element, transition);
-  if (ret == GST_STATE_CHANGE_FAILURE)
-    return ret;
-
-  switch (transition) {
-    case GST_STATE_CHANGE_READY_TO_PAUSED:{
-      gchar *stream_id = g_strdup_printf ("dtls13srtpenc/%s",
-          gst_dtls13_association_id (self->assoc));
-      GstSegment segment;
-      gst_segment_init (&segment, GST_FORMAT_TIME);
-      gst_pad_push_event (self->srcpad, gst_event_new_stream_start (stream_id));
-      gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
-      g_free (stream_id);
-      if (!start_association (self))
-        return GST_STATE_CHANGE_FAILURE;
-      break;
-    }
-    case GST_STATE_CHANGE_PAUSED_TO_READY:
-      gst_dtls13_association_stop (self->assoc);
-      break;
-    case GST_STATE_CHANGE_READY_TO_NULL:
-      gst_dtls13_association_set_encoder (self->assoc, NULL);
-      gst_dtls13_association_release (self->assoc);
-      self->assoc = NULL;
-      break;
-    default:
-      break;
+  GST_OBJECT_LOCK (self);
+  pem = g_strdup (self->pem);
+  GST_OBJECT_UNLOCK (self);
+  ok = gst_dtls13_association_prepare_certificate (assoc, pem, &error);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message), (NULL));
+    g_error_free (error);
   }
-  return ret;
+  g_free (pem);
+  return ok;
 }
 
 static void
@@ -318,8 +141,8 @@ set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec 
     /* Outside the object lock: on-peer-certificate handlers read properties
      * with the association locked. assoc only changes in NULL<->READY, from
      * the application thread. */
-    if (self->assoc != NULL)
-      gst_dtls13_association_set_under_load (self->assoc, under_load);
+    if (self->enc.assoc != NULL)
+      gst_dtls13_association_set_under_load (self->enc.assoc, under_load);
     return;
   }
   if (prop_id == PROP_PEER_FINGERPRINT) {
@@ -330,8 +153,8 @@ set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec 
     self->peer_fingerprint = g_strdup (fingerprint);
     GST_OBJECT_UNLOCK (self);
     /* A running association checks it at once (late SDP answer). */
-    if (self->assoc != NULL
-        && !gst_dtls13_association_set_peer_fingerprint (self->assoc, fingerprint, &error)) {
+    if (self->enc.assoc != NULL
+        && !gst_dtls13_association_set_peer_fingerprint (self->enc.assoc, fingerprint, &error)) {
       GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("%s", error->message), (NULL));
       g_error_free (error);
     }
@@ -341,8 +164,8 @@ set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_CONNECTION_ID:
-      g_free (self->connection_id);
-      self->connection_id = g_value_dup_string (value);
+      g_free (self->enc.connection_id);
+      self->enc.connection_id = g_value_dup_string (value);
       break;
     case PROP_IS_CLIENT:
       self->is_client = g_value_get_boolean (value);
@@ -394,13 +217,13 @@ get_property (GObject * object, guint prop_id, GValue * value, GParamSpec * pspe
   if (prop_id >= PROP_STATUS_FIRST
       && prop_id < PROP_STATUS_FIRST + GST_DTLS13_STATUS_PROPERTY_COUNT) {
     /* assoc only changes in NULL<->READY, from the application thread */
-    gst_dtls13_get_status_property (self->assoc, prop_id - PROP_STATUS_FIRST, value);
+    gst_dtls13_get_status_property (self->enc.assoc, prop_id - PROP_STATUS_FIRST, value);
     return;
   }
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_CONNECTION_ID:
-      g_value_set_string (value, self->connection_id);
+      g_value_set_string (value, self->enc.connection_id);
       break;
     case PROP_IS_CLIENT:
       g_value_set_boolean (value, self->is_client);
@@ -453,11 +276,10 @@ finalize (GObject * object)
 {
   GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (object);
 
-  g_free (self->connection_id);
   g_free (self->pem);
   g_free (self->peer_fingerprint);
   g_free (self->srtp_profiles);
-  g_mutex_clear (&self->push_lock);
+  gst_dtls13_encoder_finalize (&self->enc);
   G_OBJECT_CLASS (gst_dtls13_srtp_enc_parent_class)->finalize (object);
 }
 
@@ -472,9 +294,7 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
   gobject_class->set_property = set_property;
   gobject_class->get_property = get_property;
   gobject_class->finalize = finalize;
-  element_class->change_state = GST_DEBUG_FUNCPTR (change_state);
-  element_class->request_new_pad = GST_DEBUG_FUNCPTR (request_new_pad);
-  element_class->release_pad = GST_DEBUG_FUNCPTR (release_pad);
+  gst_dtls13_encoder_class_init (element_class);
 
   g_object_class_install_property (gobject_class, PROP_CONNECTION_ID,
       g_param_spec_string ("connection-id", "Connection id",
@@ -583,7 +403,9 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
 static void
 gst_dtls13_srtp_enc_init (GstDtls13SrtpEnc * self)
 {
-  g_mutex_init (&self->push_lock);
+  gst_dtls13_encoder_init (&self->enc, GST_ELEMENT (self), &src_template, "dtls13srtpenc");
+  self->enc.prepare = prepare_certificate;
+  self->enc.start = start_association;
   self->mtu = DEFAULT_MTU;
   self->initial_timeout_ms = DEFAULT_INITIAL_TIMEOUT_MS;
   self->pre_key_policy = GST_DTLS13_PRE_KEY_DROP;
@@ -591,8 +413,4 @@ gst_dtls13_srtp_enc_init (GstDtls13SrtpEnc * self)
   self->min_version = DEFAULT_MIN_VERSION;
   self->max_version = DEFAULT_MAX_VERSION;
   self->cookie = DEFAULT_COOKIE;
-  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
-  gst_pad_set_activatemode_function (self->srcpad, GST_DEBUG_FUNCPTR (src_activate_mode));
-  gst_pad_use_fixed_caps (self->srcpad);
-  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 }
