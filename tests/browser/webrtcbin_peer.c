@@ -37,9 +37,13 @@
  *
  * Exit status 0 after quit/EOF, 1 on an error or --timeout (default 90 s),
  * 2 for bad options, 77 when an element it needs is not installed. Other
- * output (GStreamer's, GLib's) goes to stderr. */
-#include <gst/gst.h>
-#include <gst/sdp/sdp.h>
+ * output (GStreamer's, GLib's) goes to stderr.
+ *
+ * The offer/answer and ICE plumbing, the frame counter and the inspection
+ * helpers are tests/gst/webrtcbin_compat_support.c's, which
+ * test_webrtcbin_compat uses too; this file is the JSON protocol. */
+#include "webrtcbin_compat_support.h"
+
 #include <json-glib/json-glib.h>
 
 #include <stdio.h>
@@ -55,24 +59,10 @@
   "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! " \
   "webrtcbin name=webrtc bundle-policy=max-bundle"
 
-/* GstWebRTCSessionDescription as gst/webrtc/rtcsessiondescription.h
- * declares it (a public struct), so that the build needs no gst-plugins-bad
- * development package; the boxed type's copy function makes a real one
- * from this (as tests/gst/test_webrtcbin_compat.c does). */
 typedef struct {
-  gint type;
-  GstSDPMessage *sdp;
-} SessionDescription;
-#define SDP_TYPE_OFFER 1
-#define SDP_TYPE_ANSWER 3
-
-typedef struct {
-  gboolean offerer;
-  GstElement *pipeline, *webrtc;
-  GType description_type;
+  Peer base;                    /* first: webrtcbin, signalling, decoded frames */
   FILE *out;                    /* the protocol: the original stdout */
   GMainLoop *loop;
-  gint frames;                  /* atomic: decoded frames */
   gint exit_status;
   /* Milliseconds since start when webrtcbin's ICE first said connected
    * (or completed) and its DTLS transport first said connected; -1 before.
@@ -80,12 +70,13 @@ typedef struct {
   GMutex lock;
   gint64 start_us, ice_connected_ms, dtls_connected_ms;
   gboolean watching_transport;  /* main thread */
-} Peer;
+} BrowserPeer;
 
 /* ---- the protocol ---- */
 
+/* Writes the finished message as one line of the protocol. */
 static void
-emit (Peer * peer, JsonBuilder * builder)
+emit (BrowserPeer * peer, JsonBuilder * builder)
 {
   JsonNode *root = json_builder_get_root (builder);
   gchar *text = json_to_string (root, FALSE);
@@ -97,6 +88,7 @@ emit (Peer * peer, JsonBuilder * builder)
   g_object_unref (builder);
 }
 
+/* A new message object of type. */
 static JsonBuilder *
 message_begin (const gchar * type)
 {
@@ -108,13 +100,15 @@ message_begin (const gchar * type)
   return b;
 }
 
+/* Closes the message object and writes it. */
 static void
-message_end (Peer * peer, JsonBuilder * b)
+message_end (BrowserPeer * peer, JsonBuilder * b)
 {
   json_builder_end_object (b);
   emit (peer, b);
 }
 
+/* A string member (null when value is NULL). */
 static void
 add_string (JsonBuilder * b, const gchar * name, const gchar * value)
 {
@@ -125,92 +119,39 @@ add_string (JsonBuilder * b, const gchar * name, const gchar * value)
     json_builder_add_null_value (b);
 }
 
+/* An error message, also on stderr; the support file's fail hook. */
 static void
-report_error (Peer * peer, const gchar * message)
+report_error (Peer * base, const gchar * message)
 {
   JsonBuilder *b = message_begin ("error");
 
   add_string (b, "message", message);
-  message_end (peer, b);
+  message_end ((BrowserPeer *) base, b);
   g_printerr ("webrtcbin_peer: %s\n", message);
 }
 
 /* ---- offer/answer and ICE through webrtcbin's signals ---- */
 
+/* The support file's send hook: the local description or a candidate
+ * as a message. */
 static void
-on_local_description (GstPromise * promise, gpointer user_data)
+send_signal (Peer * from, const gchar * kind, guint mline, const gchar * text)
 {
-  Peer *peer = user_data;
-  const gchar *field = peer->offerer ? "offer" : "answer";
-  const GstStructure *reply = gst_promise_get_reply (promise);
-  SessionDescription *desc = NULL;
-  JsonBuilder *b;
-  gchar *text;
+  JsonBuilder *b = message_begin (kind);
 
-  if (reply == NULL || !gst_structure_get (reply, field, peer->description_type, &desc, NULL)) {
-    gst_promise_unref (promise);
-    report_error (peer, peer->offerer ? "webrtcbin made no offer" : "webrtcbin made no answer");
-    return;
+  if (g_str_equal (kind, "ice")) {
+    json_builder_set_member_name (b, "sdpMLineIndex");
+    json_builder_add_int_value (b, mline);
+    add_string (b, "candidate", text);
+  } else {
+    add_string (b, "sdp", text);
   }
-  gst_promise_unref (promise);
-  g_signal_emit_by_name (peer->webrtc, "set-local-description", desc, NULL);
-  text = gst_sdp_message_as_text (desc->sdp);
-  b = message_begin (field);
-  add_string (b, "sdp", text);
-  message_end (peer, b);
-  g_free (text);
-  g_boxed_free (peer->description_type, desc);
+  message_end ((BrowserPeer *) from, b);
 }
 
+/* Applies one message of the harness. */
 static void
-on_negotiation_needed (GstElement * webrtc, gpointer user_data)
-{
-  Peer *peer = user_data;
-
-  g_signal_emit_by_name (webrtc, "create-offer", NULL,
-      gst_promise_new_with_change_func (on_local_description, peer, NULL));
-}
-
-static void
-on_remote_set (GstPromise * promise, gpointer user_data)
-{
-  Peer *peer = user_data;
-
-  gst_promise_unref (promise);
-  if (!peer->offerer)
-    g_signal_emit_by_name (peer->webrtc, "create-answer", NULL,
-        gst_promise_new_with_change_func (on_local_description, peer, NULL));
-}
-
-static void
-on_ice_candidate (GstElement * webrtc, guint mline, const gchar * candidate, gpointer user_data)
-{
-  JsonBuilder *b = message_begin ("ice");
-
-  (void) webrtc;
-  json_builder_set_member_name (b, "sdpMLineIndex");
-  json_builder_add_int_value (b, mline);
-  add_string (b, "candidate", candidate);
-  message_end (user_data, b);
-}
-
-static void
-set_remote_description (Peer * peer, gint type, const gchar * sdp)
-{
-  SessionDescription desc = { type, NULL };
-
-  if (sdp == NULL || gst_sdp_message_new_from_text (sdp, &desc.sdp) != GST_SDP_OK) {
-    report_error (peer, "unparsable remote description");
-    return;
-  }
-  /* The signal's boxed argument is copied (a real GstWebRTCSessionDescription). */
-  g_signal_emit_by_name (peer->webrtc, "set-remote-description", &desc,
-      gst_promise_new_with_change_func (on_remote_set, peer, NULL));
-  gst_sdp_message_free (desc.sdp);
-}
-
-static void
-handle_line (Peer * peer, const gchar * line)
+handle_line (BrowserPeer * peer, const gchar * line)
 {
   GError *error = NULL;
   JsonNode *root = json_from_string (line, &error);
@@ -219,7 +160,7 @@ handle_line (Peer * peer, const gchar * line)
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
     gchar *m = g_strdup_printf ("not a JSON object on stdin: %s", error ? error->message : line);
-    report_error (peer, m);
+    report_error (&peer->base, m);
     g_free (m);
     g_clear_error (&error);
     if (root)
@@ -229,94 +170,51 @@ handle_line (Peer * peer, const gchar * line)
   o = json_node_get_object (root);
   type = json_object_get_string_member_with_default (o, "type", "");
   if (g_str_equal (type, "offer") || g_str_equal (type, "answer")) {
-    set_remote_description (peer, g_str_equal (type, "offer") ? SDP_TYPE_OFFER : SDP_TYPE_ANSWER,
-        json_object_get_string_member_with_default (o, "sdp", NULL));
+    handle_message (&peer->base, type, 0, json_object_get_string_member_with_default (o, "sdp",
+            NULL));
   } else if (g_str_equal (type, "ice")) {
     const gchar *candidate = json_object_get_string_member_with_default (o, "candidate", "");
     gint64 mline = json_object_get_int_member_with_default (o, "sdpMLineIndex", 0);
     /* An empty candidate is the browser's end of candidates. */
     if (candidate[0] != '\0' && mline >= 0)
-      g_signal_emit_by_name (peer->webrtc, "add-ice-candidate", (guint) mline, candidate);
+      handle_message (&peer->base, "ice", (guint) mline, candidate);
   } else if (g_str_equal (type, "quit")) {
     g_main_loop_quit (peer->loop);
   } else {
     gchar *m = g_strdup_printf ("unknown message type '%s'", type);
-    report_error (peer, m);
+    report_error (&peer->base, m);
     g_free (m);
   }
   json_node_unref (root);
 }
 
+/* stdin watch: one line of the harness, or its end. */
 static gboolean
 on_stdin (GIOChannel * channel, GIOCondition condition, gpointer user_data)
 {
-  Peer *peer = user_data;
-  gchar *line = NULL;
-  GIOStatus st;
+  BrowserPeer *peer = user_data;
+  gchar *line;
+  LineResult result = read_signal_line (channel, &line);
 
   (void) condition;
-  st = g_io_channel_read_line (channel, &line, NULL, NULL, NULL);
-  if (st == G_IO_STATUS_NORMAL && line != NULL) {
+  if (result == LINE_READ) {
     if (g_strstrip (line)[0] != '\0')
       handle_line (peer, line);
     g_free (line);
-    return G_SOURCE_CONTINUE;
   }
-  g_free (line);
-  if (st == G_IO_STATUS_AGAIN)
+  if (result != LINE_END)
     return G_SOURCE_CONTINUE;
   g_main_loop_quit (peer->loop);        /* EOF: the harness is gone */
   return G_SOURCE_REMOVE;
 }
 
-/* ---- incoming media ---- */
+/* ---- the pipeline ---- */
 
-static GstPadProbeReturn
-count_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  Peer *peer = user_data;
-
-  (void) pad;
-  (void) info;
-  g_atomic_int_inc (&peer->frames);
-  return GST_PAD_PROBE_OK;
-}
-
-static void
-on_pad_added (GstElement * webrtc, GstPad * pad, gpointer user_data)
-{
-  Peer *peer = user_data;
-  GError *error = NULL;
-  GstElement *bin, *sink;
-  GstPad *bin_sink, *sink_pad;
-
-  (void) webrtc;
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
-    return;
-  bin = gst_parse_bin_from_description ("queue ! rtpvp8depay ! vp8dec ! "
-      "fakesink name=frames sync=false async=false", TRUE, &error);
-  if (bin == NULL) {
-    report_error (peer, error->message);
-    g_error_free (error);
-    return;
-  }
-  gst_bin_add (GST_BIN (peer->pipeline), bin);
-  gst_element_sync_state_with_parent (bin);
-  bin_sink = gst_element_get_static_pad (bin, "sink");
-  if (gst_pad_link (pad, bin_sink) != GST_PAD_LINK_OK)
-    report_error (peer, "cannot link webrtcbin's video to the decoder");
-  gst_object_unref (bin_sink);
-  sink = gst_bin_get_by_name (GST_BIN (bin), "frames");
-  sink_pad = gst_element_get_static_pad (sink, "sink");
-  gst_pad_add_probe (sink_pad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, peer, NULL);
-  gst_object_unref (sink_pad);
-  gst_object_unref (sink);
-}
-
+/* Bus watch: a pipeline error ends the program. */
 static gboolean
 on_bus (GstBus * bus, GstMessage * message, gpointer user_data)
 {
-  Peer *peer = user_data;
+  BrowserPeer *peer = user_data;
 
   (void) bus;
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR) {
@@ -326,7 +224,7 @@ on_bus (GstBus * bus, GstMessage * message, gpointer user_data)
     gst_message_parse_error (message, &error, &debug);
     text = g_strdup_printf ("error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
         error->message, debug ? debug : "");
-    report_error (peer, text);
+    report_error (&peer->base, text);
     g_free (text);
     g_error_free (error);
     g_free (debug);
@@ -338,8 +236,9 @@ on_bus (GstBus * bus, GstMessage * message, gpointer user_data)
 
 /* ---- when ICE and DTLS connected ---- */
 
+/* Notes the milliseconds since start in *slot, the first time only. */
 static void
-note_time (Peer * peer, gint64 * slot)
+note_time (BrowserPeer * peer, gint64 * slot)
 {
   g_mutex_lock (&peer->lock);
   if (*slot < 0)
@@ -347,8 +246,9 @@ note_time (Peer * peer, gint64 * slot)
   g_mutex_unlock (&peer->lock);
 }
 
+/* Reads *slot under the lock. */
 static gint64
-read_time (Peer * peer, const gint64 * slot)
+read_time (BrowserPeer * peer, const gint64 * slot)
 {
   gint64 value;
 
@@ -360,10 +260,11 @@ read_time (Peer * peer, const gint64 * slot)
 
 static const gchar *enum_property_nick (gpointer object, const gchar * name);
 
+/* webrtcbin's notify::ice-connection-state. */
 static void
 on_ice_state (GObject * webrtc, GParamSpec * pspec, gpointer user_data)
 {
-  Peer *peer = user_data;
+  BrowserPeer *peer = user_data;
   const gchar *nick = enum_property_nick (webrtc, "ice-connection-state");
 
   (void) pspec;
@@ -371,10 +272,11 @@ on_ice_state (GObject * webrtc, GParamSpec * pspec, gpointer user_data)
     note_time (peer, &peer->ice_connected_ms);
 }
 
+/* The DTLS transport's notify::state. */
 static void
 on_dtls_state (GObject * transport, GParamSpec * pspec, gpointer user_data)
 {
-  Peer *peer = user_data;
+  BrowserPeer *peer = user_data;
 
   (void) pspec;
   if (g_strcmp0 (enum_property_nick (transport, "state"), "connected") == 0)
@@ -382,27 +284,6 @@ on_dtls_state (GObject * transport, GParamSpec * pspec, gpointer user_data)
 }
 
 /* ---- what webrtcbin made ---- */
-
-/* The first element made by factory_name inside webrtcbin, recursively (a
- * reference), or NULL. */
-static GstElement *
-find_by_factory (GstElement * bin, const gchar * factory_name)
-{
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (bin));
-  GValue item = G_VALUE_INIT;
-  GstElement *found = NULL;
-
-  while (found == NULL && gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
-    GstElement *element = g_value_get_object (&item);
-    GstElementFactory *factory = gst_element_get_factory (element);
-    if (factory != NULL && g_str_equal (GST_OBJECT_NAME (factory), factory_name))
-      found = gst_object_ref (element);
-    g_value_reset (&item);
-  }
-  g_value_unset (&item);
-  gst_iterator_free (it);
-  return found;
-}
 
 /* A copy of a string property of object, or NULL when it has none (or no object). */
 static gchar *
@@ -444,11 +325,11 @@ enum_property_nick (gpointer object, const gchar * name)
 
 /* The DTLS transport of the first transceiver's sender (a reference), or NULL. */
 static GObject *
-dtls_transport (Peer * peer)
+dtls_transport (BrowserPeer * peer)
 {
   GObject *transceiver = NULL, *sender = NULL, *transport = NULL;
 
-  g_signal_emit_by_name (peer->webrtc, "get-transceiver", 0, &transceiver);
+  g_signal_emit_by_name (peer->base.webrtc, "get-transceiver", 0, &transceiver);
   if (transceiver == NULL)
     return NULL;
   g_object_get (transceiver, "sender", &sender, NULL);
@@ -460,46 +341,12 @@ dtls_transport (Peer * peer)
   return transport;
 }
 
-/* "sha-256 AB:CD:..." of the first certificate in pem, or NULL. */
-static gchar *
-pem_fingerprint (const gchar * pem)
-{
-  const gchar *begin = pem ? strstr (pem, "-----BEGIN CERTIFICATE-----") : NULL;
-  const gchar *end = begin ? strstr (begin, "-----END CERTIFICATE-----") : NULL;
-  GString *b64, *fp;
-  GChecksum *sha;
-  guint8 digest[32];
-  gsize digest_len = sizeof digest, der_len = 0;
-  guchar *der;
-
-  if (end == NULL)
-    return NULL;
-  b64 = g_string_new (NULL);
-  for (const gchar * c = begin + strlen ("-----BEGIN CERTIFICATE-----"); c < end; c++)
-    if (!g_ascii_isspace (*c))
-      g_string_append_c (b64, *c);
-  der = g_base64_decode (b64->str, &der_len);
-  g_string_free (b64, TRUE);
-  if (der_len == 0) {
-    g_free (der);
-    return NULL;
-  }
-  sha = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_update (sha, der, der_len);
-  g_checksum_get_digest (sha, digest, &digest_len);
-  g_checksum_free (sha);
-  g_free (der);
-  fp = g_string_new ("sha-256 ");
-  for (gsize i = 0; i < digest_len; i++)
-    g_string_append_printf (fp, "%s%02X", i ? ":" : "", digest[i]);
-  return g_string_free (fp, FALSE);
-}
-
+/* A status (or result) message. */
 static void
-emit_status (Peer * peer, const gchar * type)
+emit_status (BrowserPeer * peer, const gchar * type)
 {
-  GstElement *enc = find_by_factory (peer->webrtc, "dtlssrtpenc");
-  GstElement *dec = find_by_factory (peer->webrtc, "dtlssrtpdec");
+  GstElement *enc = find_by_factory (peer->base.webrtc, "dtlssrtpenc");
+  GstElement *dec = find_by_factory (peer->base.webrtc, "dtlssrtpdec");
   GObject *transport = dtls_transport (peer);
   gint64 ice_ms, dtls_ms;
   gchar *version = string_property (enc, "dtls-version");
@@ -522,7 +369,7 @@ emit_status (Peer * peer, const gchar * type)
   b = message_begin (type);
 
   json_builder_set_member_name (b, "frames");
-  json_builder_add_int_value (b, g_atomic_int_get (&peer->frames));
+  json_builder_add_int_value (b, g_atomic_int_get (&peer->base.frames));
   add_string (b, "dtlssrtpenc", enc ? G_OBJECT_TYPE_NAME (enc) : NULL);
   add_string (b, "dtlssrtpdec", dec ? G_OBJECT_TYPE_NAME (dec) : NULL);
   add_string (b, "dtls_version", version);
@@ -538,8 +385,8 @@ emit_status (Peer * peer, const gchar * type)
     json_builder_add_null_value (b);
   }
   add_string (b, "peer_certificate_sha256", remote_fp);
-  add_string (b, "connection_state", enum_property_nick (peer->webrtc, "connection-state"));
-  add_string (b, "ice_connection_state", enum_property_nick (peer->webrtc,
+  add_string (b, "connection_state", enum_property_nick (peer->base.webrtc, "connection-state"));
+  add_string (b, "ice_connection_state", enum_property_nick (peer->base.webrtc,
           "ice-connection-state"));
   json_builder_set_member_name (b, "ice_connected_ms");
   json_builder_add_int_value (b, ice_ms);
@@ -559,6 +406,7 @@ emit_status (Peer * peer, const gchar * type)
     gst_object_unref (enc);
 }
 
+/* Every STATUS_INTERVAL_MS: a status message. */
 static gboolean
 on_status_timer (gpointer user_data)
 {
@@ -566,12 +414,13 @@ on_status_timer (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* --timeout: no quit came. */
 static gboolean
 on_timeout (gpointer user_data)
 {
-  Peer *peer = user_data;
+  BrowserPeer *peer = user_data;
 
-  report_error (peer, "timeout: no quit from the harness");
+  report_error (&peer->base, "timeout: no quit from the harness");
   peer->exit_status = 1;
   g_main_loop_quit (peer->loop);
   return G_SOURCE_REMOVE;
@@ -579,24 +428,13 @@ on_timeout (gpointer user_data)
 
 /* ---- main ---- */
 
-static gboolean
-require_factories (void)
-{
-  const gchar *names[] = { "webrtcbin", "nicesrc", "nicesink", "dtlssrtpenc", "dtlssrtpdec",
-    "rtpbin", "videotestsrc", "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay"
-  };
+/* The elements a call needs. */
+static const gchar *const required_factories[] = { "webrtcbin", "nicesrc", "nicesink",
+  "dtlssrtpenc", "dtlssrtpdec", "rtpbin", "videotestsrc", "vp8enc", "vp8dec", "rtpvp8pay",
+  "rtpvp8depay", NULL
+};
 
-  for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
-    GstElementFactory *f = gst_element_factory_find (names[i]);
-    if (f == NULL) {
-      g_printerr ("SKIP: no %s element installed\n", names[i]);
-      return FALSE;
-    }
-    gst_object_unref (f);
-  }
-  return TRUE;
-}
-
+/* Bad options. */
 static int
 usage (void)
 {
@@ -607,7 +445,7 @@ usage (void)
 int
 main (int argc, char **argv)
 {
-  Peer peer = { 0 };
+  BrowserPeer peer = { 0 };
   const gchar *role = NULL;
   gint64 timeout_s = 90;
   GError *error = NULL;
@@ -633,8 +471,11 @@ main (int argc, char **argv)
   }
   if (role == NULL || !(g_str_equal (role, "offerer") || g_str_equal (role, "answerer")))
     return usage ();
-  peer.offerer = g_str_equal (role, "offerer");
-  if (!require_factories ())
+  peer.base.name = "webrtcbin_peer";
+  peer.base.offerer = g_str_equal (role, "offerer");
+  peer.base.send = send_signal;
+  peer.base.fail = report_error;
+  if (!require_factories (required_factories))
     return 77;
 
   /* GStreamer and GLib may print on stdout: keep it for the protocol. */
@@ -644,27 +485,28 @@ main (int argc, char **argv)
     return 1;
   }
 
-  peer.pipeline = gst_parse_launch (VIDEO_PIPELINE, &error);
-  if (peer.pipeline == NULL) {
-    report_error (&peer, error->message);
+  peer.base.pipeline = gst_parse_launch (VIDEO_PIPELINE, &error);
+  if (peer.base.pipeline == NULL) {
+    report_error (&peer.base, error->message);
     g_error_free (error);
     return 1;
   }
   g_clear_error (&error);       /* a recoverable parse warning */
-  peer.webrtc = gst_bin_get_by_name (GST_BIN (peer.pipeline), "webrtc");
-  peer.description_type = g_type_from_name ("GstWebRTCSessionDescription");
-  if (peer.description_type == 0) {
-    report_error (&peer, "GstWebRTCSessionDescription is not registered after making webrtcbin");
+  peer.base.webrtc = gst_bin_get_by_name (GST_BIN (peer.base.pipeline), "webrtc");
+  if (g_type_from_name ("GstWebRTCSessionDescription") == 0) {
+    report_error (&peer.base, "GstWebRTCSessionDescription is not registered after making webrtcbin");
     return 1;
   }
   peer.loop = g_main_loop_new (NULL, FALSE);
-  if (peer.offerer)
-    g_signal_connect (peer.webrtc, "on-negotiation-needed", G_CALLBACK (on_negotiation_needed),
-        &peer);
-  g_signal_connect (peer.webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), &peer);
-  g_signal_connect (peer.webrtc, "pad-added", G_CALLBACK (on_pad_added), &peer);
-  g_signal_connect (peer.webrtc, "notify::ice-connection-state", G_CALLBACK (on_ice_state), &peer);
-  bus = gst_element_get_bus (peer.pipeline);
+  if (peer.base.offerer)
+    g_signal_connect (peer.base.webrtc, "on-negotiation-needed",
+        G_CALLBACK (on_negotiation_needed), &peer.base);
+  g_signal_connect (peer.base.webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
+      &peer.base);
+  g_signal_connect (peer.base.webrtc, "pad-added", G_CALLBACK (on_pad_added), &peer.base);
+  g_signal_connect (peer.base.webrtc, "notify::ice-connection-state", G_CALLBACK (on_ice_state),
+      &peer);
+  bus = gst_element_get_bus (peer.base.pipeline);
   gst_bus_add_watch (bus, on_bus, &peer);
 
   in = g_io_channel_unix_new (0);
@@ -672,20 +514,21 @@ main (int argc, char **argv)
   g_timeout_add (STATUS_INTERVAL_MS, on_status_timer, &peer);
   g_timeout_add_seconds ((guint) timeout_s, on_timeout, &peer);
 
-  if (gst_element_set_state (peer.pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-    report_error (&peer, "the pipeline does not start");
+  if (gst_element_set_state (peer.base.pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    report_error (&peer.base, "the pipeline does not start");
     peer.exit_status = 1;
   } else {
     g_main_loop_run (peer.loop);
   }
 
   emit_status (&peer, "result");
-  gst_element_set_state (peer.pipeline, GST_STATE_NULL);
+  gst_element_set_state (peer.base.pipeline, GST_STATE_NULL);
   gst_bus_remove_watch (bus);
   gst_object_unref (bus);
   g_io_channel_unref (in);
-  gst_object_unref (peer.webrtc);
-  gst_object_unref (peer.pipeline);
+  gst_object_unref (peer.base.webrtc);
+  gst_object_unref (peer.base.pipeline);
+  g_free (peer.base.remote_sdp);
   g_main_loop_unref (peer.loop);
   fclose (peer.out);
   g_mutex_clear (&peer.lock);

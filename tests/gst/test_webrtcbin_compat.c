@@ -208,23 +208,11 @@ tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-require_factories (void)
-{
-  const gchar *names[] = { "webrtcbin", "nicesrc", "nicesink", "sctpenc", "sctpdec",
-    "dtlssrtpenc", "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay", "videotestsrc"
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
-    GstElementFactory *f = gst_element_factory_find (names[i]);
-    if (f == NULL) {
-      g_printerr ("SKIP: no %s element installed\n", names[i]);
-      return FALSE;
-    }
-    gst_object_unref (f);
-  }
-  return TRUE;
-}
+/* The elements both modes need. */
+static const gchar *const required_factories[] = { "webrtcbin", "nicesrc", "nicesink",
+  "sctpenc", "sctpdec", "dtlssrtpenc", "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay",
+  "videotestsrc", NULL
+};
 
 /* ---- mixed mode: the other process ---- */
 
@@ -270,18 +258,15 @@ static gboolean
 read_line (GIOChannel * channel, GIOCondition condition, gpointer user_data)
 {
   LineReader *reader = user_data;
-  gchar *line = NULL;
-  GIOStatus st;
+  gchar *line;
+  LineResult result = read_signal_line (channel, &line);
 
   (void) condition;
-  st = g_io_channel_read_line (channel, &line, NULL, NULL, NULL);
-  if (st == G_IO_STATUS_NORMAL && line != NULL) {
+  if (result == LINE_READ) {
     parse_line (reader, line);
     g_free (line);
-    return G_SOURCE_CONTINUE;
   }
-  g_free (line);
-  if (st == G_IO_STATUS_AGAIN)
+  if (result != LINE_END)
     return G_SOURCE_CONTINUE;
   /* The other side closed the pipe. */
   if (reader->status)
@@ -318,7 +303,7 @@ stock_peer_timeout (gpointer user_data)
 static int
 run_stock_peer (gboolean offerer)
 {
-  Peer peer = { "stock", offerer, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL };
+  Peer peer = { .name = "stock", .offerer = offerer };
   LineReader reader = { &peer, NULL };
   GIOChannel *in = g_io_channel_unix_new (0);
   int proto_fd = dup (1);
@@ -390,8 +375,8 @@ main (int argc, char **argv)
 {
   const gchar *mode = "ours";
   gboolean ours_offerer = TRUE;
-  Peer a = { "alice", TRUE, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL };
-  Peer b = { "bob", FALSE, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL };
+  Peer a = { .name = "alice", .offerer = TRUE };
+  Peer b = { .name = "bob", .offerer = FALSE };
   Run run;
   GPid child = 0;
   GIOChannel *from = NULL;
@@ -412,7 +397,7 @@ main (int argc, char **argv)
     else if (g_str_equal (argv[i], "--ours"))
       ours_offerer = g_str_equal (argv[i + 1], "offerer");
   }
-  if (!require_factories ())
+  if (!require_factories (required_factories))
     return 77;
   print_plugin ();
 

@@ -1,4 +1,4 @@
-/* test_webrtcbin_compat's helpers: signalling, frame counting, the data
+/* The webrtcbin peers' helpers: signalling, frame counting, the data
  * channel and what webrtcbin made. See the header. */
 #include "webrtcbin_compat_support.h"
 
@@ -13,6 +13,7 @@ typedef struct {
   gchar *text;
 } Message;
 
+/* Idle callback: applies a message of the in-process remote peer. */
 static gboolean
 deliver_message (gpointer data)
 {
@@ -25,10 +26,24 @@ deliver_message (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Reports a setup error: to peer->fail, or printed with the peer's name. */
+static void
+report (Peer * peer, const gchar * message)
+{
+  if (peer->fail != NULL)
+    peer->fail (peer, message);
+  else
+    g_printerr ("%s: %s\n", peer->name, message);
+}
+
+/* Sends a signalling message: through the peer's send hook, to the peer
+ * in this process, or as one line to the other process. */
 static void
 send_message (Peer * from, const gchar * kind, guint mline, const gchar * text)
 {
-  if (from->remote != NULL) {
+  if (from->send != NULL) {
+    from->send (from, kind, mline, text);
+  } else if (from->remote != NULL) {
     Message *m = g_new0 (Message, 1);
     m->to = from->remote;
     m->kind = g_strdup (kind);
@@ -44,6 +59,8 @@ send_message (Peer * from, const gchar * kind, guint mline, const gchar * text)
   }
 }
 
+/* create-offer / create-answer's promise: sets the local description and
+ * sends it. */
 static void
 on_local_description (GstPromise * promise, gpointer user_data)
 {
@@ -55,8 +72,8 @@ on_local_description (GstPromise * promise, gpointer user_data)
   gchar *text;
 
   if (reply == NULL || !gst_structure_get (reply, field, session_description_type, &desc, NULL)) {
-    g_printerr ("%s: no %s from webrtcbin\n", peer->name, field);
     gst_promise_unref (promise);
+    report (peer, peer->offerer ? "webrtcbin made no offer" : "webrtcbin made no answer");
     return;
   }
   gst_promise_unref (promise);
@@ -77,6 +94,7 @@ on_negotiation_needed (GstElement * webrtc, gpointer user_data)
       gst_promise_new_with_change_func (on_local_description, peer, NULL));
 }
 
+/* set-remote-description's promise: the answerer answers. */
 static void
 on_remote_set (GstPromise * promise, gpointer user_data)
 {
@@ -104,8 +122,11 @@ handle_message (Peer * peer, const gchar * kind, guint mline, const gchar * text
     SessionDescription desc = { g_str_equal (kind, "offer") ? SDP_TYPE_OFFER : SDP_TYPE_ANSWER,
       NULL
     };
-    if (gst_sdp_message_new_from_text (text, &desc.sdp) != GST_SDP_OK) {
-      peer->error = g_strdup_printf ("%s: unparsable %s", peer->name, kind);
+    if (text == NULL || gst_sdp_message_new_from_text (text, &desc.sdp) != GST_SDP_OK) {
+      if (peer->fail != NULL)
+        peer->fail (peer, "unparsable remote description");
+      else
+        peer->error = g_strdup_printf ("%s: unparsable %s", peer->name, kind);
       return;
     }
     g_free (peer->remote_sdp);
@@ -119,6 +140,7 @@ handle_message (Peer * peer, const gchar * kind, guint mline, const gchar * text
 
 /* ---- media and data ---- */
 
+/* Buffer probe on the frame sink: counts a decoded frame. */
 static GstPadProbeReturn
 count_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
@@ -143,12 +165,17 @@ on_pad_added (GstElement * webrtc, GstPad * pad, gpointer user_data)
     return;
   bin = gst_parse_bin_from_description ("queue ! rtpvp8depay ! vp8dec ! "
       "fakesink name=frames sync=false async=false", TRUE, &error);
+  if (bin == NULL && peer->fail != NULL) {
+    peer->fail (peer, error->message);
+    g_error_free (error);
+    return;
+  }
   g_assert_no_error (error);
   gst_bin_add (GST_BIN (peer->pipeline), bin);
   gst_element_sync_state_with_parent (bin);
   sink = gst_element_get_static_pad (bin, "sink");
   if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
-    g_printerr ("%s: cannot link the decoder\n", peer->name);
+    report (peer, "cannot link webrtcbin's video to the decoder");
   gst_object_unref (sink);
   {
     GstElement *frames = gst_bin_get_by_name (GST_BIN (bin), "frames");
@@ -174,6 +201,7 @@ typedef struct {
   GObject *channel;
 } ChannelArrival;
 
+/* Idle callback: keeps the first data channel that arrived. */
 static gboolean
 store_channel (gpointer data)
 {
@@ -199,6 +227,7 @@ on_data_channel (GstElement * webrtc, GObject * channel, gpointer user_data)
   g_idle_add (store_channel, arrival);
 }
 
+/* TRUE when the data channel's ready-state is open. */
 static gboolean
 channel_open (GObject * channel)
 {
@@ -227,7 +256,68 @@ send_data (Peer * peer)
   peer->sent++;
 }
 
+LineResult
+read_signal_line (GIOChannel * channel, gchar ** line)
+{
+  GIOStatus st;
+
+  *line = NULL;
+  st = g_io_channel_read_line (channel, line, NULL, NULL, NULL);
+  if (st == G_IO_STATUS_NORMAL && *line != NULL)
+    return LINE_READ;
+  g_clear_pointer (line, g_free);
+  return st == G_IO_STATUS_AGAIN ? LINE_NONE_YET : LINE_END;
+}
+
 /* ---- what webrtcbin made ---- */
+
+gboolean
+require_factories (const gchar * const *names)
+{
+  for (const gchar * const *n = names; *n != NULL; n++) {
+    GstElementFactory *f = gst_element_factory_find (*n);
+    if (f == NULL) {
+      g_printerr ("SKIP: no %s element installed\n", *n);
+      return FALSE;
+    }
+    gst_object_unref (f);
+  }
+  return TRUE;
+}
+
+gchar *
+pem_fingerprint (const gchar * pem)
+{
+  const gchar *begin = pem ? strstr (pem, "-----BEGIN CERTIFICATE-----") : NULL;
+  const gchar *end = begin ? strstr (begin, "-----END CERTIFICATE-----") : NULL;
+  GString *b64, *fp;
+  GChecksum *sha;
+  guint8 digest[32];
+  gsize digest_len = sizeof digest, der_len = 0;
+  guchar *der;
+
+  if (end == NULL)
+    return NULL;
+  b64 = g_string_new (NULL);
+  for (const gchar * c = begin + strlen ("-----BEGIN CERTIFICATE-----"); c < end; c++)
+    if (!g_ascii_isspace (*c))
+      g_string_append_c (b64, *c);
+  der = g_base64_decode (b64->str, &der_len);
+  g_string_free (b64, TRUE);
+  if (der_len == 0) {
+    g_free (der);
+    return NULL;
+  }
+  sha = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sha, der, der_len);
+  g_checksum_get_digest (sha, digest, &digest_len);
+  g_checksum_free (sha);
+  g_free (der);
+  fp = g_string_new ("sha-256 ");
+  for (gsize i = 0; i < digest_len; i++)
+    g_string_append_printf (fp, "%s%02X", i ? ":" : "", digest[i]);
+  return g_string_free (fp, FALSE);
+}
 
 /* The first element made by factory name inside bin, recursively (a
  * reference), or NULL. */
@@ -282,13 +372,7 @@ gint
 fingerprint_check (Peer * peer)
 {
   GstElement *dec = find_by_factory (peer->webrtc, "dtlssrtpdec");
-  gchar *pem = NULL, **lines, *expected = NULL;
-  GString *b64 = g_string_new (NULL);
-  GChecksum *sha = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize digest_len = sizeof digest, der_len;
-  guchar *der;
-  GString *fp = g_string_new ("sha-256 ");
+  gchar *pem = NULL, *expected = NULL, *fp = NULL;
   const gchar *line;
   gint result = 0;
 
@@ -301,28 +385,14 @@ fingerprint_check (Peer * peer)
     goto out;
   expected = g_strndup (line + strlen ("a=fingerprint:"), strcspn (line, "\r\n")
       - strlen ("a=fingerprint:"));
-  lines = g_strsplit (pem, "\n", -1);
-  for (gchar ** l = lines; *l != NULL; l++) {
-    if (g_str_has_prefix (*l, "-----END"))
-      break;
-    if (!g_str_has_prefix (*l, "-----"))
-      g_string_append (b64, g_strstrip (*l));
-  }
-  g_strfreev (lines);
-  der = g_base64_decode (b64->str, &der_len);
-  g_checksum_update (sha, der, der_len);
-  g_free (der);
-  g_checksum_get_digest (sha, digest, &digest_len);
-  for (gsize i = 0; i < digest_len; i++)
-    g_string_append_printf (fp, "%s%02X", i ? ":" : "", digest[i]);
-  result = g_ascii_strcasecmp (fp->str, expected) == 0 ? 1 : -1;
+  fp = pem_fingerprint (pem);
+  result = fp != NULL && g_ascii_strcasecmp (fp, expected) == 0 ? 1 : -1;
   if (result < 0)
-    g_printerr ("%s: peer certificate %s, remote SDP says %s\n", peer->name, fp->str, expected);
+    g_printerr ("%s: peer certificate %s, remote SDP says %s\n", peer->name,
+        fp ? fp : "(unreadable)", expected);
 out:
   g_free (expected);
   g_free (pem);
-  g_string_free (b64, TRUE);
-  g_string_free (fp, TRUE);
-  g_checksum_free (sha);
+  g_free (fp);
   return result;
 }

@@ -1,7 +1,9 @@
-/* test_webrtcbin_compat's helpers: the signalling between two webrtcbin
- * peers (in this process, or one line a message to another process), the
- * frame counter on the decoded video, the data channel, and what webrtcbin
- * made (its DTLS elements, their version, the received certificate). */
+/* The webrtcbin peers' helpers, for test_webrtcbin_compat and
+ * tests/browser/webrtcbin_peer.c: the signalling of a peer (to another
+ * peer in this process, one line a message to another process, or through
+ * the peer's own send hook), the frame counter on the decoded video, the
+ * data channel, and what webrtcbin made (its DTLS elements, their
+ * version, the received certificate). */
 #ifndef WEBRTCBIN_COMPAT_SUPPORT_H
 #define WEBRTCBIN_COMPAT_SUPPORT_H
 
@@ -25,7 +27,15 @@ typedef struct {
 #define SDP_TYPE_ANSWER 3
 
 typedef struct Peer Peer;
-/** One webrtcbin peer of the test. */
+
+/** How a peer's signalling messages leave (kind "offer", "answer" or
+ *  "ice"; text the SDP or candidate). */
+typedef void (*PeerSend) (Peer * from, const gchar * kind, guint mline, const gchar * text);
+
+/** Told about a signalling or media setup error of the peer. */
+typedef void (*PeerFail) (Peer * peer, const gchar * message);
+
+/** One webrtcbin peer. */
 struct Peer {
   const gchar *name;
   gboolean offerer;
@@ -38,6 +48,8 @@ struct Peer {
   GObject *channel;             /* main thread */
   gchar *remote_sdp;            /* main thread */
   gchar *error;                 /* main thread */
+  PeerSend send;                /* when set, instead of remote / proto_out */
+  PeerFail fail;                /* when set, instead of printing (or error) */
 };
 
 /** webrtcbin's on-negotiation-needed (user_data: the Peer): the offerer
@@ -49,7 +61,8 @@ void on_ice_candidate (GstElement * webrtc, guint mline, const gchar * candidate
     gpointer user_data);
 
 /** Main loop: applies a message of the remote peer (kind "offer",
- *  "answer" or "ice"; text the SDP or candidate). */
+ *  "answer" or "ice"; text the SDP or candidate; a NULL SDP is
+ *  unparsable). */
 void handle_message (Peer * peer, const gchar * kind, guint mline, const gchar * text);
 
 /** webrtcbin's pad-added: decodes the video and counts its frames in
@@ -66,6 +79,24 @@ void on_data_channel (GstElement * webrtc, GObject * channel, gpointer user_data
 /** Main thread, every 100 ms: one more message once the channel is open,
  *  WANT_MESSAGES in all. */
 void send_data (Peer * peer);
+
+/** What read_signal_line() found. */
+typedef enum {
+  LINE_READ,                    /* *line holds one line (free it) */
+  LINE_NONE_YET,                /* nothing complete to read yet */
+  LINE_END,                     /* end of input, or a read error */
+} LineResult;
+
+/** For a GIOChannel watch on a line protocol: reads one line into *line. */
+LineResult read_signal_line (GIOChannel * channel, gchar ** line);
+
+/** TRUE when every factory of the NULL-terminated names is installed;
+ *  else prints "SKIP: no <name> element installed" and returns FALSE. */
+gboolean require_factories (const gchar * const *names);
+
+/** "sha-256 AB:CD:..." (as an SDP writes it) of the first certificate in
+ *  pem (newly allocated), or NULL when there is none. */
+gchar *pem_fingerprint (const gchar * pem);
 
 /** The first element made by factory name inside bin, recursively (a
  *  reference), or NULL. */
