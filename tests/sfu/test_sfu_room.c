@@ -17,10 +17,8 @@
 
 #include "sfu_forward.h"
 #include "sfu_room.h"
+#include "sfu_test_peers.h"
 #include "test.h"
-
-#define FINGERPRINT "sha-256 12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0"
-#define CANDIDATE "candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host"
 
 /* What the room sent. */
 typedef struct sent {
@@ -50,33 +48,10 @@ static int record_send(void *user, sfu_peer *to, const uint8_t *packet, size_t l
     return 0;
 }
 
-/* A Chromium-like offer: `slots` video m-lines (VP8 at video_pt), then
- * `slots` audio m-lines (opus at audio_pt), all sendrecv and bundled. */
-static char *make_offer(const char *setup, int video_pt, int audio_pt, int slots)
-{
-    GString *s = g_string_new("v=0\r\no=- 42 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE");
-    for (int i = 0; i < 2 * slots; i++) g_string_append_printf(s, " %d", i);
-    g_string_append(s, "\r\na=msid-semantic: WMS\r\n");
-    for (int i = 0; i < 2 * slots; i++) {
-        bool video = i < slots;
-        int pt = video ? video_pt : audio_pt;
-        g_string_append_printf(s, "m=%s 9 UDP/TLS/RTP/SAVPF %d\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n",
-                               video ? "video" : "audio", pt);
-        g_string_append(s, "a=ice-ufrag:Brws\r\na=ice-pwd:browserpasswordbrowserpw\r\n"
-                           "a=fingerprint:" FINGERPRINT "\r\n");
-        g_string_append_printf(s, "a=setup:%s\r\na=mid:%d\r\na=sendrecv\r\na=rtcp-mux\r\n", setup, i);
-        if (video)
-            g_string_append_printf(s, "a=rtpmap:%d VP8/90000\r\na=rtcp-fb:%d nack pli\r\n", pt, pt);
-        else
-            g_string_append_printf(s, "a=rtpmap:%d opus/48000/2\r\n", pt);
-    }
-    return g_string_free(s, FALSE);
-}
-
 static sfu_peer *add(d13_test_state *t, sfu_room *room, const char *setup, int video_pt, int audio_pt, int slots)
 {
-    char *offer = make_offer(setup, video_pt, audio_pt, slots);
-    sfu_answer_params params = {FINGERPRINT, CANDIDATE, 7};
+    char *offer = sfu_test_offer(setup, video_pt, audio_pt, slots);
+    sfu_answer_params params = {SFU_TEST_FINGERPRINT, SFU_TEST_CANDIDATE, 7};
     char error[256] = "";
     bool fault = true;
     sfu_peer *p = sfu_room_add_peer(room, offer, strlen(offer), &params, 1000, error, sizeof(error), &fault);
@@ -146,8 +121,8 @@ static void test_answers(d13_test_state *t)
     }
     const dtls13_sdp_answer *ans = sfu_peer_answer(a);
     CHECK(strstr(ans->text, "a=ice-lite\r\n") != NULL);
-    CHECK(strstr(ans->text, "a=fingerprint:" FINGERPRINT) != NULL);
-    CHECK(strstr(ans->text, "a=" CANDIDATE) != NULL);
+    CHECK(strstr(ans->text, "a=fingerprint:" SFU_TEST_FINGERPRINT) != NULL);
+    CHECK(strstr(ans->text, "a=" SFU_TEST_CANDIDATE) != NULL);
     CHECK(strstr(ans->text, "a=setup:passive") != NULL);
     CHECK(strstr(ans->text, sfu_peer_credentials(a)->ufrag) != NULL);
     CHECK_EQ(ans->dtls_role, DTLS13_ROLE_SERVER);
@@ -161,12 +136,12 @@ static void test_answers(d13_test_state *t)
     CHECK(sfu_room_find(room, "nobody") == NULL);
 
     /* A bad offer and an unanswerable one are the browser's fault. */
-    sfu_answer_params params = {FINGERPRINT, CANDIDATE, 7};
+    sfu_answer_params params = {SFU_TEST_FINGERPRINT, SFU_TEST_CANDIDATE, 7};
     char error[256] = "";
     bool fault = true;
     CHECK(sfu_room_add_peer(room, "v=1\r\n", 5, &params, 0, error, sizeof(error), &fault) == NULL);
     CHECK(!fault && strncmp(error, "bad offer", 9) == 0);
-    char *holdconn = make_offer("holdconn", 96, 111, 1);
+    char *holdconn = sfu_test_offer("holdconn", 96, 111, 1);
     fault = true;
     CHECK(sfu_room_add_peer(room, holdconn, strlen(holdconn), &params, 0, error, sizeof(error), &fault) == NULL);
     CHECK(!fault && strstr(error, "holdconn") != NULL);
@@ -206,7 +181,7 @@ static void test_answers(d13_test_state *t)
 
     /* The room holds at most SFU_ROOM_MAX_PEERS: then it is the server's fault. */
     while (sfu_room_peer_count(room) < SFU_ROOM_MAX_PEERS) add(t, room, "actpass", 96, 111, 1);
-    char *offer = make_offer("actpass", 96, 111, 1);
+    char *offer = sfu_test_offer("actpass", 96, 111, 1);
     fault = false;
     CHECK(sfu_room_add_peer(room, offer, strlen(offer), &params, 0, error, sizeof(error), &fault) == NULL);
     CHECK(fault);
@@ -382,15 +357,6 @@ static uint32_t xorshift(uint32_t *state)
     return *state = x;
 }
 
-/* Whether ssrc is one a receiver's answer announced. */
-static bool is_slot_ssrc(const sfu_peer *p, uint32_t ssrc)
-{
-    const dtls13_sdp_answer *a = sfu_peer_answer(p);
-    for (size_t i = 0; i < a->media_count; i++)
-        if (a->media[i].ssrc && a->media[i].ssrc == ssrc) return true;
-    return false;
-}
-
 /* Mutated, truncated and random packets (a seeded loop, like a fuzz
  * target's corpus run): nothing crashes or reads out of bounds (ASan
  * builds), every forwarded packet keeps its length and carries one of its
@@ -444,7 +410,7 @@ static void test_garbage(d13_test_state *t)
                 bad += !(s->len == SFU_RTCP_PLI_LEN && sfu_rtcp_wants_key_frame(s->data, s->len));
             else {
                 forwarded++;
-                bad += !(s->len == n && s->to != peers[from] && is_slot_ssrc(s->to, get32(s->data + 8)));
+                bad += !(s->len == n && s->to != peers[from] && sfu_test_is_slot_ssrc(s->to, get32(s->data + 8)));
             }
         }
         rec.count = 0;
