@@ -74,6 +74,7 @@
 #include <libsoup/soup.h>
 
 #include "dtls13/dtls13.h"
+#include "http_util.h"
 #include "whip_call.h"
 #include "whip_static.h"
 
@@ -171,26 +172,8 @@ static void on_call_log(void *user, whip_call *call, const char *event, const ch
 
 /* ---- responses -------------------------------------------------------- */
 
-static void add_cors(SoupServerMessage *msg)
-{
-    SoupMessageHeaders *h = soup_server_message_get_response_headers(msg);
-    soup_message_headers_replace(h, "Access-Control-Allow-Origin", "*");
-    soup_message_headers_replace(h, "Access-Control-Expose-Headers", "Location, Accept-Post, Link, ETag");
-}
-
-static void respond(SoupServerMessage *msg, guint status, const char *content_type, const char *body, size_t len)
-{
-    soup_server_message_set_status(msg, status, NULL);
-    if (body)
-        soup_server_message_set_response(msg, content_type, SOUP_MEMORY_COPY, body, len);
-}
-
-static void respond_text(SoupServerMessage *msg, guint status, const char *text)
-{
-    char *line = g_strdup_printf("%s\n", text);
-    respond(msg, status, "text/plain; charset=utf-8", line, strlen(line));
-    g_free(line);
-}
+/* Headers a page of another origin may read (RFC 9725 4.1, 4.4). */
+#define WHIP_EXPOSED_HEADERS "Location, Accept-Post, Link, ETag"
 
 /* ---- calls ------------------------------------------------------------ */
 
@@ -201,7 +184,7 @@ static void remove_call(whip_server *srv, whip_call *call, const char *why)
     SoupServerMessage *msg = g_hash_table_lookup(srv->pending, call);
     if (msg) {
         g_hash_table_remove(srv->pending, call);
-        respond_text(msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "the call ended before its answer was ready");
+        http_respond_text(msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "the call ended before its answer was ready");
         soup_server_message_unpause(msg);
         g_object_unref(msg);
     }
@@ -234,10 +217,10 @@ static void on_call_ready(void *user, whip_call *call, const char *answer, const
             char *location = g_strdup_printf("/whip/%s", whip_call_id(call));
             soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Location", location);
             g_free(location);
-            respond(msg, SOUP_STATUS_CREATED, "application/sdp", answer, strlen(answer));
+            http_respond(msg, SOUP_STATUS_CREATED, "application/sdp", answer, strlen(answer));
         } else {
             char *text = g_strdup_printf("could not set up the call: %s", error ? error : "unknown error");
-            respond_text(msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, text);
+            http_respond_text(msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, text);
             g_free(text);
         }
         soup_server_message_unpause(msg);
@@ -300,11 +283,11 @@ static void handle_post(whip_server *srv, SoupServerMessage *msg)
     SoupMessageHeaders *req = soup_server_message_get_request_headers(msg);
     const char *type = soup_message_headers_get_content_type(req, NULL);
     if (!type || g_ascii_strcasecmp(type, "application/sdp") != 0) {
-        respond_text(msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "a WHIP offer needs Content-Type: application/sdp");
+        http_respond_text(msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "a WHIP offer needs Content-Type: application/sdp");
         return;
     }
     if (g_hash_table_size(srv->calls) >= MAX_CALLS) {
-        respond_text(msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "too many calls; hang one up first");
+        http_respond_text(msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "too many calls; hang one up first");
         return;
     }
     GBytes *body = soup_message_body_flatten(soup_server_message_get_request_body(msg));
@@ -320,7 +303,7 @@ static void handle_post(whip_server *srv, SoupServerMessage *msg)
         char line[600];
         snprintf(line, sizeof(line), "offer refused (%s): %s", server_fault ? "500" : "400", error);
         server_log(srv, NULL, "refused", line);
-        respond_text(msg, server_fault ? SOUP_STATUS_INTERNAL_SERVER_ERROR : SOUP_STATUS_BAD_REQUEST, error);
+        http_respond_text(msg, server_fault ? SOUP_STATUS_INTERNAL_SERVER_ERROR : SOUP_STATUS_BAD_REQUEST, error);
         return;
     }
     g_hash_table_insert(srv->calls, g_strdup(id), call);
@@ -345,7 +328,7 @@ static void handle_call_list(whip_server *srv, SoupServerMessage *msg)
         first = false;
     }
     g_string_append(s, "]}\n");
-    respond(msg, SOUP_STATUS_OK, "application/json", s->str, s->len);
+    http_respond(msg, SOUP_STATUS_OK, "application/json", s->str, s->len);
     g_string_free(s, TRUE);
 }
 
@@ -357,7 +340,7 @@ static void handle_whip(whip_server *srv, SoupServerMessage *msg, const char *me
         handle_call_list(srv, msg);
     } else {
         soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Allow", "POST, GET, OPTIONS");
-        respond_text(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "the WHIP endpoint takes POST");
+        http_respond_text(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "the WHIP endpoint takes POST");
     }
 }
 
@@ -375,24 +358,24 @@ static void handle_resource(whip_server *srv, SoupServerMessage *msg, const char
         call = g_hash_table_lookup(srv->calls, id);
     }
     if (!call) {
-        respond_text(msg, SOUP_STATUS_NOT_FOUND, "no such call");
+        http_respond_text(msg, SOUP_STATUS_NOT_FOUND, "no such call");
         return;
     }
     if (strcmp(sub, "stats") == 0 && strcmp(method, "GET") == 0) {
         char *json = whip_call_stats_json(call);
-        respond(msg, SOUP_STATUS_OK, "application/json", json, strlen(json));
+        http_respond(msg, SOUP_STATUS_OK, "application/json", json, strlen(json));
         g_free(json);
     } else if (sub[0] == '\0' && strcmp(method, "DELETE") == 0) {
         remove_call(srv, call, "hung up (DELETE)");
-        respond(msg, SOUP_STATUS_OK, "text/plain", "", 0);
+        http_respond(msg, SOUP_STATUS_OK, "text/plain", "", 0);
     } else if (sub[0] == '\0' && strcmp(method, "PATCH") == 0) {
         soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Allow", "DELETE, OPTIONS");
-        respond_text(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "trickle ICE and ICE restarts are not supported");
+        http_respond_text(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "trickle ICE and ICE restarts are not supported");
     } else if (sub[0] == '\0') {
         soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Allow", "DELETE, PATCH, OPTIONS");
-        respond_text(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "a WHIP resource takes DELETE");
+        http_respond_text(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "a WHIP resource takes DELETE");
     } else {
-        respond_text(msg, SOUP_STATUS_NOT_FOUND, "no such resource");
+        http_respond_text(msg, SOUP_STATUS_NOT_FOUND, "no such resource");
     }
 }
 
@@ -407,24 +390,6 @@ static void handle_options(SoupServerMessage *msg, const char *path)
     soup_server_message_set_status(msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
-static void handle_static(whip_server *srv, SoupServerMessage *msg, const char *method, const char *path)
-{
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-        soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Allow", "GET, HEAD, OPTIONS");
-        respond_text(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method not allowed");
-        return;
-    }
-    whip_static_file file;
-    int status = whip_static_load(srv->page_root, path, &file);
-    if (status != 200) {
-        respond_text(msg, (guint)status, status == 404 ? "not found" : "cannot read the file");
-        return;
-    }
-    soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Cache-Control", "no-store");
-    respond(msg, SOUP_STATUS_OK, file.content_type, file.data, file.len);
-    whip_static_file_free(&file);
-}
-
 static void handle_request(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
                            gpointer user)
 {
@@ -432,7 +397,7 @@ static void handle_request(SoupServer *server, SoupServerMessage *msg, const cha
     (void)query;
     whip_server *srv = user;
     const char *method = soup_server_message_get_method(msg);
-    add_cors(msg);
+    http_add_cors(msg, WHIP_EXPOSED_HEADERS);
     if (strcmp(method, "OPTIONS") == 0)
         handle_options(msg, path);
     else if (strcmp(path, "/whip") == 0)
@@ -440,7 +405,7 @@ static void handle_request(SoupServer *server, SoupServerMessage *msg, const cha
     else if (g_str_has_prefix(path, "/whip/"))
         handle_resource(srv, msg, method, path + strlen("/whip/"));
     else
-        handle_static(srv, msg, method, path);
+        http_serve_static(msg, method, srv->page_root, path);
 }
 
 /* Refuses bodies we would not read whole: before libsoup reads them. */
@@ -451,14 +416,9 @@ static void handle_early(SoupServer *server, SoupServerMessage *msg, const char 
     (void)path;
     (void)query;
     (void)user;
-    SoupMessageHeaders *req = soup_server_message_get_request_headers(msg);
     const char *method = soup_server_message_get_method(msg);
-    if (strcmp(method, "POST") != 0 && strcmp(method, "PATCH") != 0) return;
-    add_cors(msg);
-    if (soup_message_headers_get_encoding(req) != SOUP_ENCODING_CONTENT_LENGTH)
-        respond_text(msg, SOUP_STATUS_LENGTH_REQUIRED, "send the offer with a Content-Length");
-    else if (soup_message_headers_get_content_length(req) > MAX_OFFER_BYTES)
-        respond_text(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the offer is larger than 64 KiB");
+    if (strcmp(method, "POST") == 0 || strcmp(method, "PATCH") == 0)
+        http_refuse_offer_body(msg, MAX_OFFER_BYTES, WHIP_EXPOSED_HEADERS);
 }
 
 /* ---- set-up ------------------------------------------------------------- */
@@ -599,31 +559,12 @@ static dtls13_config *make_config(const server_options *o)
 
 static bool start_listening(whip_server *srv)
 {
-    const char *colon = strrchr(srv->o.listen, ':');
-    char *end = NULL;
-    long port = colon ? strtol(colon + 1, &end, 10) : -1;
-    if (!colon || !end || *end != '\0' || port < 0 || port > 65535) {
-        fprintf(stderr, "whip_server: --listen takes HOST:PORT, not %s\n", srv->o.listen);
+    char error[512];
+    char *url = http_listen(srv->http, srv->o.listen, "--listen", error, sizeof(error));
+    if (!url) {
+        fprintf(stderr, "whip_server: %s\n", error);
         return false;
     }
-    char *host = g_strndup(srv->o.listen, (gsize)(colon - srv->o.listen));
-    GSocketAddress *addr = g_inet_socket_address_new_from_string(host, (guint)port);
-    g_free(host);
-    if (!addr) {
-        fprintf(stderr, "whip_server: %s is not an IP address and port\n", srv->o.listen);
-        return false;
-    }
-    GError *err = NULL;
-    gboolean ok = soup_server_listen(srv->http, addr, 0, &err);
-    g_object_unref(addr);
-    if (!ok) {
-        fprintf(stderr, "whip_server: cannot listen on %s: %s\n", srv->o.listen, err->message);
-        g_error_free(err);
-        return false;
-    }
-    GSList *uris = soup_server_get_uris(srv->http);
-    char *url = uris ? g_uri_to_string(uris->data) : g_strdup("?");
-    g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
     char line[512];
     snprintf(line, sizeof(line), "listening on %s (WHIP endpoint /whip, page / from %s, a=setup:%s, libdtls13 %s)",
              url, srv->page_root ? srv->page_root : "(missing)", dtls13_sdp_setup_name(srv->o.setup),
