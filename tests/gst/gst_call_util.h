@@ -75,6 +75,30 @@ on_failed (GstElement * element, guint alert, const gchar * reason, gpointer use
   g_atomic_int_inc (&side->failed);
 }
 
+/* Makes side's pipeline from desc (freed here), whose elements are named
+ * enc, dec, net_out (appsink), net_in (appsrc) and video (the frame
+ * sink), and counts its decoded frames and on-key-set emissions. */
+static inline void
+open_side (Side * side, gchar * desc)
+{
+  GError *error = NULL;
+  GstPad *pad;
+
+  memset (side, 0, sizeof *side);
+  side->pipeline = gst_parse_launch (desc, &error);
+  g_free (desc);
+  fail_unless (side->pipeline != NULL, "parse: %s", error ? error->message : "?");
+  side->enc = gst_bin_get_by_name (GST_BIN (side->pipeline), "enc");
+  side->dec = gst_bin_get_by_name (GST_BIN (side->pipeline), "dec");
+  side->appsink = gst_bin_get_by_name (GST_BIN (side->pipeline), "net_out");
+  side->appsrc = gst_bin_get_by_name (GST_BIN (side->pipeline), "net_in");
+  side->videosink = gst_bin_get_by_name (GST_BIN (side->pipeline), "video");
+  pad = gst_element_get_static_pad (side->videosink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, side, NULL);
+  gst_object_unref (pad);
+  g_signal_connect (side->enc, "on-key-set", G_CALLBACK (on_key_set), side);
+}
+
 static inline void
 connect_sides (Side * a, Side * b)
 {

@@ -29,25 +29,12 @@ make_side (Side * side, const gchar * id, gboolean is_client)
       "! dtls13srtpdec name=dec connection-id=%s dec.rtp_src ! " RTP_CAPS
       " ! rtpvp8depay ! vp8dec ! fakesink name=video sync=false async=false",
       id, is_client ? "true" : "false", id);
-  GError *error = NULL;
   GstPad *pad;
 
-  memset (side, 0, sizeof *side);
-  side->pipeline = gst_parse_launch (desc, &error);
-  g_free (desc);
-  fail_unless (side->pipeline != NULL, "parse: %s", error ? error->message : "?");
-  side->enc = gst_bin_get_by_name (GST_BIN (side->pipeline), "enc");
-  side->dec = gst_bin_get_by_name (GST_BIN (side->pipeline), "dec");
-  side->appsink = gst_bin_get_by_name (GST_BIN (side->pipeline), "net_out");
-  side->appsrc = gst_bin_get_by_name (GST_BIN (side->pipeline), "net_in");
-  side->videosink = gst_bin_get_by_name (GST_BIN (side->pipeline), "video");
-  pad = gst_element_get_static_pad (side->videosink, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, side, NULL);
-  gst_object_unref (pad);
+  open_side (side, desc);
   pad = gst_element_get_static_pad (side->enc, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_sent, side, NULL);
   gst_object_unref (pad);
-  g_signal_connect (side->enc, "on-key-set", G_CALLBACK (on_key_set), side);
   g_signal_connect (side->enc, "on-handshake-failed", G_CALLBACK (on_failed), side);
   g_signal_connect (side->dec, "on-handshake-failed", G_CALLBACK (on_failed), side);
 }
@@ -543,28 +530,51 @@ GST_START_TEST (test_empty_version_range_fails)
 }
 GST_END_TEST;
 
+/* A call between encoders "<id>-server" and "<id>-client" with the
+ * version settings given (NULL: the default), checking the
+ * negotiated-version the client's encoder and the server's decoder report
+ * (NULL: not checked). */
+static void
+range_call (const gchar * id, const gchar * client_max, const gchar * server_min,
+    const gchar * server_max, const gchar * want_client, const gchar * want_server)
+{
+  gchar *server_id = g_strdup_printf ("%s-server", id), *client_id = g_strdup_printf ("%s-client",
+      id);
+  Side server, client;
+  gchar *version = NULL;
+
+  make_side (&server, server_id, FALSE);
+  make_side (&client, client_id, TRUE);
+  connect_sides (&server, &client);
+  if (client_max)
+    gst_util_set_object_arg (G_OBJECT (client.enc), "max-version", client_max);
+  if (server_max)
+    gst_util_set_object_arg (G_OBJECT (server.enc), "max-version", server_max);
+  if (server_min)
+    gst_util_set_object_arg (G_OBJECT (server.enc), "min-version", server_min);
+  run_call (&server, &client);
+  if (want_client) {
+    g_object_get (client.enc, "negotiated-version", &version, NULL);
+    fail_unless_equals_string (version, want_client);
+    g_free (version);
+  }
+  if (want_server) {
+    g_object_get (server.dec, "negotiated-version", &version, NULL);
+    fail_unless_equals_string (version, want_server);
+    g_free (version);
+  }
+  stop_sides (&client, &server);
+  free_side (&client);
+  free_side (&server);
+  g_free (server_id);
+  g_free (client_id);
+}
+
 /* Both encoders limited to DTLS 1.2: the call negotiates 1.2 end to end,
  * SRTP is keyed from the 1.2 exporter and frames are decoded. */
 GST_START_TEST (test_dtls12_call)
 {
-  Side server, client;
-  gchar *version = NULL;
-
-  make_side (&server, "v12-server", FALSE);
-  make_side (&client, "v12-client", TRUE);
-  connect_sides (&server, &client);
-  gst_util_set_object_arg (G_OBJECT (client.enc), "max-version", "dtls1.2");
-  gst_util_set_object_arg (G_OBJECT (server.enc), "max-version", "dtls1.2");
-  run_call (&server, &client);
-  g_object_get (client.enc, "negotiated-version", &version, NULL);
-  fail_unless_equals_string (version, "DTLS1.2");
-  g_free (version);
-  g_object_get (server.dec, "negotiated-version", &version, NULL);
-  fail_unless_equals_string (version, "DTLS1.2");
-  g_free (version);
-  stop_sides (&client, &server);
-  free_side (&client);
-  free_side (&server);
+  range_call ("v12", "dtls1.2", NULL, "dtls1.2", "DTLS1.2", "DTLS1.2");
 }
 GST_END_TEST;
 
@@ -573,44 +583,14 @@ GST_END_TEST;
  * version. */
 GST_START_TEST (test_default_range_negotiates)
 {
-  Side server, client;
-  gchar *version = NULL;
-
-  make_side (&server, "mix-server", FALSE);
-  make_side (&client, "mix-client", TRUE);
-  connect_sides (&server, &client);
-  gst_util_set_object_arg (G_OBJECT (client.enc), "max-version", "dtls1.2");
-  run_call (&server, &client);
-  g_object_get (server.dec, "negotiated-version", &version, NULL);
-  fail_unless_equals_string (version, "DTLS1.2");
-  g_free (version);
-  stop_sides (&client, &server);
-  free_side (&client);
-  free_side (&server);
+  range_call ("mix", "dtls1.2", NULL, NULL, NULL, "DTLS1.2");
 }
 GST_END_TEST;
 
+/* Both encoders set to DTLS 1.3 explicitly (the server to 1.3 only). */
 GST_START_TEST (test_max_version_dtls13_explicit)
 {
-  Side server, client;
-  gchar *version = NULL;
-
-  make_side (&server, "range13-server", FALSE);
-  make_side (&client, "range13-client", TRUE);
-  connect_sides (&server, &client);
-  gst_util_set_object_arg (G_OBJECT (client.enc), "max-version", "dtls1.3");
-  gst_util_set_object_arg (G_OBJECT (server.enc), "max-version", "dtls1.3");
-  gst_util_set_object_arg (G_OBJECT (server.enc), "min-version", "dtls1.3");
-  run_call (&server, &client);
-  g_object_get (client.enc, "negotiated-version", &version, NULL);
-  fail_unless_equals_string (version, "DTLS1.3");
-  g_free (version);
-  g_object_get (server.dec, "negotiated-version", &version, NULL);
-  fail_unless_equals_string (version, "DTLS1.3");
-  g_free (version);
-  stop_sides (&client, &server);
-  free_side (&client);
-  free_side (&server);
+  range_call ("range13", "dtls1.3", "dtls1.3", "dtls1.3", "DTLS1.3", "DTLS1.3");
 }
 GST_END_TEST;
 

@@ -28,22 +28,7 @@ make_side (Side * side, const gchar * id, gboolean is_client, gboolean stock)
       " ! rtpvp8depay ! vp8dec ! fakesink name=video sync=false async=false",
       stock ? "dtlssrtpenc" : "dtls13srtpenc", id, is_client ? "true" : "false",
       stock ? "dtlssrtpdec" : "dtls13srtpdec", id);
-  GError *error = NULL;
-  GstPad *pad;
-
-  memset (side, 0, sizeof *side);
-  side->pipeline = gst_parse_launch (desc, &error);
-  g_free (desc);
-  fail_unless (side->pipeline != NULL, "parse: %s", error ? error->message : "?");
-  side->enc = gst_bin_get_by_name (GST_BIN (side->pipeline), "enc");
-  side->dec = gst_bin_get_by_name (GST_BIN (side->pipeline), "dec");
-  side->appsink = gst_bin_get_by_name (GST_BIN (side->pipeline), "net_out");
-  side->appsrc = gst_bin_get_by_name (GST_BIN (side->pipeline), "net_in");
-  side->videosink = gst_bin_get_by_name (GST_BIN (side->pipeline), "video");
-  pad = gst_element_get_static_pad (side->videosink, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_frame, side, NULL);
-  gst_object_unref (pad);
-  g_signal_connect (side->enc, "on-key-set", G_CALLBACK (on_key_set), side);
+  open_side (side, desc);
   if (!stock) {
     g_signal_connect (side->enc, "on-handshake-failed", G_CALLBACK (on_failed), side);
     g_signal_connect (side->dec, "on-handshake-failed", G_CALLBACK (on_failed), side);
