@@ -117,6 +117,18 @@ int dtls13_conn_handle_datagram(dtls13_conn *conn, const uint8_t *datagram, size
 /** Runs timers (retransmission, delayed ACKs) due at now_ms. */
 int dtls13_conn_handle_timeout(dtls13_conn *conn, uint64_t now_ms);
 
+/** Tells the connection that the path to the peer has just become usable
+ *  (ICE selected a candidate pair, a NAT binding opened), so that what it
+ *  sent before was probably dropped on the way: during the handshake the
+ *  unacknowledged part of the current flight is resent at once and the
+ *  retransmission timer restarts from the configured initial value (400 ms
+ *  by default) instead of waiting for it to expire. This is neither a
+ *  timeout nor a step towards giving up (after 12 timeouts), and
+ *  the anti-amplification limit still applies. Does nothing (returns 0)
+ *  when no flight is outstanding, after the handshake, or on a failed or
+ *  closed connection. Returns 0 or a negative error. */
+int dtls13_conn_path_ready(dtls13_conn *conn, uint64_t now_ms);
+
 /** Absolute time in ms at which dtls13_conn_handle_timeout() must be
  *  called next, or UINT64_MAX when no timer is armed. */
 uint64_t dtls13_conn_next_timeout(const dtls13_conn *conn);

@@ -331,6 +331,15 @@ int dtls13_conn_handle_timeout(dtls13_conn *c, uint64_t now_ms)
     return conn_leave(c, conn_handle_timeout(c, now_ms));
 }
 
+int dtls13_conn_path_ready(dtls13_conn *c, uint64_t now_ms)
+{
+    if (!c) return DTLS13_ERR_INVALID_ARG;
+    c->api_depth++;
+    c->now_ms = now_ms;
+    int rc = c->state == DTLS13_STATE_FAILED || c->state == DTLS13_STATE_CLOSED ? DTLS13_OK : d13_engine_path_ready(c);
+    return conn_leave(c, rc);
+}
+
 int dtls13_conn_write(dtls13_conn *c, const uint8_t *data, size_t len, uint64_t now_ms)
 {
     if (!c) return DTLS13_ERR_INVALID_ARG;

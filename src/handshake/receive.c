@@ -466,6 +466,15 @@ int d13_engine_handle_timeout(dtls13_conn *c)
     return rc;
 }
 
+int d13_engine_path_ready(dtls13_conn *c)
+{
+    if (c->hs == D13_HS_DONE || !c->flight.active) return DTLS13_OK;
+    c->timeout_ms = c->cfg->initial_timeout_ms;
+    int rc = d13_flight_answer_retransmission(c, &c->flight);
+    c->flight.deadline = c->now_ms + c->timeout_ms;
+    return rc;
+}
+
 uint64_t d13_engine_next_timeout(const dtls13_conn *c)
 {
     if (c->state == DTLS13_STATE_FAILED || c->state == DTLS13_STATE_CLOSED) return UINT64_MAX;

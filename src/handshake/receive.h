@@ -12,6 +12,9 @@
 int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t len);
 /** Runs due timers (retransmission). */
 int d13_engine_handle_timeout(dtls13_conn *c);
+/** The path became usable (dtls13_conn_path_ready): resends the
+ *  outstanding handshake flight now, timer back at its initial value. */
+int d13_engine_path_ready(dtls13_conn *c);
 /** Next timer deadline or UINT64_MAX. */
 uint64_t d13_engine_next_timeout(const dtls13_conn *c);
 /** Queues application data for dtls13_conn_read(); false when full. */
