@@ -283,6 +283,12 @@ int dtls13_endpoint_send_media(dtls13_endpoint *ep, dtls13_assoc *a, const uint8
  *  the endpoint's timers in step. Results as dtls13_conn_write(). */
 int dtls13_endpoint_write(dtls13_endpoint *ep, dtls13_assoc *a, const uint8_t *data, size_t len, uint64_t now_ms);
 
+/** The path to a's peer has just become usable (dtls13_conn_path_ready:
+ *  the outstanding handshake flight is resent now, its timer restarted),
+ *  with the endpoint's timers kept in step. Results as
+ *  dtls13_conn_path_ready(). */
+int dtls13_endpoint_path_ready(dtls13_endpoint *ep, dtls13_assoc *a, uint64_t now_ms);
+
 /** Sends close_notify on a (when connected or handshaking) and lets it
  *  linger; it is freed linger_ms later (DTLS13_ASSOC_END_CLOSED). From a
  *  callback, the close happens when the callback returns. Idempotent. */

@@ -6,15 +6,36 @@
 #include "endpoint/endpoint_internal.h"
 #include "handshake/hello_cache.h"
 
-int dtls13_endpoint_write(dtls13_endpoint *ep, dtls13_assoc *a, const uint8_t *data, size_t len, uint64_t now_ms)
+/* An application call on a's connection: marks it busy (so that a close
+ * requested from its callbacks waits) and returns whether it already was. */
+static bool assoc_enter(dtls13_assoc *a)
 {
-    if (!ep || !a || a->ep != ep) return DTLS13_ERR_INVALID_ARG;
     bool was_busy = a->busy;
     a->busy = true;
-    int rc = dtls13_conn_write(a->conn, data, len, now_ms);
+    return was_busy;
+}
+
+/* Ends that call: the outermost one settles a (timers, a requested close)
+ * at now_ms. Returns rc, the connection call's result. */
+static int assoc_leave(dtls13_assoc *a, bool was_busy, int rc, uint64_t now_ms)
+{
     a->busy = was_busy;
     if (!was_busy) d13_assoc_settle(a, now_ms);
     return rc;
+}
+
+int dtls13_endpoint_write(dtls13_endpoint *ep, dtls13_assoc *a, const uint8_t *data, size_t len, uint64_t now_ms)
+{
+    if (!ep || !a || a->ep != ep) return DTLS13_ERR_INVALID_ARG;
+    bool was_busy = assoc_enter(a);
+    return assoc_leave(a, was_busy, dtls13_conn_write(a->conn, data, len, now_ms), now_ms);
+}
+
+int dtls13_endpoint_path_ready(dtls13_endpoint *ep, dtls13_assoc *a, uint64_t now_ms)
+{
+    if (!ep || !a || a->ep != ep) return DTLS13_ERR_INVALID_ARG;
+    bool was_busy = assoc_enter(a);
+    return assoc_leave(a, was_busy, dtls13_conn_path_ready(a->conn, now_ms), now_ms);
 }
 
 void dtls13_endpoint_close(dtls13_endpoint *ep, dtls13_assoc *a, uint64_t now_ms)
