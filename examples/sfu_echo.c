@@ -63,6 +63,10 @@
 #ifndef SFU_PAGE_DIR
 #define SFU_PAGE_DIR "examples/sfu"
 #endif
+/* Where the script the page shares with the WHIP page is (webrtc_page.js). */
+#ifndef SFU_SHARED_PAGE_DIR
+#define SFU_SHARED_PAGE_DIR "examples/whip"
+#endif
 
 /** A peer not ready this long after its offer is removed. */
 #define SETUP_TIMEOUT_MS 30000u
@@ -592,7 +596,7 @@ static dtls13_config *make_config(const options *o)
     return cfg;
 }
 
-static bool start(sfu_server *s, char *page_root)
+static bool start(sfu_server *s, const char *page_root, const char *shared_root)
 {
     char error[512];
     s->cfg = make_config(&s->o);
@@ -623,7 +627,8 @@ static bool start(sfu_server *s, char *page_root)
     char listen[96], url[256];
     snprintf(listen, sizeof(listen), strchr(s->o.address, ':') ? "[%s]:%u" : "%s:%u", s->o.address, s->o.http_port);
     sfu_signal_hooks hooks = {hook_add_peer, hook_remove_peer, hook_stats_json, s};
-    s->sig = sfu_signal_new(listen, page_root, s->room, &hooks, url, sizeof(url), error, sizeof(error));
+    s->sig = sfu_signal_new(listen, page_root, shared_root, s->room, &hooks, url, sizeof(url), error,
+                            sizeof(error));
     if (!s->sig) {
         fprintf(stderr, "sfu_echo: %s\n", error);
         return false;
@@ -691,10 +696,13 @@ int main(int argc, char **argv)
     char *page_root = realpath(s->o.page_dir, NULL);
     if (!page_root)
         logf_("warning: page directory %s: %s (GET / will give 404)", s->o.page_dir, strerror(errno));
+    char *shared_root = realpath(SFU_SHARED_PAGE_DIR, NULL);
+    if (!shared_root)
+        logf_("warning: shared page directory %s: %s (the page will not run)", SFU_SHARED_PAGE_DIR, strerror(errno));
     s->buf = g_malloc(MAX_DATAGRAM);
     s->loop = g_main_loop_new(NULL, FALSE);
     int rc = 1;
-    if (start(s, page_root)) {
+    if (start(s, page_root, shared_root)) {
         guint sigint = g_unix_signal_add(SIGINT, on_signal, s);
         guint sigterm = g_unix_signal_add(SIGTERM, on_signal, s);
         g_main_loop_run(s->loop);
@@ -705,6 +713,7 @@ int main(int argc, char **argv)
     stop(s);
     g_main_loop_unref(s->loop);
     free(page_root);
+    free(shared_root);
     g_free(s);
     return rc;
 }

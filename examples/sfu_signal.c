@@ -14,7 +14,11 @@ struct sfu_signal {
     sfu_room *room;
     sfu_signal_hooks hooks;
     char *page_root;
+    char *shared_root; /* of SHARED_SCRIPT */
 };
+
+/* The script the SFU page shares with the WHIP page, which keeps it. */
+#define SHARED_SCRIPT "/webrtc_page.js"
 
 /* Every response lets a page of any origin read it, and its Location. */
 #define SFU_EXPOSED_HEADERS "Location"
@@ -96,7 +100,7 @@ static void handle_request(SoupServer *server, SoupServerMessage *msg, const cha
     } else if (g_str_has_prefix(path, "/sfu/")) {
         handle_sfu(sig, msg, method, path + strlen("/sfu/"));
     } else {
-        http_serve_static(msg, method, sig->page_root, path);
+        http_serve_static(msg, method, strcmp(path, SHARED_SCRIPT) == 0 ? sig->shared_root : sig->page_root, path);
     }
 }
 
@@ -112,13 +116,14 @@ static void handle_early(SoupServer *server, SoupServerMessage *msg, const char 
         http_refuse_offer_body(msg, SFU_SIGNAL_MAX_OFFER, SFU_EXPOSED_HEADERS);
 }
 
-sfu_signal *sfu_signal_new(const char *listen, const char *page_root, sfu_room *room, const sfu_signal_hooks *hooks,
-                           char *url, size_t url_cap, char *error, size_t error_cap)
+sfu_signal *sfu_signal_new(const char *listen, const char *page_root, const char *shared_root, sfu_room *room,
+                           const sfu_signal_hooks *hooks, char *url, size_t url_cap, char *error, size_t error_cap)
 {
     sfu_signal *sig = g_new0(sfu_signal, 1);
     sig->room = room;
     sig->hooks = *hooks;
-    sig->page_root = page_root ? g_strdup(page_root) : NULL;
+    sig->page_root = g_strdup(page_root);
+    sig->shared_root = g_strdup(shared_root);
     sig->http = soup_server_new("server-header", "sfu_echo (libdtls13) ", NULL);
     soup_server_add_early_handler(sig->http, NULL, handle_early, sig, NULL);
     soup_server_add_handler(sig->http, NULL, handle_request, sig, NULL);
@@ -140,5 +145,6 @@ void sfu_signal_free(sfu_signal *sig)
         g_object_unref(sig->http);
     }
     g_free(sig->page_root);
+    g_free(sig->shared_root);
     g_free(sig);
 }

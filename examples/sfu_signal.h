@@ -10,7 +10,9 @@
  *   GET    /sfu/stats    the server's statistics as JSON -> 200
  *   OPTIONS any          204 with the CORS preflight headers
  *   GET    /, /<file>    the page directory (index.html for /), as the WHIP
- *                        server serves it (examples/whip_static.h)
+ *                        server serves it (examples/whip_static.h); but
+ *                        /webrtc_page.js, the script the page shares with
+ *                        the WHIP page, from the WHIP page's directory
  *
  * Every response carries Access-Control-Allow-Origin: * and exposes the
  * Location header. The server itself decides what a peer is: the hooks
@@ -43,11 +45,12 @@ typedef struct sfu_signal_hooks {
 } sfu_signal_hooks;
 
 /** Starts serving HTTP on listen ("HOST:PORT", port 0 picks one) for the
- *  peers of room, with the page files of page_root (an absolute resolved
- *  directory, or NULL: 404 for pages). url (url_cap bytes) receives the
- *  base URL actually listened on. NULL with the reason in error. */
-sfu_signal *sfu_signal_new(const char *listen, const char *page_root, sfu_room *room, const sfu_signal_hooks *hooks,
-                           char *url, size_t url_cap, char *error, size_t error_cap);
+ *  peers of room, with the page files of page_root and the shared script
+ *  of shared_root (absolute resolved directories, or NULL: 404 for their
+ *  files). url (url_cap bytes) receives the base URL actually listened
+ *  on. NULL with the reason in error. */
+sfu_signal *sfu_signal_new(const char *listen, const char *page_root, const char *shared_root, sfu_room *room,
+                           const sfu_signal_hooks *hooks, char *url, size_t url_cap, char *error, size_t error_cap);
 
 /** Stops serving and frees. NULL is ignored. */
 void sfu_signal_free(sfu_signal *sig);

@@ -15,6 +15,7 @@
 //   await sfu.leave()                   -> { status, error } of the DELETE
 //   sfu.state: phase, error, resourceUrl, offerSdp, answerSdp, log
 // Query parameters: ?autostart=1 joins at once, ?slots=N.
+// The parts the WHIP page shares come from webrtc_page.js, loaded first.
 'use strict';
 
 (function () {
@@ -24,69 +25,15 @@
   };
   let pc = null;
   let localStream = null;
-  let synthetic = null;
+  let media = null; // getMedia()'s result: { stream, source, stop() }
   let statsTimer = null;
-  const $ = (id) => document.getElementById(id);
-
-  function log(message) {
-    const line = `${(performance.now() / 1000).toFixed(3)}s ${message}`;
-    state.log.push(line);
-    if ($('log')) $('log').textContent += line + '\n';
-  }
+  const { $, makeLog, showPhase, getMedia, waitForIceGathering, postOffer, deleteResource } = window.webrtcPage;
+  const log = makeLog(state.log);
 
   function setPhase(phase, error) {
-    state.phase = phase;
-    if (error && !state.error) state.error = error;
-    if ($('phase')) {
-      $('phase').textContent = error ? `${phase}: ${error}` : phase;
-      $('phase').className = phase;
-    }
+    showPhase(state, log, phase, error);
     if ($('join')) $('join').disabled = phase !== 'idle' && phase !== 'closed' && phase !== 'failed';
     if ($('leave')) $('leave').disabled = !pc;
-    log(`phase ${phase}${error ? ' (' + error + ')' : ''}`);
-  }
-
-  // A moving picture with a label, when there is no camera.
-  function syntheticStream() {
-    const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 240;
-    const g = canvas.getContext('2d');
-    let frame = 0;
-    const timer = setInterval(() => {
-      frame++;
-      g.fillStyle = '#234';
-      g.fillRect(0, 0, canvas.width, canvas.height);
-      g.fillStyle = '#fc3';
-      g.fillRect((frame * 4) % canvas.width, 90, 60, 60);
-      g.fillStyle = '#fff';
-      g.font = '20px monospace';
-      g.fillText(`frame ${frame}`, 10, 30);
-    }, 33);
-    synthetic = { stop() { clearInterval(timer); } };
-    return canvas.captureStream(30);
-  }
-
-  async function getMedia() {
-    try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
-      state.mediaSource = 'devices';
-      return stream;
-    } catch (e) {
-      log(`getUserMedia failed (${e.name}: ${e.message}); using a synthetic picture`);
-      state.mediaSource = 'synthetic';
-      return syntheticStream();
-    }
-  }
-
-  function waitForIceGathering(peer, timeoutMs) {
-    return new Promise((resolve) => {
-      if (peer.iceGatheringState === 'complete') { resolve(true); return; }
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      peer.addEventListener('icegatheringstatechange', () => {
-        if (peer.iceGatheringState === 'complete') { clearTimeout(timer); resolve(true); }
-      });
-    });
   }
 
   function showTrack(ev) {
@@ -114,7 +61,9 @@
     state.error = null;
     try {
       setPhase('media');
-      localStream = await getMedia();
+      media = await getMedia(log);
+      localStream = media.stream;
+      state.mediaSource = media.source;
       if ($('local')) $('local').srcObject = localStream;
       pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
       const peer = pc;
@@ -136,12 +85,8 @@
       await waitForIceGathering(peer, 3000);
       state.offerSdp = peer.localDescription.sdp;
       if (options.offerSetup) state.offerSdp = state.offerSdp.replace(/a=setup:actpass/g, `a=setup:${options.offerSetup}`);
-      const response = await fetch(state.endpoint, {
-        method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: state.offerSdp });
-      const body = await response.text();
-      if (response.status !== 201) throw new Error(`POST ${state.endpoint} answered ${response.status}: ${body.trim()}`);
-      const location_ = response.headers.get('Location');
-      state.resourceUrl = location_ ? new URL(location_, state.endpoint).href : null;
+      const { answer: body, resourceUrl } = await postOffer(state.endpoint, state.offerSdp, 'SFU');
+      state.resourceUrl = resourceUrl;
       state.answerSdp = body;
       setPhase('connecting');
       await peer.setRemoteDescription({ type: 'answer', sdp: body });
@@ -186,17 +131,10 @@
   /** Leaves: DELETE on the peer resource, then closes everything. */
   async function leave() {
     if (statsTimer) { clearInterval(statsTimer); statsTimer = null; }
-    const result = { status: null, error: null };
-    if (state.resourceUrl) {
-      try {
-        result.status = (await fetch(state.resourceUrl, { method: 'DELETE' })).status;
-      } catch (e) {
-        result.error = e.message;
-      }
-    }
+    const result = state.resourceUrl ? await deleteResource(state.resourceUrl, log) : { status: null, error: null };
     if (pc) { pc.close(); pc = null; }
     if (localStream) { localStream.getTracks().forEach((t) => t.stop()); localStream = null; }
-    if (synthetic) { synthetic.stop(); synthetic = null; }
+    if (media) { media.stop(); media = null; }
     setPhase('closed');
     return result;
   }

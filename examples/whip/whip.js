@@ -1,7 +1,8 @@
 // WHIP client (RFC 9725) for the libdtls13 echo server: publishes the
 // camera and microphone, shows the echoed video and live getStats().
 //
-// Plain browser JavaScript, no build step. The page's buttons use it, and
+// Plain browser JavaScript, no build step (with webrtc_page.js, loaded
+// first: the parts the SFU page shares). The page's buttons use it, and
 // so do automated tests, through window.whip:
 //   await whip.start({ endpoint })  -> the call's state once the answer is applied
 //   await whip.statsSummary()       -> transport/DTLS/SRTP/RTP figures (see below)
@@ -34,98 +35,16 @@
   let pc = null;
   let localStream = null;
   let statsTimer = null;
-  let synthetic = null;   // { stop() } of the synthetic source, when used
+  let media = null;       // getMedia()'s result: { stream, source, stop() }
 
-  const $ = (id) => document.getElementById(id);
-
-  function log(message) {
-    const line = `${(performance.now() / 1000).toFixed(3)}s ${message}`;
-    state.log.push(line);
-    const box = $('log');
-    if (box) {
-      box.textContent += line + '\n';
-      box.scrollTop = box.scrollHeight;
-    }
-  }
+  const { $, makeLog, showPhase, getMedia, waitForIceGathering, postOffer, deleteResource } = window.webrtcPage;
+  const log = makeLog(state.log);
 
   function setPhase(phase, error) {
-    state.phase = phase;
-    if (error && !state.error) state.error = error;
-    const el = $('phase');
-    if (el) {
-      el.textContent = error ? `${phase}: ${error}` : phase;
-      el.className = phase;
-    }
+    showPhase(state, log, phase, error);
     const busy = phase !== 'idle' && phase !== 'closed' && phase !== 'failed';
     if ($('start')) $('start').disabled = busy;
     if ($('hangup')) $('hangup').disabled = !pc;
-    log(`phase ${phase}${error ? ' (' + error + ')' : ''}`);
-  }
-
-  // A moving canvas and a 440 Hz tone: used when there is no camera or
-  // microphone (or permission is refused), so the page still makes a call.
-  function syntheticStream() {
-    const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 240;
-    const g = canvas.getContext('2d');
-    let frame = 0;
-    const timer = setInterval(() => {
-      frame++;
-      g.fillStyle = '#234';
-      g.fillRect(0, 0, canvas.width, canvas.height);
-      g.fillStyle = '#fc3';
-      g.fillRect((frame * 4) % canvas.width, 90, 60, 60);
-      g.fillStyle = '#fff';
-      g.font = '20px monospace';
-      g.fillText(`frame ${frame}`, 10, 30);
-    }, 33);
-    const stream = canvas.captureStream(30);
-    let audio = null;
-    try {
-      audio = new AudioContext();
-      const osc = audio.createOscillator();
-      const dest = audio.createMediaStreamDestination();
-      osc.frequency.value = 440;
-      osc.connect(dest);
-      osc.start();
-      dest.stream.getAudioTracks().forEach((t) => stream.addTrack(t));
-    } catch (e) {
-      log(`no synthetic audio: ${e.message}`);
-    }
-    synthetic = { stop() { clearInterval(timer); if (audio) audio.close(); } };
-    return stream;
-  }
-
-  async function getMedia() {
-    try {
-      const stream = await navigator.mediaDevices.getUserMedia({
-        audio: true, video: { width: 640, height: 480 } });
-      state.mediaSource = 'devices';
-      return stream;
-    } catch (e) {
-      log(`getUserMedia failed (${e.name}: ${e.message}); using a synthetic source`);
-      state.mediaSource = 'synthetic';
-      return syntheticStream();
-    }
-  }
-
-  // Resolves true when ICE gathering completes, false after timeoutMs (the
-  // offer then carries the candidates gathered so far; WHIP without trickle).
-  function waitForIceGathering(peer, timeoutMs) {
-    return new Promise((resolve) => {
-      if (peer.iceGatheringState === 'complete') { resolve(true); return; }
-      const onChange = () => {
-        if (peer.iceGatheringState === 'complete') { done(true); }
-      };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      function done(complete) {
-        clearTimeout(timer);
-        peer.removeEventListener('icegatheringstatechange', onChange);
-        resolve(complete);
-      }
-      peer.addEventListener('icegatheringstatechange', onChange);
-    });
   }
 
   function resetState(endpoint) {
@@ -152,7 +71,9 @@
     resetState(endpoint);
     try {
       setPhase('media');
-      localStream = await getMedia();
+      media = await getMedia(log, { audio: true });
+      localStream = media.stream;
+      state.mediaSource = media.source;
       if ($('local')) $('local').srcObject = localStream;
 
       pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
@@ -185,21 +106,9 @@
       if (!state.gatheringComplete) log('ICE gathering not complete in time; offering what was gathered');
       state.offerSdp = peer.localDescription.sdp;
 
-      let response;
-      try {
-        response = await fetch(endpoint, {
-          method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: state.offerSdp });
-      } catch (e) {
-        throw new Error(`WHIP POST to ${endpoint} failed: ${e.message}`);
-      }
-      const body = await response.text();
-      if (response.status !== 201) {
-        throw new Error(`WHIP POST to ${endpoint} answered ${response.status} ${response.statusText}: ${body.trim()}`);
-      }
-      const resource = response.headers.get('Location');
-      if (resource) {
-        state.resourceUrl = new URL(resource, endpoint).href;
-      } else {
+      const { answer: body, resourceUrl } = await postOffer(endpoint, state.offerSdp, 'WHIP');
+      state.resourceUrl = resourceUrl;
+      if (!resourceUrl) {
         log('warning: no Location header (a server on another origin must expose it with Access-Control-Expose-Headers)');
       }
       state.answerSdp = body;
@@ -349,20 +258,10 @@
   async function hangUp() {
     if (statsTimer) { clearInterval(statsTimer); statsTimer = null; }
     if (pc) await refreshPanel();
-    const result = { status: null, error: null };
-    if (state.resourceUrl) {
-      try {
-        const response = await fetch(state.resourceUrl, { method: 'DELETE' });
-        result.status = response.status;
-        log(`DELETE ${state.resourceUrl} -> ${response.status}`);
-      } catch (e) {
-        result.error = e.message;
-        log(`DELETE ${state.resourceUrl} failed: ${e.message}`);
-      }
-    }
+    const result = state.resourceUrl ? await deleteResource(state.resourceUrl, log) : { status: null, error: null };
     if (pc) { pc.close(); pc = null; }
     if (localStream) { localStream.getTracks().forEach((t) => t.stop()); localStream = null; }
-    if (synthetic) { synthetic.stop(); synthetic = null; }
+    if (media) { media.stop(); media = null; }
     if ($('remote')) $('remote').srcObject = null;
     if ($('local')) $('local').srcObject = null;
     state.hangup = result;
