@@ -36,12 +36,12 @@ static GstStaticPadTemplate data_sink_template = GST_STATIC_PAD_TEMPLATE ("data_
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
-/* READY->PAUSED: starts the handshake with webrtcbin's fixed settings. */
-static gboolean
-start_association (GstElement * element, GstDtls13Association * assoc)
+/* READY->PAUSED: the handshake's settings, fixed but for is-client. */
+static void
+read_settings (GstElement * element, GstDtls13Settings * s)
 {
   GstDtls13CompatSrtpEnc *self = GST_DTLS13_COMPAT_SRTP_ENC (element);
-  GstDtls13Settings s = {
+  const GstDtls13Settings fixed = {
     .pem = NULL,                /* the decoder's certificate (or a new one) */
     .peer_fingerprint = NULL,   /* webrtcbin 1.22 never passes it */
     .srtp_profiles = NULL,      /* GCM first, then SRTP_AES128_CM_SHA1_80 */
@@ -57,21 +57,12 @@ start_association (GstElement * element, GstDtls13Association * assoc)
     .cookie = GST_DTLS13_COOKIE_NEVER,
     .under_load = FALSE,
   };
-  GError *error = NULL;
-  gboolean ok;
 
+  *s = fixed;
   GST_OBJECT_LOCK (self);
-  s.is_client = self->is_client;
+  s->is_client = self->is_client;
   GST_OBJECT_UNLOCK (self);
-  GST_INFO_OBJECT (self, "starting the handshake as DTLS %s", s.is_client ? "client" : "server");
-  ok = gst_dtls13_association_start (assoc, &s, &error);
-  if (!ok) {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s",
-            error ? error->message : "Cannot start DTLS"),
-        ("cannot start the DTLS association '%s'", gst_dtls13_association_id (assoc)));
-    g_clear_error (&error);
-  }
-  return ok;
+  GST_INFO_OBJECT (self, "starting the handshake as DTLS %s", s->is_client ? "client" : "server");
 }
 
 static void
@@ -187,7 +178,7 @@ gst_dtls13_compat_srtp_enc_class_init (GstDtls13CompatSrtpEncClass * klass)
 static void
 gst_dtls13_compat_srtp_enc_init (GstDtls13CompatSrtpEnc * self)
 {
-  gst_dtls13_encoder_init (&self->enc, GST_ELEMENT (self), &src_template, "dtlssrtpenc");
+  gst_dtls13_encoder_init (&self->enc, GST_ELEMENT (self), &src_template, "dtlssrtpenc", "DTLS");
   self->enc.rtcp_by_packet_type = TRUE;
-  self->enc.start = start_association;
+  self->enc.settings = read_settings;
 }

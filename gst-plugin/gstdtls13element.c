@@ -208,19 +208,37 @@ join (GstDtls13Encoder * enc)
 }
 
 /* READY->PAUSED after the parent's: the src stream's stream-start and
- * segment, then the start hook (the handshake). */
+ * segment, then the handshake with the settings hook's settings; a bad
+ * setting is an element error naming it. */
 static gboolean
 start (GstDtls13Encoder * enc)
 {
-  gchar *stream_id = g_strdup_printf ("%s/%s", enc->stream_prefix,
-      gst_dtls13_association_id (enc->assoc));
+  const gchar *id = gst_dtls13_association_id (enc->assoc);
+  gchar *stream_id = g_strdup_printf ("%s/%s", enc->stream_prefix, id);
+  GstDtls13Settings s;
   GstSegment segment;
+  GError *error = NULL;
+  gboolean ok;
 
   gst_segment_init (&segment, GST_FORMAT_TIME);
   gst_pad_push_event (enc->srcpad, gst_event_new_stream_start (stream_id));
   gst_pad_push_event (enc->srcpad, gst_event_new_segment (&segment));
   g_free (stream_id);
-  return enc->start (enc->element, enc->assoc);
+  enc->settings (enc->element, &s);
+  ok = gst_dtls13_association_start (enc->assoc, &s, &error);
+  if (!ok) {
+    /* The message names the setting (e.g. "min-version dtls1.2: ..."). */
+    gchar *text = error ? g_strdup (error->message) : g_strdup_printf ("Cannot start %s",
+        enc->protocol);
+    GST_ELEMENT_ERROR (enc->element, LIBRARY, SETTINGS, ("%s", text),
+        ("cannot start the %s association '%s'", enc->protocol, id));
+    g_free (text);
+    g_clear_error (&error);
+  }
+  g_free ((gchar *) s.pem);
+  g_free ((gchar *) s.peer_fingerprint);
+  g_free ((gchar *) s.srtp_profiles);
+  return ok;
 }
 
 /* The encoders' change_state. */
@@ -257,10 +275,11 @@ encoder_change_state (GstElement * element, GstStateChange transition)
 
 void
 gst_dtls13_encoder_init (GstDtls13Encoder * enc, GstElement * element,
-    GstStaticPadTemplate * src_template, const gchar * stream_prefix)
+    GstStaticPadTemplate * src_template, const gchar * stream_prefix, const gchar * protocol)
 {
   enc->element = element;
   enc->stream_prefix = stream_prefix;
+  enc->protocol = protocol;
   g_mutex_init (&enc->push_lock);
   g_object_set_qdata (G_OBJECT (element), encoder_quark (), enc);
   enc->srcpad = gst_pad_new_from_static_template (src_template, "src");

@@ -25,6 +25,11 @@ G_BEGIN_DECLS
  *  FALSE (after posting an element error) fails the state change. */
 typedef gboolean (*GstDtls13ElementHook) (GstElement * element, GstDtls13Association * assoc);
 
+/** An encoder's settings for the handshake, read at READY->PAUSED: fills
+ *  every field of settings; its pem, peer_fingerprint and srtp_profiles
+ *  are newly allocated (or NULL) and freed once the association started. */
+typedef void (*GstDtls13SettingsHook) (GstElement * element, GstDtls13Settings * settings);
+
 /** The shared part of an encoder. Request sink pads are told apart by
  *  their template's name_template (checked for every buffer): "rtp_sink_..." carries RTP,
  *  "rtcp_sink_..." RTCP, any other (data_sink) DTLS application data; a
@@ -35,10 +40,11 @@ typedef struct {
   GstPad *srcpad;               /* every datagram for the network */
   GMutex push_lock;             /* serializes pushes on srcpad */
   const gchar *stream_prefix;   /* the src stream-id is "<prefix>/<connection-id>" */
+  const gchar *protocol;        /* in the start error: "cannot start the <protocol> association" */
   /* Set by the element's instance init, read only afterwards: */
   gboolean rtcp_by_packet_type; /* RTP and RTCP may come on either sink pad */
   GstDtls13ElementHook prepare; /* NULL->READY after joining, or NULL */
-  GstDtls13ElementHook start;   /* READY->PAUSED after stream-start and segment */
+  GstDtls13SettingsHook settings;       /* READY->PAUSED, after stream-start and segment */
 
   /* under the object lock */
   gchar *connection_id;
@@ -48,9 +54,9 @@ typedef struct {
 
 /** Instance init: makes the always src pad from src_template (its task
  *  pushes what the association queues) and adds it to element. The
- *  stream_prefix string must outlive the element (a literal). */
+ *  stream_prefix and protocol strings must outlive the element (literals). */
 void gst_dtls13_encoder_init (GstDtls13Encoder * enc, GstElement * element,
-    GstStaticPadTemplate * src_template, const gchar * stream_prefix);
+    GstStaticPadTemplate * src_template, const gchar * stream_prefix, const gchar * protocol);
 
 /** Class init: installs the shared change_state, request_new_pad and
  *  release_pad. */

@@ -67,43 +67,29 @@ static GstStaticPadTemplate data_sink_template = GST_STATIC_PAD_TEMPLATE ("data_
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
-/* READY->PAUSED: starts the handshake with the properties' settings. */
-static gboolean
-start_association (GstElement * element, GstDtls13Association * assoc)
+/* READY->PAUSED: the handshake's settings are the properties'. */
+static void
+read_settings (GstElement * element, GstDtls13Settings * s)
 {
   GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (element);
-  GstDtls13Settings s;
-  GError *error = NULL;
-  gboolean ok;
 
   GST_OBJECT_LOCK (self);
-  s.is_client = self->is_client;
-  s.pem = g_strdup (self->pem);
-  s.peer_fingerprint = g_strdup (self->peer_fingerprint);
-  s.srtp_profiles = g_strdup (self->srtp_profiles);
-  s.mtu = self->mtu;
-  s.initial_timeout_ms = self->initial_timeout_ms;
-  s.peer_address_validated = self->peer_address_validated;
-  s.pre_key_policy = self->pre_key_policy;
-  s.max_held_buffers = self->max_held_buffers;
-  s.min_version = self->min_version;
-  s.max_version = self->max_version;
-  s.cookie = self->cookie;
-  s.under_load = self->under_load;
+  *s = (GstDtls13Settings) {
+    .is_client = self->is_client,
+    .pem = g_strdup (self->pem),
+    .peer_fingerprint = g_strdup (self->peer_fingerprint),
+    .srtp_profiles = g_strdup (self->srtp_profiles),
+    .mtu = self->mtu,
+    .initial_timeout_ms = self->initial_timeout_ms,
+    .peer_address_validated = self->peer_address_validated,
+    .pre_key_policy = self->pre_key_policy,
+    .max_held_buffers = self->max_held_buffers,
+    .min_version = self->min_version,
+    .max_version = self->max_version,
+    .cookie = self->cookie,
+    .under_load = self->under_load,
+  };
   GST_OBJECT_UNLOCK (self);
-
-  ok = gst_dtls13_association_start (assoc, &s, &error);
-  if (!ok) {
-    /* The message names the setting (e.g. "min-version dtls1.2: ..."). */
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s",
-            error ? error->message : "Cannot start DTLS 1.3"),
-        ("cannot start the DTLS 1.3 association '%s'", gst_dtls13_association_id (assoc)));
-    g_clear_error (&error);
-  }
-  g_free ((gchar *) s.pem);
-  g_free ((gchar *) s.peer_fingerprint);
-  g_free ((gchar *) s.srtp_profiles);
-  return ok;
 }
 
 /* NULL->READY, once joined: the certificate now, so that
@@ -403,9 +389,10 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
 static void
 gst_dtls13_srtp_enc_init (GstDtls13SrtpEnc * self)
 {
-  gst_dtls13_encoder_init (&self->enc, GST_ELEMENT (self), &src_template, "dtls13srtpenc");
+  gst_dtls13_encoder_init (&self->enc, GST_ELEMENT (self), &src_template, "dtls13srtpenc",
+      "DTLS 1.3");
   self->enc.prepare = prepare_certificate;
-  self->enc.start = start_association;
+  self->enc.settings = read_settings;
   self->mtu = DEFAULT_MTU;
   self->initial_timeout_ms = DEFAULT_INITIAL_TIMEOUT_MS;
   self->pre_key_policy = GST_DTLS13_PRE_KEY_DROP;
