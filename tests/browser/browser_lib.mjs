@@ -103,6 +103,51 @@ export async function launchChromium(playwright, chromiumPath) {
   return browser;
 }
 
+/**
+ * What every browser test's main() does around its cases, then exits the
+ * process with the result: parses the arguments with h.parseArgs(argv)
+ * (a throw is a usage error, exit 2), checks the prerequisites and
+ * h.skip(opts) (a reason string: SKIP, 77), runs h.setup(opts) and
+ * launches Chromium (a throw is a FAIL at its e.step, exit 1), then
+ * resolves h.run(opts, browser, setupResult) to the exit code, closing the
+ * browser afterwards whatever happens. An unexpected error is a FAIL.
+ */
+export function runBrowserTest(h) {
+  const main = async () => {
+    let opts;
+    try {
+      opts = h.parseArgs(process.argv.slice(2));
+    } catch (e) {
+      console.error(`usage error: ${e.message}`);
+      return 2;
+    }
+    const pre = checkPrerequisites();
+    const why = pre.skip || (h.skip ? h.skip(opts) : null);
+    if (why) {
+      console.log(`SKIP: ${why}`);
+      return SKIP;
+    }
+    let browser;
+    let prepared = null;
+    try {
+      if (h.setup) prepared = h.setup(opts);
+      browser = await launchChromium(ensurePlaywright(opts.workDir), pre.chromiumPath);
+    } catch (e) {
+      console.log(`FAIL at ${e.step || 'launch chromium'}: ${e.message}\n${e.details || ''}`);
+      return 1;
+    }
+    try {
+      return await h.run(opts, browser, prepared);
+    } finally {
+      await browser.close().catch(() => {});
+    }
+  };
+  main().then((code) => process.exit(code), (e) => {
+    console.log(`FAIL: unexpected error: ${e.stack || e}`);
+    process.exit(1);
+  });
+}
+
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export function freePort() {
   return new Promise((resolve, reject) => {

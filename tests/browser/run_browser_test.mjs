@@ -32,8 +32,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  DTLS12_ECDSA_GCM, SKIP, StepError, checkPrerequisites, elapsed, ensurePlaywright,
-  expectedVersion, freePort, launchChromium, say, sleep, srtpFamily,
+  DTLS12_ECDSA_GCM, StepError, elapsed, expectedVersion, freePort, runBrowserTest, say, sleep, srtpFamily,
 } from './browser_lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -433,64 +432,39 @@ function printResult(r) {
   if (r.serverExit) console.log(`    server exit: ${JSON.stringify(r.serverExit)}`);
 }
 
-async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    console.error(`usage error: ${e.message}`);
-    return 2;
-  }
-  const pre = checkPrerequisites();
-  if (pre.skip) {
-    console.log(`SKIP: ${pre.skip}`);
-    return SKIP;
-  }
-  if (!opts.mock && !fs.existsSync(opts.whipServer)) {
-    console.log(`SKIP: ${opts.whipServer} not built`);
-    return SKIP;
-  }
-  // The dtls12 cases need whip_server --max-version.
-  let skipped = [];
+// The dtls12 cases need whip_server --max-version: without it they are
+// skipped (opts.skipped), and the test is when no case is left.
+function skipReason(opts) {
+  if (!opts.mock && !fs.existsSync(opts.whipServer)) return `${opts.whipServer} not built`;
+  opts.skipped = [];
   if (!opts.mock && opts.cases.some((c) => c.version.maxVersion)) {
     const help = spawnSync(opts.whipServer, ['--help'], { encoding: 'utf8', timeout: 10000 });
     if (!/--max-version/.test(`${help.stdout}${help.stderr}`)) {
-      skipped = opts.cases.filter((c) => c.version.maxVersion);
+      opts.skipped = opts.cases.filter((c) => c.version.maxVersion);
       opts.cases = opts.cases.filter((c) => !c.version.maxVersion);
-      for (const c of skipped) say(`SKIP ${c.name}: whip_server has no --max-version option (its --help does not list it)`);
-      if (opts.cases.length === 0) {
-        console.log('SKIP: every case needs whip_server --max-version 1.2');
-        return SKIP;
-      }
+      for (const c of opts.skipped) say(`SKIP ${c.name}: whip_server has no --max-version option (its --help does not list it)`);
+      if (opts.cases.length === 0) return 'every case needs whip_server --max-version 1.2';
     }
   }
-  let browser;
-  try {
-    browser = await launchChromium(ensurePlaywright(opts.workDir), pre.chromiumPath);
-  } catch (e) {
-    console.log(`FAIL at ${e.step || 'launch chromium'}: ${e.message}\n${e.details || ''}`);
-    return 1;
-  }
-  if (opts.mock) say('mock WHIP server: harness self-test, the answers come from a second Chromium peer connection');
+  return null;
+}
 
-  const results = [];
-  try {
+runBrowserTest({
+  parseArgs,
+  skip: skipReason,
+  async run(opts, browser) {
+    if (opts.mock) say('mock WHIP server: harness self-test, the answers come from a second Chromium peer connection');
+    const results = [];
     for (const c of opts.cases) {
       const r = await runCase(opts, browser, c);
       printResult(r);
       results.push(r);
     }
-  } finally {
-    await browser.close().catch(() => {});
-  }
-  const failed = results.filter((r) => !r.ok);
-  say(`${results.length - failed.length} of ${results.length} calls passed in ${elapsed()}` +
-    (skipped.length ? `; skipped: ${skipped.map((c) => c.name).join(', ')}` : '') +
-    (failed.length ? `; failed: ${failed.map((r) => r.label + ' at ' + r.step).join('; ')}` : ''));
-  return failed.length ? 1 : 0;
-}
-
-main().then((code) => process.exit(code), (e) => {
-  console.log(`FAIL: unexpected error: ${e.stack || e}`);
-  process.exit(1);
+    const failed = results.filter((r) => !r.ok);
+    const skipped = opts.skipped;
+    say(`${results.length - failed.length} of ${results.length} calls passed in ${elapsed()}` +
+      (skipped.length ? `; skipped: ${skipped.map((c) => c.name).join(', ')}` : '') +
+      (failed.length ? `; failed: ${failed.map((r) => r.label + ' at ' + r.step).join('; ')}` : ''));
+    return failed.length ? 1 : 0;
+  },
 });

@@ -62,9 +62,8 @@ import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {
-  DTLS12_ECDSA_GCM, FaultyLink, NO_FAULTS, SKIP, StepError, checkPrerequisites, directionSeed,
-  elapsed, ensurePlaywright, expectedVersion, formatFaults, freePort, launchChromium, parseFaults, parseSeeds, say, sleep,
-  srtpFamily,
+  DTLS12_ECDSA_GCM, FaultyLink, NO_FAULTS, StepError, directionSeed, elapsed, expectedVersion, formatFaults,
+  freePort, parseFaults, parseSeeds, runBrowserTest, say, sleep, srtpFamily,
 } from './browser_lib.mjs';
 
 const DEFAULT_CASES = [
@@ -522,31 +521,12 @@ function summarize(results) {
   return problems;
 }
 
-async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    console.error(`usage error: ${e.message}`);
-    return 2;
-  }
-  const pre = checkPrerequisites();
-  if (pre.skip) {
-    console.log(`SKIP: ${pre.skip}`);
-    return SKIP;
-  }
-  let browser;
-  let cert;
-  try {
-    cert = makeCertificate(opts.workDir);
-    browser = await launchChromium(ensurePlaywright(opts.workDir), pre.chromiumPath);
-  } catch (e) {
-    console.log(`FAIL at ${e.step || 'launch chromium'}: ${e.message}\n${e.details || ''}`);
-    return 1;
-  }
-  const faultSets = opts.faults.length ? opts.faults : [{ faults: NO_FAULTS, seeds: [1] }];
-  const results = [];
-  try {
+runBrowserTest({
+  parseArgs,
+  setup: (opts) => makeCertificate(opts.workDir),
+  async run(opts, browser, cert) {
+    const faultSets = opts.faults.length ? opts.faults : [{ faults: NO_FAULTS, seeds: [1] }];
+    const results = [];
     for (const { faults, seeds } of faultSets) {
       for (const seed of seeds) {
         for (const c of opts.cases) {
@@ -556,19 +536,12 @@ async function main() {
         }
       }
     }
-  } finally {
-    await browser.close().catch(() => {});
-  }
-  const failed = results.filter((r) => !r.ok);
-  const problems = opts.faults.length ? summarize(results) : [];
-  for (const p of problems) say(`FAIL vacuous: ${p}`);
-  say(`${results.length - failed.length} of ${results.length} handshakes passed in ${elapsed()}` +
-    (failed.length ? `; failed: ${failed.map((r) => `${r.label} at ${r.step}`).join('; ')}` : ''));
-  for (const r of failed) console.log(`    replay: ${replayCommand(opts, r)}`);
-  return failed.length || problems.length ? 1 : 0;
-}
-
-main().then((code) => process.exit(code), (e) => {
-  console.log(`FAIL: unexpected error: ${e.stack || e}`);
-  process.exit(1);
+    const failed = results.filter((r) => !r.ok);
+    const problems = opts.faults.length ? summarize(results) : [];
+    for (const p of problems) say(`FAIL vacuous: ${p}`);
+    say(`${results.length - failed.length} of ${results.length} handshakes passed in ${elapsed()}` +
+      (failed.length ? `; failed: ${failed.map((r) => `${r.label} at ${r.step}`).join('; ')}` : ''));
+    for (const r of failed) console.log(`    replay: ${replayCommand(opts, r)}`);
+    return failed.length || problems.length ? 1 : 0;
+  },
 });

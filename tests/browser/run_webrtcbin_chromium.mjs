@@ -47,8 +47,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
-  SKIP, StepError, checkPrerequisites, elapsed, ensurePlaywright, freePort, isDtls13,
-  launchChromium, say, sleep, srtpFamily,
+  SKIP, StepError, elapsed, freePort, isDtls13, runBrowserTest, say, sleep, srtpFamily,
 } from './browser_lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -417,66 +416,43 @@ async function startPageServer() {
   return { server, base: `http://127.0.0.1:${port}` };
 }
 
-async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    console.error(`usage error: ${e.message}`);
-    return 2;
-  }
-  const pre = checkPrerequisites();
-  if (pre.skip) {
-    console.log(`SKIP: ${pre.skip}`);
-    return SKIP;
-  }
-  if (!fs.existsSync(opts.peer)) {
-    console.log(`SKIP: ${opts.peer} not built`);
-    return SKIP;
-  }
-  if (!fs.existsSync(path.join(opts.pluginDir, 'libgstdtls.so'))) {
-    console.log(`SKIP: no libgstdtls.so in ${opts.pluginDir} (the drop-in plugin is not built)`);
-    return SKIP;
-  }
-  let browser;
-  try {
-    browser = await launchChromium(ensurePlaywright(opts.workDir), pre.chromiumPath);
-  } catch (e) {
-    console.log(`FAIL at ${e.step || 'launch chromium'}: ${e.message}\n${e.details || ''}`);
-    return 1;
-  }
-  const pages = await startPageServer();
-  const results = [];
-  try {
-    for (const c of opts.cases) {
-      const r = await runCase(opts, browser, pages.base, c);
-      printResult(r);
-      results.push(r);
-      if (r.skip) break;
+runBrowserTest({
+  parseArgs,
+  skip(opts) {
+    if (!fs.existsSync(opts.peer)) return `${opts.peer} not built`;
+    if (!fs.existsSync(path.join(opts.pluginDir, 'libgstdtls.so'))) {
+      return `no libgstdtls.so in ${opts.pluginDir} (the drop-in plugin is not built)`;
     }
-  } finally {
-    await browser.close().catch(() => {});
-    await new Promise((resolve) => pages.server.close(resolve));
-  }
-  if (results.some((r) => r.skip)) {
-    console.log(`SKIP: ${results.find((r) => r.skip).skip}`);
-    return SKIP;
-  }
-  const failed = results.filter((r) => !r.ok);
-  const roles = new Set(results.filter((r) => r.ok).map((r) => (r.ours.dtls_client ? 'client' : 'server')));
-  say(`${results.length - failed.length} of ${results.length} calls passed in ${elapsed()}; ` +
-    `webrtcbin's DTLS roles covered: ${[...roles].join(', ') || 'none'}; DTLS after ICE: ` +
-    `${results.filter((r) => r.ok).map((r) => `${r.c} ${dtlsAfterIce(r.ours)} ms`).join(', ') || '-'}` +
-    (failed.length ? `; failed: ${failed.map((r) => `${r.label} at ${r.step}`).join('; ')}` : ''));
-  // Offerer and answerer must between them cover both DTLS roles.
-  if (!failed.length && opts.cases.includes('offerer') && opts.cases.includes('answerer') && roles.size !== 2) {
-    say('FAIL: the two cases did not cover both DTLS roles');
-    return 1;
-  }
-  return failed.length ? 1 : 0;
-}
-
-main().then((code) => process.exit(code), (e) => {
-  console.log(`FAIL: unexpected error: ${e.stack || e}`);
-  process.exit(1);
+    return null;
+  },
+  async run(opts, browser) {
+    const pages = await startPageServer();
+    const results = [];
+    try {
+      for (const c of opts.cases) {
+        const r = await runCase(opts, browser, pages.base, c);
+        printResult(r);
+        results.push(r);
+        if (r.skip) break;
+      }
+    } finally {
+      await new Promise((resolve) => pages.server.close(resolve));
+    }
+    if (results.some((r) => r.skip)) {
+      console.log(`SKIP: ${results.find((r) => r.skip).skip}`);
+      return SKIP;
+    }
+    const failed = results.filter((r) => !r.ok);
+    const roles = new Set(results.filter((r) => r.ok).map((r) => (r.ours.dtls_client ? 'client' : 'server')));
+    say(`${results.length - failed.length} of ${results.length} calls passed in ${elapsed()}; ` +
+      `webrtcbin's DTLS roles covered: ${[...roles].join(', ') || 'none'}; DTLS after ICE: ` +
+      `${results.filter((r) => r.ok).map((r) => `${r.c} ${dtlsAfterIce(r.ours)} ms`).join(', ') || '-'}` +
+      (failed.length ? `; failed: ${failed.map((r) => `${r.label} at ${r.step}`).join('; ')}` : ''));
+    // Offerer and answerer must between them cover both DTLS roles.
+    if (!failed.length && opts.cases.includes('offerer') && opts.cases.includes('answerer') && roles.size !== 2) {
+      say('FAIL: the two cases did not cover both DTLS roles');
+      return 1;
+    }
+    return failed.length ? 1 : 0;
+  },
 });

@@ -26,8 +26,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  SKIP, StepError, checkPrerequisites, elapsed, ensurePlaywright, expectedVersion, freePort,
-  launchChromium, say, sleep,
+  StepError, elapsed, expectedVersion, freePort, runBrowserTest, say, sleep,
 } from '../browser/browser_lib.mjs';
 
 function parseArgs(argv) {
@@ -285,46 +284,18 @@ function printResult(r) {
   if (r.serverExit) console.log(`    server exit: ${JSON.stringify(r.serverExit)}`);
 }
 
-async function main() {
-  let o;
-  try {
-    o = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    console.error(`usage error: ${e.message}`);
-    return 2;
-  }
-  const pre = checkPrerequisites();
-  if (pre.skip) {
-    console.log(`SKIP: ${pre.skip}`);
-    return SKIP;
-  }
-  if (!fs.existsSync(o.sfuEcho)) {
-    console.log(`SKIP: ${o.sfuEcho} not built`);
-    return SKIP;
-  }
-  let browser;
-  try {
-    browser = await launchChromium(ensurePlaywright(o.workDir), pre.chromiumPath);
-  } catch (e) {
-    console.log(`FAIL at ${e.step || 'launch chromium'}: ${e.message}\n${e.details || ''}`);
-    return 1;
-  }
-  const results = [];
-  try {
+runBrowserTest({
+  parseArgs,
+  skip: (o) => (fs.existsSync(o.sfuEcho) ? null : `${o.sfuEcho} not built`),
+  async run(o, browser) {
+    const results = [];
     for (const c of o.cases) {
       const r = await runCase(o, browser, c);
       printResult(r);
       results.push(r);
     }
-  } finally {
-    await browser.close().catch(() => {});
-  }
-  const failed = results.filter((r) => !r.ok);
-  say(`${results.length - failed.length} of ${results.length} cases passed in ${elapsed()}`);
-  return failed.length ? 1 : 0;
-}
-
-main().then((code) => process.exit(code), (e) => {
-  console.log(`FAIL: unexpected error: ${e.stack || e}`);
-  process.exit(1);
+    const failed = results.filter((r) => !r.ok);
+    say(`${results.length - failed.length} of ${results.length} cases passed in ${elapsed()}`);
+    return failed.length ? 1 : 0;
+  },
 });
