@@ -19,6 +19,34 @@ encoder_of (GstElement * element)
   return g_object_get_qdata (G_OBJECT (element), encoder_quark ());
 }
 
+/* The src stream's stream-start and segment, and a gap event, before the
+ * first datagram of each activation (under push_lock, from the src task or
+ * the first media push). The gap lets an async sink (udpsink's default)
+ * preroll before the engine has anything to send: a DTLS server sends
+ * nothing until the peer's ClientHello arrives, and without it its sink
+ * would only preroll on the first flight, after the pipeline went to
+ * PLAYING, and then wait in PAUSED for a PLAYING that its bin already
+ * completed: the flight never left. The push blocks in the sink's preroll
+ * until PLAYING, which only holds back datagrams that could not be sent in
+ * PAUSED anyway. */
+static void
+push_stream_start_locked (GstDtls13Encoder * enc)
+{
+  gchar *stream_id;
+  GstSegment segment;
+
+  if (!enc->stream_pending)
+    return;
+  enc->stream_pending = FALSE;
+  stream_id = g_strdup_printf ("%s/%s", enc->stream_prefix,
+      enc->assoc ? gst_dtls13_association_id (enc->assoc) : "none");
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (enc->srcpad, gst_event_new_stream_start (stream_id));
+  gst_pad_push_event (enc->srcpad, gst_event_new_segment (&segment));
+  gst_pad_push_event (enc->srcpad, gst_event_new_gap (0, GST_CLOCK_TIME_NONE));
+  g_free (stream_id);
+}
+
 /* Pushes buf on the src pad; datagrams are fire-and-forget, so an
  * unlinked src is not an error. */
 static GstFlowReturn
@@ -27,6 +55,7 @@ push (GstDtls13Encoder * enc, GstBuffer * buf)
   GstFlowReturn ret;
 
   g_mutex_lock (&enc->push_lock);
+  push_stream_start_locked (enc);
   ret = gst_pad_push (enc->srcpad, buf);
   g_mutex_unlock (&enc->push_lock);
   return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
@@ -40,9 +69,13 @@ static void
 src_loop (gpointer user_data)
 {
   GstDtls13Encoder *enc = user_data;
-  GstBuffer *buf = enc->assoc ? gst_dtls13_association_pop_datagram (enc->assoc) : NULL;
+  GstBuffer *buf;
   GstFlowReturn ret;
 
+  g_mutex_lock (&enc->push_lock);
+  push_stream_start_locked (enc);
+  g_mutex_unlock (&enc->push_lock);
+  buf = enc->assoc ? gst_dtls13_association_pop_datagram (enc->assoc) : NULL;
   if (buf == NULL) {
     gst_pad_pause_task (enc->srcpad);
     return;
@@ -67,6 +100,9 @@ src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode, gboolean a
   if (active) {
     if (enc->assoc)
       gst_dtls13_association_set_flushing (enc->assoc, FALSE);
+    g_mutex_lock (&enc->push_lock);
+    enc->stream_pending = TRUE;
+    g_mutex_unlock (&enc->push_lock);
     return gst_pad_start_task (pad, src_loop, enc, NULL);
   }
   if (enc->assoc)
@@ -207,23 +243,17 @@ join (GstDtls13Encoder * enc)
   return FALSE;
 }
 
-/* READY->PAUSED after the parent's: the src stream's stream-start and
- * segment, then the handshake with the settings hook's settings; a bad
+/* READY->PAUSED after the parent's: the handshake with the settings
+ * hook's settings (the src task pushes the stream's first events); a bad
  * setting is an element error naming it. */
 static gboolean
 start (GstDtls13Encoder * enc)
 {
   const gchar *id = gst_dtls13_association_id (enc->assoc);
-  gchar *stream_id = g_strdup_printf ("%s/%s", enc->stream_prefix, id);
   GstDtls13Settings s;
-  GstSegment segment;
   GError *error = NULL;
   gboolean ok;
 
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (enc->srcpad, gst_event_new_stream_start (stream_id));
-  gst_pad_push_event (enc->srcpad, gst_event_new_segment (&segment));
-  g_free (stream_id);
   enc->settings (enc->element, &s);
   ok = gst_dtls13_association_start (enc->assoc, &s, &error);
   if (!ok) {

@@ -39,12 +39,13 @@ typedef struct {
   GstElement *element;          /* the element it is part of (no reference) */
   GstPad *srcpad;               /* every datagram for the network */
   GMutex push_lock;             /* serializes pushes on srcpad */
+  gboolean stream_pending;      /* under push_lock: stream-start, segment, gap not pushed yet */
   const gchar *stream_prefix;   /* the src stream-id is "<prefix>/<connection-id>" */
   const gchar *protocol;        /* in the start error: "cannot start the <protocol> association" */
   /* Set by the element's instance init, read only afterwards: */
   gboolean rtcp_by_packet_type; /* RTP and RTCP may come on either sink pad */
   GstDtls13ElementHook prepare; /* NULL->READY after joining, or NULL */
-  GstDtls13SettingsHook settings;       /* READY->PAUSED, after stream-start and segment */
+  GstDtls13SettingsHook settings;       /* READY->PAUSED */
 
   /* under the object lock */
   gchar *connection_id;

@@ -4,7 +4,10 @@ Debian's dtlssrtpenc/dtlssrtpdec (gst-plugins-bad 1.22, OpenSSL, DTLS 1.2
 only), over UDP on 127.0.0.1, in both DTLS roles: the command lines a user
 copies, run as written (default properties, plus cookie=always on our
 server, since plain UDP is an unvalidated path). Each side must reach
-connection-state connected and decode VP8 frames.
+connection-state connected and decode VP8 frames. Then our pair against
+itself twice: with the sinks' default async=true (what a user writes
+first: the encoder's gap event lets udpsink preroll before the handshake)
+and with async=false.
 
 Usage: test_launch_stock12.py   (GST_PLUGIN_PATH must reach our plugin)
 The summary line is "N passed, N failed".
@@ -34,12 +37,13 @@ def free_port():
     return port
 
 
-def ours(id_, is_client, send_port, recv_port):
+def ours(id_, is_client, send_port, recv_port, async_sinks=False):
     role = "is-client=true" if is_client else "cookie=always"
+    sync = "" if async_sinks else " async=false"
     return ("videotestsrc is-live=true ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay ! "
-            "dtls13srtpenc connection-id=%s %s pre-key-policy=hold ! udpsink host=127.0.0.1 port=%d async=false "
+            "dtls13srtpenc connection-id=%s %s pre-key-policy=hold ! udpsink host=127.0.0.1 port=%d%s "
             "udpsrc port=%d ! dtls13srtpdec name=dec connection-id=%s dec.rtp_src ! %s ! rtpvp8depay ! vp8dec ! "
-            "fakesink silent=false async=false" % (id_, role, send_port, recv_port, id_, CAPS))
+            "fakesink silent=false%s" % (id_, role, send_port, sync, recv_port, id_, CAPS, sync))
 
 
 def stock(id_, is_client, send_port, recv_port):
@@ -66,11 +70,16 @@ def finish(proc):
     return out.splitlines()
 
 
-def call(ours_is_client):
+def call(ours_is_client, ours_both=False, async_sinks=False):
     p_server, p_client = free_port(), free_port()  # the ports each side receives on
     what = "our %s <-> dtlssrtp%s" % ("client" if ours_is_client else "server",
                                        "enc/dec server" if ours_is_client else "enc/dec client")
-    if ours_is_client:
+    if ours_both:
+        what = "our pair, sinks %s" % ("async=true (default)" if async_sinks else "async=false")
+        server = launch(ours("bob", False, p_client, p_server, async_sinks))
+        time.sleep(1)
+        client = launch(ours("alice", True, p_server, p_client, async_sinks))
+    elif ours_is_client:
         server = launch(stock("bob", False, p_client, p_server))
         time.sleep(1)
         client = launch(ours("alice", True, p_server, p_client))
@@ -100,6 +109,8 @@ def main():
         return 77
     call(ours_is_client=True)
     call(ours_is_client=False)
+    call(ours_is_client=True, ours_both=True, async_sinks=True)
+    call(ours_is_client=True, ours_both=True, async_sinks=False)
     print("%d passed, %d failed" % (RESULTS["passed"], RESULTS["failed"]))
     return 1 if RESULTS["failed"] else 0
 
