@@ -73,10 +73,12 @@ def media(action, peer, packet, step=0, mline=None, at=8):
 
 
 def room(room_byte, peers, *ops):
+    """A room input: its byte, one config byte per peer, the operations."""
     return bytes([room_byte]) + bytes(peers) + b"".join(ops)
 
 
 def video(n, seq, **kw):
+    """A VP8 delta frame of peer n at that peer's payload type 96 + n."""
     return rtp(96 + n, seq, seq * 3000, 0x1000 + n, VP8_DELTA, ext=VIDEO_EXT, **kw)
 
 
@@ -115,6 +117,7 @@ ROOM = {
 
 
 def write(name, seeds):
+    """Writes each seed as corpus/<name>/<seed name>."""
     folder = os.path.join(HERE, "corpus", name)
     os.makedirs(folder, exist_ok=True)
     for seed_name, data in seeds.items():
