@@ -2,7 +2,7 @@
  * in one process, carried over libnice ICE (nicesrc / nicesink) on
  * 127.0.0.1.
  *
- *   gst_nice_call [--frames N] [--timeout SECONDS]
+ *   gst_nice_call [--frames N] [--timeout SECONDS] [--path-ready yes|no]
  *
  * Two peers, alice and bob. Each has a NiceAgent (alice controlling, bob
  * controlled) with one stream of one component (RTP and RTCP multiplexed,
@@ -23,7 +23,9 @@
  * The pipelines play before ICE starts: nicesrc reads the agent's socket
  * (STUN included) only from its streaming thread, so ICE cannot connect
  * without it; the DTLS client's first flight, sent before a candidate pair
- * exists, is lost and retransmitted (400 ms later).
+ * exists, is lost. When its ICE component is READY each encoder gets the
+ * path-ready action signal, which resends it at once (--path-ready no
+ * leaves it to the 400 ms retransmission timer).
  *
  * Progress goes to stdout; the last line is the summary. The exit status
  * is 0 when both peers decoded at least N frames (default 30) within the
@@ -75,6 +77,7 @@ struct Call {
     Peer peers[2];
     GMainLoop *loop;
     gint want_frames;
+    gboolean path_ready;     /* emit the encoders' path-ready when ICE is ready */
     gint64 start_us, deadline_us;
     gint64 gather_start_us, ice_ready_us;
     gboolean exchanged;
@@ -86,10 +89,14 @@ struct Call {
 
 static void usage(FILE *f)
 {
-    fputs("usage: gst_nice_call [--frames N] [--timeout SECONDS]\n"
+    fputs("usage: gst_nice_call [--frames N] [--timeout SECONDS] [--path-ready yes|no]\n"
           "  --frames N       frames each peer must decode (default 30)\n"
           "  --timeout S      limit for the whole call, from the start to the last\n"
           "                   frame (default 20)\n"
+          "  --path-ready yes|no\n"
+          "                   emit the encoders' path-ready action signal when ICE is\n"
+          "                   ready, so the ClientHello nicesink dropped goes out at once\n"
+          "                   (default yes; no waits for the 400 ms retransmission)\n"
           "Needs the dtls13 plugin on GST_PLUGIN_PATH and Debian's gstreamer1.0-nice,\n"
           "gstreamer1.0-plugins-good and gstreamer1.0-plugins-base.\n",
           f);
@@ -225,6 +232,11 @@ static void on_component_state(NiceAgent *agent, guint stream_id, guint componen
     }
     if (state != NICE_COMPONENT_STATE_READY || peer->ice_ready) return;
     peer->ice_ready = TRUE;
+    /* nicesink dropped what it was given before this: resend the DTLS
+     * flight now rather than when its 400 ms timer expires. */
+    gboolean resent = FALSE;
+    if (call->path_ready && peer->enc != NULL) g_signal_emit_by_name(peer->enc, "path-ready", &resent);
+    if (resent) printf("[%s] DTLS: path-ready, handshake flight resent\n", peer->name);
     if (call->peers[0].ice_ready && call->peers[1].ice_ready) {
         call->ice_ready_us = g_get_monotonic_time();
         printf("ICE: connected on both sides, %.0f ms after gathering started (%.2f s)\n",
@@ -339,7 +351,7 @@ static gchar *local_fingerprint(Peer *peer)
  * before ICE can connect: nicesrc attaches its own GMainContext to the
  * agent's socket, and only its streaming thread (in PLAYING) reads it, STUN
  * checks included. Until a candidate pair is selected nicesink drops what
- * it sends; the DTLS engine retransmits. */
+ * it sends; on_component_state resends it through path-ready. */
 static gboolean start_media(Call *call)
 {
     Peer *client = &call->peers[0], *server = &call->peers[1];
@@ -598,6 +610,7 @@ int main(int argc, char **argv)
 {
     gint frames = DEFAULT_FRAMES;
     double timeout_s = DEFAULT_TIMEOUT_S;
+    gboolean path_ready = TRUE;
     /* Every option takes a value: i steps over both at the loop's end. */
     for (int i = 1; i < argc; i += 2) {
         const char *arg = argv[i];
@@ -610,6 +623,9 @@ int main(int argc, char **argv)
             ok = value != NULL && parse_frames(value, &frames);
         } else if (g_str_equal(arg, "--timeout")) {
             ok = value != NULL && parse_seconds(value, &timeout_s);
+        } else if (g_str_equal(arg, "--path-ready")) {
+            ok = value != NULL && (g_str_equal(value, "yes") || g_str_equal(value, "no"));
+            path_ready = ok && g_str_equal(value, "yes");
         } else {
             fprintf(stderr, "gst_nice_call: unknown option %s\n", arg);
             usage(stderr);
@@ -617,8 +633,9 @@ int main(int argc, char **argv)
         }
         if (!ok) {
             fprintf(stderr, "gst_nice_call: %s needs %s, got %s\n", arg,
-                    g_str_equal(arg, "--frames") ? "a whole number from 1 to 100000"
-                                                 : "a number of seconds above 0, at most 3600",
+                    g_str_equal(arg, "--frames")       ? "a whole number from 1 to 100000"
+                    : g_str_equal(arg, "--path-ready") ? "yes or no"
+                                                       : "a number of seconds above 0, at most 3600",
                     value ? value : "nothing");
             usage(stderr);
             return 2;
@@ -630,6 +647,7 @@ int main(int argc, char **argv)
     Call call;
     memset(&call, 0, sizeof call);
     call.want_frames = frames;
+    call.path_ready = path_ready;
     init_peer(&call, &call.peers[0], "alice", TRUE);
     init_peer(&call, &call.peers[1], "bob", FALSE);
     int status = run(&call, timeout_s);

@@ -191,6 +191,13 @@ gboolean gst_dtls13_association_use_certificate (GstDtls13Association * assoc,
 gboolean gst_dtls13_association_set_peer_fingerprint (GstDtls13Association * assoc,
     const gchar * fingerprint, GError ** error);
 
+/** The path to the peer has just become usable (ICE selected a candidate
+ *  pair): the outstanding handshake flight, probably dropped by the sink
+ *  before, is resent now and the retransmission timer restarts from its
+ *  initial value (dtls13_conn_path_ready). Returns TRUE when a handshake
+ *  was in progress, FALSE otherwise (nothing to do). */
+gboolean gst_dtls13_association_path_ready (GstDtls13Association * assoc);
+
 /** Stops the timer and frees the engine and SRTP session (keys zeroized);
  *  queued datagrams and held media are dropped. The association can be
  *  started again. */

@@ -82,3 +82,21 @@ assoc_rearm_timer_locked (GstDtls13Association * assoc)
     GST_WARNING ("[%s] cannot schedule the retransmission timer", assoc->id);
   }
 }
+
+gboolean
+gst_dtls13_association_path_ready (GstDtls13Association * assoc)
+{
+  gboolean handshaking;
+
+  g_rec_mutex_lock (&assoc->lock);
+  handshaking = assoc->conn != NULL
+      && assoc->state == GST_DTLS13_CONNECTION_STATE_CONNECTING;
+  if (handshaking) {
+    GST_DEBUG ("[%s] path ready: resending the current flight", assoc->id);
+    dtls13_conn_path_ready (assoc->conn, assoc_now_ms (assoc));
+    assoc_rearm_timer_locked (assoc);
+  }
+  g_rec_mutex_unlock (&assoc->lock);
+  assoc_emit_pending (assoc);
+  return handshaking;
+}

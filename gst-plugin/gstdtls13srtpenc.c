@@ -269,6 +269,17 @@ finalize (GObject * object)
   G_OBJECT_CLASS (gst_dtls13_srtp_enc_parent_class)->finalize (object);
 }
 
+/* The path-ready action signal: the outstanding handshake flight goes out
+ * again now. assoc only changes in NULL<->READY, from the application
+ * thread, which is where this is emitted from (an ICE callback). */
+static gboolean
+path_ready (GstDtls13SrtpEnc * self)
+{
+  GstDtls13Association *assoc = self->enc.assoc;
+
+  return assoc != NULL && gst_dtls13_association_path_ready (assoc);
+}
+
 static void
 gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
 {
@@ -281,6 +292,21 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
   gobject_class->get_property = get_property;
   gobject_class->finalize = finalize;
   gst_dtls13_encoder_class_init (element_class);
+
+  /**
+   * GstDtls13SrtpEnc::path-ready:
+   *
+   * Action signal: the path to the peer has just become usable (ICE
+   * selected a candidate pair, e.g. libnice's new-selected-pair-full or
+   * component state READY). A ClientHello sent before then was most likely
+   * dropped by nicesink; it is resent at once and the retransmission timer
+   * restarts from initial-timeout-ms, instead of the handshake waiting for
+   * that timer to expire. Returns TRUE when a handshake was in progress,
+   * FALSE when there was nothing to resend.
+   */
+  g_signal_new_class_handler ("path-ready", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (path_ready), NULL, NULL, NULL,
+      G_TYPE_BOOLEAN, 0);
 
   g_object_class_install_property (gobject_class, PROP_CONNECTION_ID,
       g_param_spec_string ("connection-id", "Connection id",
