@@ -2,16 +2,12 @@
  * or loaded into a dtls13_config, and its PEM text for the `pem` property
  * (dtls13_config_certificate_der(), the certificate alone).
  *
- * libdtls13 loads PEM from files only, so the stock `pem` property's text
- * is loaded through an anonymous memory file (memfd): the private key
- * never touches a file system. */
-#define _GNU_SOURCE
+ * The stock `pem` property's text (certificate and private key in one
+ * string) is loaded from memory (dtls13_config_load_pem_mem): the private
+ * key never touches a file system. */
 #include "gstdtls13compat.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "dtls13/errors.h"
 #include "gstdtls13pem.h"
@@ -47,46 +43,19 @@ gst_dtls13_compat_generate_certificate (gchar ** pem, GError ** error)
   return finish (holder, pem, error);
 }
 
-/* Writes text into an anonymous memory file; returns its fd, or -1. */
-static int
-memory_file (const gchar * text)
-{
-  size_t len = strlen (text), done = 0;
-  int fd = memfd_create ("dtls13compat-pem", MFD_CLOEXEC);
-
-  while (fd >= 0 && done < len) {
-    ssize_t n = write (fd, text + done, len - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      close (fd);
-      fd = -1;
-    } else {
-      done += (size_t) n;
-    }
-  }
-  return fd;
-}
-
 dtls13_config *
 gst_dtls13_compat_load_certificate (const gchar * text, gchar ** pem, GError ** error)
 {
   dtls13_config *holder = dtls13_config_new ();
-  int fd = memory_file (text);
-  int rc = DTLS13_ERR_IO;
+  size_t len = strlen (text);
+  int rc = holder ? dtls13_config_load_pem_mem (holder, text, len, text, len)
+      : DTLS13_ERR_NO_MEMORY;
 
   *pem = NULL;
-  if (holder != NULL && fd >= 0) {
-    gchar *path = g_strdup_printf ("/proc/self/fd/%d", fd);
-    rc = dtls13_config_load_pem (holder, path, path);
-    g_free (path);
-  }
-  if (fd >= 0)
-    close (fd);
   if (rc != 0) {
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
         "pem: %s (the text must hold a certificate and its private key)",
-        fd < 0 ? g_strerror (errno) : dtls13_strerror (rc));
+        dtls13_strerror (rc));
     dtls13_config_free (holder);
     return NULL;
   }

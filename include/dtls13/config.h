@@ -74,6 +74,20 @@ int dtls13_config_generate_certificate(dtls13_config *cfg, const char *common_na
  *  cannot be read and DTLS13_ERR_CERTIFICATE when it cannot be parsed or the
  *  key does not match the certificate. */
 int dtls13_config_load_pem(dtls13_config *cfg, const char *cert_path, const char *key_path);
+/** Loads the local certificate and private key from PEM text in memory,
+ *  as dtls13_config_load_pem does from files: cert_len bytes at cert_pem
+ *  hold the certificate, key_len bytes at key_pem its private key. The
+ *  texts need no NUL terminator; pass the same text twice when it holds
+ *  both (gst-plugins-bad's `pem` property; the order of the blocks does
+ *  not matter). The first certificate and the first private key are
+ *  used; encrypted keys are refused. DTLS13_ERR_INVALID_ARG when cfg or a
+ *  text is NULL or longer than INT_MAX bytes, DTLS13_ERR_CERTIFICATE when
+ *  a text is empty, contains a NUL byte or cannot be parsed, or the key is
+ *  not ECDSA P-256, RSA (2048 bits or more) or Ed25519 or does not match
+ *  the certificate, DTLS13_ERR_BAD_STATE when cfg is in use. On error the
+ *  certificate cfg had stays. */
+int dtls13_config_load_pem_mem(dtls13_config *cfg, const char *cert_pem, size_t cert_len,
+                               const char *key_pem, size_t key_len);
 
 /** Gives cfg the certificate and private key of src (generated or loaded
  *  there), replacing cfg's: several configurations, e.g. one per restart

@@ -122,6 +122,19 @@ int dtls13_config_load_pem(dtls13_config *cfg, const char *cert_path, const char
     return DTLS13_OK;
 }
 
+int dtls13_config_load_pem_mem(dtls13_config *cfg, const char *cert_pem, size_t cert_len,
+                               const char *key_pem, size_t key_len)
+{
+    int rc = check_mutable(cfg);
+    if (rc) return rc;
+    int err = DTLS13_ERR_CERTIFICATE;
+    d13_cert *cert = d13_cert_load_pem_mem(cert_pem, cert_len, key_pem, key_len, &err);
+    if (!cert) return err;
+    d13_cert_free(cfg->cert);
+    cfg->cert = cert;
+    return DTLS13_OK;
+}
+
 const uint8_t *dtls13_config_certificate_der(const dtls13_config *cfg, size_t *der_len)
 {
     if (der_len) *der_len = 0;

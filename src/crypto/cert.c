@@ -1,11 +1,12 @@
 /* Local certificates: WebRTC-style self-signed ECDSA P-256 certificates and
- * PEM certificate + key files. */
+ * PEM certificate + key, from files or from memory. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -102,6 +103,29 @@ static int no_password(char *buf, int size, int rwflag, void *user)
     return 0;
 }
 
+/* Reads the first certificate from cert_bio and the first private key
+ * from key_bio (each skips PEM blocks of other kinds, so one text may hold
+ * both) and checks that the key is one d13_sign can use and matches the
+ * certificate. Shared by the file and the memory loaders. */
+static d13_cert *cert_from_pem_bios(BIO *cert_bio, BIO *key_bio, int *err)
+{
+    X509 *x509 = PEM_read_bio_X509(cert_bio, NULL, no_password, NULL);
+    EVP_PKEY *pkey = PEM_read_bio_PrivateKey(key_bio, NULL, no_password, NULL);
+    d13_cert *cert = NULL;
+    if (x509 == NULL || pkey == NULL || !d13_evp_key_usable(pkey) ||
+        X509_check_private_key(x509, pkey) != 1) {
+        *err = DTLS13_ERR_CERTIFICATE;
+    } else {
+        cert = cert_from_x509(x509, pkey);
+        pkey = NULL; /* owned by cert now, or freed */
+        *err = cert != NULL ? 0 : DTLS13_ERR_NO_MEMORY;
+    }
+    EVP_PKEY_free(pkey);
+    X509_free(x509);
+    ERR_clear_error();
+    return cert;
+}
+
 d13_cert *d13_cert_load_pem(const char *cert_path, const char *key_path, int *err)
 {
     int dummy;
@@ -120,25 +144,57 @@ d13_cert *d13_cert_load_pem(const char *cert_path, const char *key_path, int *er
         *err = DTLS13_ERR_IO;
         return NULL;
     }
-    X509 *x509 = PEM_read_X509(cert_file, NULL, no_password, NULL);
-    EVP_PKEY *pkey = PEM_read_PrivateKey(key_file, NULL, no_password, NULL);
-    bool read_failed = ferror(cert_file) || ferror(key_file);
+    BIO *cert_bio = BIO_new_fp(cert_file, BIO_NOCLOSE);
+    BIO *key_bio = BIO_new_fp(key_file, BIO_NOCLOSE);
+    d13_cert *cert = NULL;
+    if (cert_bio == NULL || key_bio == NULL) {
+        *err = DTLS13_ERR_NO_MEMORY;
+    } else {
+        cert = cert_from_pem_bios(cert_bio, key_bio, err);
+        if (ferror(cert_file) || ferror(key_file)) { /* e.g. a directory */
+            d13_cert_free(cert);
+            cert = NULL;
+            *err = DTLS13_ERR_IO;
+        }
+    }
+    BIO_free(cert_bio);
+    BIO_free(key_bio);
     fclose(cert_file);
     fclose(key_file);
+    ERR_clear_error();
+    return cert;
+}
 
-    d13_cert *cert = NULL;
-    if (read_failed) {
-        *err = DTLS13_ERR_IO;
-    } else if (x509 == NULL || pkey == NULL || !d13_evp_key_usable(pkey) ||
-               X509_check_private_key(x509, pkey) != 1) {
-        *err = DTLS13_ERR_CERTIFICATE;
-    } else {
-        cert = cert_from_x509(x509, pkey);
-        pkey = NULL; /* owned by cert now, or freed */
-        *err = cert != NULL ? 0 : DTLS13_ERR_NO_MEMORY;
+/* A read-only BIO over len bytes of PEM text; NULL (with *err set) when the
+ * text is too long for OpenSSL or holds a NUL byte, which PEM never does
+ * (OpenSSL's line reader would stop there and parse a different text). */
+static BIO *pem_text_bio(const char *pem, size_t len, int *err)
+{
+    if (len > INT_MAX) {
+        *err = DTLS13_ERR_INVALID_ARG;
+        return NULL;
     }
-    EVP_PKEY_free(pkey);
-    X509_free(x509);
+    if (memchr(pem, '\0', len) != NULL) {
+        *err = DTLS13_ERR_CERTIFICATE;
+        return NULL;
+    }
+    BIO *bio = BIO_new_mem_buf(pem, (int)len);
+    if (bio == NULL) *err = DTLS13_ERR_NO_MEMORY;
+    return bio;
+}
+
+d13_cert *d13_cert_load_pem_mem(const char *cert_pem, size_t cert_len, const char *key_pem,
+                                size_t key_len, int *err)
+{
+    int dummy;
+    if (err == NULL) err = &dummy;
+    *err = DTLS13_ERR_INVALID_ARG;
+    if (cert_pem == NULL || key_pem == NULL) return NULL;
+    BIO *cert_bio = pem_text_bio(cert_pem, cert_len, err);
+    BIO *key_bio = cert_bio != NULL ? pem_text_bio(key_pem, key_len, err) : NULL;
+    d13_cert *cert = key_bio != NULL ? cert_from_pem_bios(cert_bio, key_bio, err) : NULL;
+    BIO_free(cert_bio);
+    BIO_free(key_bio);
     ERR_clear_error();
     return cert;
 }

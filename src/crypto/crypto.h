@@ -220,6 +220,15 @@ d13_cert *d13_cert_generate_self_signed(const char *common_name);
  *  Ed25519) and match the certificate, else DTLS13_ERR_CERTIFICATE.
  *  Encrypted keys are refused (no passphrase prompt). */
 d13_cert *d13_cert_load_pem(const char *cert_path, const char *key_path, int *err);
+/** The same from memory: cert_len bytes of PEM text at cert_pem holding
+ *  the certificate and key_len bytes at key_pem holding its private key
+ *  (not NUL-terminated; the two may be the same text holding both, in
+ *  either order: other PEM blocks are skipped). Same checks and errors as
+ *  d13_cert_load_pem, but never DTLS13_ERR_IO: DTLS13_ERR_INVALID_ARG for
+ *  a NULL text or one longer than INT_MAX, DTLS13_ERR_CERTIFICATE for an
+ *  empty text, a NUL byte within it, or one that does not parse. */
+d13_cert *d13_cert_load_pem_mem(const char *cert_pem, size_t cert_len, const char *key_pem,
+                                size_t key_len, int *err);
 /** A second handle on the same certificate and private key (the DER is
  *  copied, the key shared by reference); NULL on allocation failure. */
 d13_cert *d13_cert_dup(const d13_cert *cert);
