@@ -180,6 +180,25 @@ sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
 /* request_new_pad: an RTP, RTCP or data sink pad, by the template's name
  * prefix (see GstDtls13Encoder). */
+/* The name of a requested RTP or RTCP sink pad: name itself when given
+ * ("rtp_sink_5"), with *next moved past its number so that a later
+ * request without a name cannot pick the same one; else prefix and *next,
+ * which then counts on. Called under the object lock. */
+static gchar *
+sink_pad_name (const gchar * prefix, const gchar * name, guint * next)
+{
+  if (name != NULL) {
+    const gchar *digits = g_str_has_prefix (name, prefix) ? name + strlen (prefix) : NULL;
+    guint64 n = 0;
+
+    if (digits != NULL && g_ascii_string_to_unsigned (digits, 10, 0, G_MAXUINT - 1, &n, NULL)
+        && n >= *next)
+      *next = (guint) n + 1;
+    return g_strdup (name);
+  }
+  return g_strdup_printf ("%s%u", prefix, (*next)++);
+}
+
 static GstPad *
 request_new_pad (GstElement * element, GstPadTemplate * templ, const gchar * name,
     const GstCaps * caps)
@@ -192,9 +211,9 @@ request_new_pad (GstElement * element, GstPadTemplate * templ, const gchar * nam
   (void) caps;
   GST_OBJECT_LOCK (element);
   if (kind == GST_DTLS13_MEDIA_RTP)
-    pad_name = name ? g_strdup (name) : g_strdup_printf ("rtp_sink_%u", enc->next_rtp_pad++);
+    pad_name = sink_pad_name ("rtp_sink_", name, &enc->next_rtp_pad);
   else if (kind == GST_DTLS13_MEDIA_RTCP)
-    pad_name = name ? g_strdup (name) : g_strdup_printf ("rtcp_sink_%u", enc->next_rtcp_pad++);
+    pad_name = sink_pad_name ("rtcp_sink_", name, &enc->next_rtcp_pad);
   else
     pad_name = g_strdup ("data_sink");
   GST_OBJECT_UNLOCK (element);

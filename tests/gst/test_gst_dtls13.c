@@ -89,6 +89,16 @@ GST_START_TEST (test_registration_and_properties)
   gst_object_unref (rtp);
   gst_object_unref (rtcp);
   gst_object_unref (data);
+  /* A pad requested by name moves the count past it: the next unnamed
+   * request gets a fresh name instead of failing on a clash. */
+  rtp = gst_element_request_pad_simple (enc, "rtp_sink_3");
+  data = gst_element_request_pad_simple (enc, "rtp_sink_%u");
+  fail_unless (rtp && data);
+  fail_unless_equals_string (GST_PAD_NAME (data), "rtp_sink_4");
+  gst_element_release_request_pad (enc, rtp);
+  gst_element_release_request_pad (enc, data);
+  gst_object_unref (rtp);
+  gst_object_unref (data);
   fail_unless (gst_element_get_static_pad (dec, "rtp_src") != NULL);
 
   /* Without a connection-id neither element can start. */
