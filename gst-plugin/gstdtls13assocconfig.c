@@ -70,12 +70,25 @@ set_version_range (dtls13_config * cfg, const GstDtls13Settings * s, GError ** e
   return FALSE;
 }
 
-/* Loads pem (or, NULL or empty, generates a P-256 certificate) into the
- * association's certificate holder unless it already holds that one. */
+/* Whether pem holds PEM text (certificate and key, as gst-plugins-bad's
+ * pem property) rather than the name of a file. */
+static gboolean
+pem_is_text (const gchar * pem)
+{
+  while (g_ascii_isspace (*pem))
+    pem++;
+  return g_str_has_prefix (pem, "-----BEGIN ");
+}
+
+/* Loads pem (a file name or PEM text; NULL or empty: generates a P-256
+ * certificate) into the association's certificate holder unless it
+ * already holds that one. Messages name the file, never the text. */
 static gboolean
 prepare_certificate_locked (GstDtls13Association * assoc, const gchar * pem, GError ** error)
 {
   const gchar *path = pem != NULL && pem[0] != '\0' ? pem : NULL;
+  gboolean text = path != NULL && pem_is_text (path);
+  const gchar *what = text ? "PEM text" : path;
   char fingerprint[128];
   dtls13_config *holder;
   int rc;
@@ -87,13 +100,16 @@ prepare_certificate_locked (GstDtls13Association * assoc, const gchar * pem, GEr
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED, "out of memory");
     return FALSE;
   }
-  rc = path != NULL ? dtls13_config_load_pem (holder, path, path)
-      : dtls13_config_generate_certificate (holder, NULL);
+  if (text)
+    rc = dtls13_config_load_pem_mem (holder, path, strlen (path), path, strlen (path));
+  else
+    rc = path != NULL ? dtls13_config_load_pem (holder, path, path)
+        : dtls13_config_generate_certificate (holder, NULL);
   if (rc == 0)
     rc = dtls13_config_fingerprint (holder, DTLS13_HASH_SHA256, fingerprint, sizeof fingerprint);
   if (rc != 0) {
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
-        "certificate: %s%s%s", dtls13_strerror (rc), path ? " loading " : "", path ? path : "");
+        "certificate: %s%s%s", dtls13_strerror (rc), path ? " loading " : "", path ? what : "");
     dtls13_config_free (holder);
     return FALSE;
   }
@@ -104,7 +120,7 @@ prepare_certificate_locked (GstDtls13Association * assoc, const gchar * pem, GEr
   g_free (assoc->local_fingerprint);
   assoc->local_fingerprint = g_strdup (fingerprint);
   GST_INFO ("[%s] local certificate %s, fingerprint %s", assoc->id,
-      path ? path : "generated (ECDSA P-256)", fingerprint);
+      path ? what : "generated (ECDSA P-256)", fingerprint);
   return TRUE;
 }
 

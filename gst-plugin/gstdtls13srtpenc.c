@@ -318,9 +318,10 @@ gst_dtls13_srtp_enc_class_init (GstDtls13SrtpEncClass * klass)
           "Act as the DTLS client (sends the ClientHello); the server waits for it "
           "(a=setup:active is the client)", FALSE, rw_ready));
   g_object_class_install_property (gobject_class, PROP_PEM,
-      g_param_spec_string ("pem", "PEM file",
+      g_param_spec_string ("pem", "PEM file or text",
           "Path of a PEM file holding the local certificate and its private key "
-          "(ECDSA P-256, RSA or Ed25519); when unset a self-signed ECDSA P-256 "
+          "(ECDSA P-256, RSA or Ed25519), or that PEM text itself (starting with "
+          "-----BEGIN, as gst-plugins-bad's pem property); when unset a self-signed ECDSA P-256 "
           "certificate is generated. Loaded (or generated) at NULL->READY, so "
           "local-fingerprint is readable in READY; a pem changed in READY is loaded "
           "at READY->PAUSED", NULL, rw_ready));

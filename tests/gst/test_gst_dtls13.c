@@ -498,6 +498,43 @@ GST_START_TEST (test_fingerprint_in_ready)
 }
 GST_END_TEST;
 
+/* pem may hold the PEM text itself (certificate and key, as
+ * gst-plugins-bad's pem property): the fingerprint is the certificate's;
+ * text that cannot be loaded fails NULL -> READY without quoting it. */
+GST_START_TEST (test_pem_text)
+{
+  Side side;
+  gchar *cert = NULL, *key = NULL, *want = NULL, *text, *fp = NULL, *message;
+
+  fail_unless (g_file_get_contents (TEST_DATA_DIR "/ecdsa_cert.pem", &cert, NULL, NULL));
+  fail_unless (g_file_get_contents (TEST_DATA_DIR "/ecdsa_key.pem", &key, NULL, NULL));
+  fail_unless (g_file_get_contents (TEST_DATA_DIR "/ecdsa_cert.sha256.txt", &want, NULL, NULL));
+  g_strstrip (want);
+  text = g_strconcat (cert, key, NULL);
+  make_side (&side, "pem-text", FALSE);
+  g_object_set (side.enc, "pem", text, NULL);
+  fail_unless (gst_element_set_state (side.pipeline, GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  g_object_get (side.enc, "local-fingerprint", &fp, NULL);
+  fail_unless (fp != NULL && g_ascii_strcasecmp (fp, want) == 0, "fingerprint %s, want %s", fp, want);
+  fail_unless (gst_element_set_state (side.pipeline, GST_STATE_NULL) == GST_STATE_CHANGE_SUCCESS);
+  free_side (&side);
+
+  make_side (&side, "pem-text-bad", FALSE);
+  g_object_set (side.enc, "pem", "-----BEGIN CERTIFICATE-----\nsecretgarbage\n", NULL);
+  fail_unless (gst_element_set_state (side.pipeline, GST_STATE_READY) == GST_STATE_CHANGE_FAILURE);
+  message = pop_error_message (side.pipeline);
+  fail_unless (message != NULL && strstr (message, "PEM text") != NULL
+      && strstr (message, "secretgarbage") == NULL, "error: %s", message ? message : "(none)");
+  g_free (message);
+  free_side (&side);
+  g_free (fp);
+  g_free (text);
+  g_free (cert);
+  g_free (key);
+  g_free (want);
+}
+GST_END_TEST;
+
 /* A side whose encoder has the given range must refuse to start, with an
  * element error containing want, and send nothing at all. */
 static void
@@ -626,6 +663,7 @@ dtls13_suite (void)
   tcase_add_test (tc, test_max_version_dtls13_explicit);
   tcase_add_test (tc, test_late_peer_fingerprint);
   tcase_add_test (tc, test_fingerprint_in_ready);
+  tcase_add_test (tc, test_pem_text);
   return s;
 }
 
