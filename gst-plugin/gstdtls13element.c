@@ -72,6 +72,9 @@ src_loop (gpointer user_data)
   GstBuffer *buf;
   GstFlowReturn ret;
 
+  /* The stream's first events before waiting on the queue: pop blocks
+   * until a datagram is queued, and a server has none before the
+   * ClientHello, which its sink must preroll to let out. */
   g_mutex_lock (&enc->push_lock);
   push_stream_start_locked (enc);
   g_mutex_unlock (&enc->push_lock);
@@ -178,8 +181,6 @@ sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
   }
 }
 
-/* request_new_pad: an RTP, RTCP or data sink pad, by the template's name
- * prefix (see GstDtls13Encoder). */
 /* The name of a requested RTP or RTCP sink pad: name itself when given
  * ("rtp_sink_5"), with *next moved past its number so that a later
  * request without a name cannot pick the same one; else prefix and *next,
@@ -199,6 +200,8 @@ sink_pad_name (const gchar * prefix, const gchar * name, guint * next)
   return g_strdup_printf ("%s%u", prefix, (*next)++);
 }
 
+/* request_new_pad: an RTP, RTCP or data sink pad, by the template's name
+ * prefix (see GstDtls13Encoder). */
 static GstPad *
 request_new_pad (GstElement * element, GstPadTemplate * templ, const gchar * name,
     const GstCaps * caps)
