@@ -248,23 +248,22 @@ static bool hrr_report_allowed(serve *sv, uint64_t now)
     return true;
 }
 
-/* Reports the hello_retry answers left unreported, once HRR_SUMMARY_MS
- * have passed since the first of them (or now, with force). */
-static void hrr_flush_summary(serve *sv, uint64_t now, bool force)
-{
-    if (sv->hrr_unreported == 0) return;
-    uint64_t since = sv->hrr_unreported_since_ms;
-    if (!force && now < since + HRR_SUMMARY_MS) return;
-    cli_report_hello_retry_summary(sv->r, sv->hrr_unreported, now > since ? now - since : 0, sv->hrr_sent,
-                                   sv->cookies_invalid);
-    sv->hrr_unreported = 0;
-}
-
 /* When the summary of unreported hello_retry answers is due (UINT64_MAX:
  * none pending). */
 static uint64_t hrr_summary_due(const serve *sv)
 {
     return sv->hrr_unreported ? sv->hrr_unreported_since_ms + HRR_SUMMARY_MS : UINT64_MAX;
+}
+
+/* Reports the hello_retry answers left unreported, once HRR_SUMMARY_MS
+ * have passed since the first of them (or now, with force). */
+static void hrr_flush_summary(serve *sv, uint64_t now, bool force)
+{
+    if (sv->hrr_unreported == 0 || (!force && now < hrr_summary_due(sv))) return;
+    uint64_t since = sv->hrr_unreported_since_ms;
+    cli_report_hello_retry_summary(sv->r, sv->hrr_unreported, now > since ? now - since : 0, sv->hrr_sent,
+                                   sv->cookies_invalid);
+    sv->hrr_unreported = 0;
 }
 
 static void report_listener(serve *sv, const dtls13_listener_stats *b, const dtls13_listener_stats *a,
@@ -364,7 +363,10 @@ static bool receive(serve *sv)
         int n = recvmmsg(sv->fd, msgs, DATAGRAMS_PER_CALL, MSG_DONTWAIT, NULL);
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return true;
-            if (errno == ECONNREFUSED) continue;
+            if (errno == ECONNREFUSED) { /* an earlier send's ICMP error: counts as one datagram */
+                done++;
+                continue;
+            }
             char reason[200];
             snprintf(reason, sizeof reason, "receiving from the socket failed: %s", strerror(errno));
             cli_report_error(sv->r, NULL, reason);
@@ -494,7 +496,8 @@ int cli_serve_run(const cli_options *o, const cli_report *r, dtls13_config *cfg,
         hrr_flush_summary(&sv, now, false);
         if (sv.finished) break;
         uint64_t next = dtls13_endpoint_next_timeout(sv.ep);
-        if (hrr_summary_due(&sv) < next) next = hrr_summary_due(&sv);
+        uint64_t summary_due = hrr_summary_due(&sv);
+        if (summary_due < next) next = summary_due;
         int wait_ms = -1;
         if (next != UINT64_MAX) wait_ms = next <= now ? 0 : next - now > (uint64_t)INT_MAX ? INT_MAX : (int)(next - now);
         struct pollfd fds[2] = {{.fd = fd, .events = POLLIN}, {.fd = signal_fd, .events = POLLIN}};
