@@ -23,6 +23,9 @@
 
 #define EXIT_INTERRUPTED 130
 #define DATAGRAMS_PER_WAKE 64
+/* On SIGINT/SIGTERM, at most this many wakes' worth of queued datagrams
+ * are handled before the close_notify to everyone. */
+#define SHUTDOWN_DRAIN_WAKES 64
 #define DATAGRAMS_PER_CALL 16 /* recvmmsg slots of CLI_MAX_DATAGRAM bytes */
 /* hello_retry reports: up to HRR_REPORT_BURST one by one, the allowance
  * growing back by one every HRR_REPORT_REFILL_MS; under a flood the rest
@@ -342,14 +345,16 @@ static void handle_one(serve *sv, const uint8_t *data, size_t len, const struct 
 }
 
 /* Reads what the socket holds, DATAGRAMS_PER_CALL datagrams a system
- * call, at most DATAGRAMS_PER_WAKE before timers get their turn; false on
- * a socket error. */
-static bool receive(serve *sv)
+ * call, at most DATAGRAMS_PER_WAKE before timers get their turn. Returns
+ * the datagrams handled (DATAGRAMS_PER_WAKE or more: the socket may hold
+ * more), or -1 on a socket error. */
+static int receive(serve *sv)
 {
     struct mmsghdr msgs[DATAGRAMS_PER_CALL];
     struct iovec iov[DATAGRAMS_PER_CALL];
     struct sockaddr_storage peers[DATAGRAMS_PER_CALL];
-    for (int done = 0; done < DATAGRAMS_PER_WAKE;) {
+    int done = 0;
+    while (done < DATAGRAMS_PER_WAKE) {
         memset(msgs, 0, sizeof msgs);
         memset(peers, 0, sizeof peers);
         for (int i = 0; i < DATAGRAMS_PER_CALL; i++) {
@@ -362,7 +367,7 @@ static bool receive(serve *sv)
         }
         int n = recvmmsg(sv->fd, msgs, DATAGRAMS_PER_CALL, MSG_DONTWAIT, NULL);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return true;
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return done;
             if (errno == ECONNREFUSED) { /* an earlier send's ICMP error: counts as one datagram */
                 done++;
                 continue;
@@ -370,14 +375,14 @@ static bool receive(serve *sv)
             char reason[200];
             snprintf(reason, sizeof reason, "receiving from the socket failed: %s", strerror(errno));
             cli_report_error(sv->r, NULL, reason);
-            return false;
+            return -1;
         }
         for (int i = 0; i < n; i++)
             handle_one(sv, iov[i].iov_base, msgs[i].msg_len, &peers[i], msgs[i].msg_hdr.msg_namelen);
-        if (n < DATAGRAMS_PER_CALL) return true;
         done += n;
+        if (n < DATAGRAMS_PER_CALL) return done;
     }
-    return true;
+    return done;
 }
 
 typedef struct assoc_list {
@@ -514,11 +519,17 @@ int cli_serve_run(const cli_options *o, const cli_report *r, dtls13_config *cfg,
             if (read(signal_fd, &info, sizeof info) < 0) {
                 /* we stop either way */
             }
+            /* What peers sent before the signal is handled first (a
+             * close_notify already queued ends its association as the peer
+             * meant, not as a local close); bounded, so a flood cannot hold
+             * the shutdown. */
+            for (int wake = 0; wake < SHUTDOWN_DRAIN_WAKES && receive(&sv) >= DATAGRAMS_PER_WAKE; wake++) {
+            }
             close_all(&sv);
             status = EXIT_INTERRUPTED;
             break;
         }
-        if ((fds[0].revents & (POLLIN | POLLERR)) && !receive(&sv)) {
+        if ((fds[0].revents & (POLLIN | POLLERR)) && receive(&sv) < 0) {
             status = EXIT_FAILURE;
             break;
         }
