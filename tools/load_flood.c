@@ -22,8 +22,11 @@
 #define MAX_HELLO 1500
 /** First source address (127.1.0.1), as in load_assoc.c. */
 #define SOURCE_BASE 0x7f010001u
-/** How long the last replies are waited for. */
-#define DRAIN_MS 500u
+/* After the last ClientHello, replies are read until DRAIN_QUIET_MS pass
+ * without one (a loaded server may still be working through its queue),
+ * or every ClientHello has its reply, at most DRAIN_MAX_MS in all. */
+#define DRAIN_QUIET_MS 500u
+#define DRAIN_MAX_MS 5000u
 
 typedef struct hello_template {
     uint8_t data[MAX_HELLO];
@@ -235,10 +238,14 @@ bool load_flood_run(const load_options *o, dtls13_config *cfg, bool quiet, load_
             last_progress = now;
         }
     }
-    uint64_t drain_end = load_now_us() / 1000u + DRAIN_MS;
-    while (load_now_us() / 1000u < drain_end) {
+    uint64_t drain_start = load_now_us() / 1000u, quiet_since = drain_start;
+    for (uint64_t now = drain_start; now < drain_start + DRAIN_MAX_MS && now < quiet_since + DRAIN_QUIET_MS &&
+                                     out->replies < out->sent;
+         now = load_now_us() / 1000u) {
         struct pollfd p = {fd, POLLIN, 0};
+        uint64_t before = out->replies;
         if (poll(&p, 1, 50) > 0) drain(fd, out, t);
+        if (out->replies != before) quiet_since = load_now_us() / 1000u;
     }
     out->duration_ms = load_now_us() / 1000u - start;
     close(fd);

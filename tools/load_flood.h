@@ -24,8 +24,9 @@ typedef struct load_flood_result {
 
 /** Sends o->flood ClientHellos made with cfg to o->connect (IPv4), each
  *  from its own address 127.1.0.1 and up, at o->flood_rate per second
- *  (0: as fast as the socket takes them), then waits 500 ms for the last
- *  replies. Progress lines on stderr unless quiet. Returns false with a
+ *  (0: as fast as the socket takes them), then reads the last replies
+ *  until every ClientHello has one, or 500 ms pass without one (at most
+ *  5 s). Progress lines on stderr unless quiet. Returns false with a
  *  message in err when it could not start. */
 bool load_flood_run(const load_options *o, dtls13_config *cfg, bool quiet, load_flood_result *out, char *err,
                     size_t err_len);
