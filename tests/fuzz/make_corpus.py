@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Writes the seed corpus tests/fuzz/corpus/<target>/ from the RFC 8448
 vectors in tests/unit/wire/rfc8448_vectors.h plus a few DTLS-specific
-messages. Run from anywhere: python3 tests/fuzz/make_corpus.py"""
+messages, and pem_mem's from the unit tests' certificate and key files
+(tests/unit/crypto/data). Run from anywhere: python3 tests/fuzz/make_corpus.py"""
 import os
 import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.join(HERE, '..', 'unit', 'wire', 'rfc8448_vectors.h')
+CRYPTO_DATA = os.path.join(HERE, '..', 'unit', 'crypto', 'data')
 
 
 def load_vectors():
@@ -39,6 +41,24 @@ def vec16(b):
     return len(b).to_bytes(2, 'big') + b
 
 
+def pem_mem_seeds():
+    """fuzz_pem_mem's inputs: one text holding certificate and key (both
+    orders), 0x01 + a 16-bit certificate length + certificate + key, a
+    mismatched pair, a truncated text and garbage."""
+    def f(name):
+        with open(os.path.join(CRYPTO_DATA, name), 'rb') as fh:
+            return fh.read()
+
+    def split(cert, key):
+        return b'\x01' + len(cert).to_bytes(2, 'big') + cert + key
+
+    ec, ec_key = f('ecdsa_cert.pem'), f('ecdsa_key.pem')
+    rsa, rsa_key = f('rsa_cert.pem'), f('rsa_key.pem')
+    return [ec + ec_key, rsa + rsa_key, f('ed25519_cert.pem') + f('ed25519_key.pem'), ec_key + ec,
+            split(ec, ec_key), split(rsa, rsa_key), ec + f('other_ecdsa_key.pem'),
+            f('p384_cert.pem') + f('p384_key.pem'), (ec + ec_key)[:788], f('garbage.pem')]
+
+
 def main():
     v = load_vectors()
     browser_ch = (h('fefd') + bytes(range(32)) + h('00 00 0006 1301 1302 1303 01 00')
@@ -57,6 +77,7 @@ def main():
                      b'\x01' + v['ee'], b'\x02' + h('02 abcd') + vec16(CR_BLOCK), b'\x03' + v['cv'],
                      b'\x04' + v['fin'], b'\x05\x01', b'\x06' + v['nst'], b'\x07\x02\x28',
                      b'\x08' + h('0020 0000000000000002 0000000000000005 0000000000000003 0000000000000007')],
+        'pem_mem': pem_mem_seeds(),
     }
     for target, items in seeds.items():
         d = os.path.join(HERE, 'corpus', target)
