@@ -3,11 +3,12 @@
 Debian's dtlssrtpenc/dtlssrtpdec (gst-plugins-bad 1.22, OpenSSL, DTLS 1.2
 only), over UDP on 127.0.0.1, in both DTLS roles: the command lines a user
 copies, run as written (default properties, plus cookie=always on our
-server, since plain UDP is an unvalidated path). Each side must reach
-connection-state connected and decode VP8 frames. Then our pair against
-itself twice: with the sinks' default async=true (what a user writes
-first: the encoder's gap event lets udpsink preroll before the handshake)
-and with async=false.
+server, since plain UDP is an unvalidated path). Our side keeps its sinks'
+default async=true (what a user writes first: the encoder's gap event lets
+udpsink preroll before the handshake); Debian's lines keep the async=false
+they were written with. Each side must reach connection-state
+connected and decode VP8 frames. Then our pair against itself twice: with
+the default async=true and with async=false.
 
 Usage: test_launch_stock12.py   (GST_PLUGIN_PATH must reach our plugin)
 The summary line is "N passed, N failed".
@@ -82,9 +83,9 @@ def call(ours_is_client, ours_both=False, async_sinks=False):
     elif ours_is_client:
         server = launch(stock("bob", False, p_client, p_server))
         time.sleep(1)
-        client = launch(ours("alice", True, p_server, p_client))
+        client = launch(ours("alice", True, p_server, p_client, async_sinks=True))
     else:
-        server = launch(ours("bob", False, p_client, p_server))
+        server = launch(ours("bob", False, p_client, p_server, async_sinks=True))
         time.sleep(1)
         client = launch(stock("alice", True, p_server, p_client))
     time.sleep(RUN_SECONDS)
