@@ -2,8 +2,12 @@
  * against the bare AEAD seal + open of the same bytes through the crypto
  * layer. DTLS 1.3 (d13_record_seal, d13_record_next, d13_record_open;
  * issue 2) and DTLS 1.2 (d12_record_seal, d13_record_next,
- * d12_record_open; issue 11). Prints the ratio per suite, target <= 1.15,
- * and the heap allocations per record round trip, which must be 0.
+ * d12_record_open; issue 11). Prints the ratio per suite, target <= 1.15
+ * (1.3 for DTLS 1.3 ChaCha20-Poly1305, whose record number mask is one
+ * ChaCha20 block that libcrypto computes only through a cipher
+ * re-initialization: the project's decision for where libcrypto's glue is
+ * the cost), and the heap allocations per record round trip, which must
+ * be 0.
  *
  * Usage: bench_record [RECORDS]   (default 200000) */
 #include <stdio.h>
@@ -162,7 +166,8 @@ int main(int argc, char **argv)
                "layer)\n",
                is_v12(suites[s]) ? "DTLS1.2" : "DTLS1.3", dtls13_cipher_suite_name(suites[s]), best_rec, best_raw,
                best_rec / best_raw, (double)PAYLOAD_LEN * 1e3 / best_rec);
-        bench_print_target("record layer / raw AEAD", best_rec / best_raw, 1.15, "x");
+        double target = suites[s] == DTLS13_TLS_CHACHA20_POLY1305_SHA256 ? 1.3 : 1.15;
+        bench_print_target("record layer / raw AEAD", best_rec / best_raw, target, "x");
         if (allocations == UINT64_MAX) {
             printf("  allocations per record: not counted (sanitizer build)\n");
         } else {
