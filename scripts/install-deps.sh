@@ -15,6 +15,7 @@ PACKAGES=(
     python3           # CLI tests and build helpers
     openssl           # CLI tests create PEM certificates with it; s_client/s_server are the DTLS 1.2 peers
     gnutls-bin        # gnutls-cli/gnutls-serv: DTLS 1.2 interop peer
+    tshark            # Wireshark decrypts our DTLS 1.2 with our key log (tests/interop)
     libssl-dev        # OpenSSL 3 libcrypto (primitives only)
     libnss3-dev       # NSS interop peer
     libnss3-tools
