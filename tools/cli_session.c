@@ -36,6 +36,8 @@ typedef struct session {
     size_t line_len;
     bool stdin_eof;
     uint64_t last_rx_ms; /* when the peer last sent a datagram */
+    uint64_t refused; /* receives that failed with ECONNREFUSED (ICMP port unreachable) */
+    bool received;    /* a datagram came from the peer */
     int fatal_alert_sent; /* description of a fatal alert we sent, or -1 */
     char alert_reason[160]; /* its reason, when the engine gave one */
 } session;
@@ -197,8 +199,14 @@ static step examine(session *s)
 
     uint64_t now = cli_now_ms();
     if (!s->handshake_reported && now >= s->handshake_deadline) {
-        char reason[128];
-        snprintf(reason, sizeof reason, "handshake did not complete within %u ms", (unsigned)o->timeout_ms);
+        char reason[400];
+        if (s->refused > 0 && !s->received)
+            snprintf(reason, sizeof reason,
+                     "handshake did not complete within %u ms: nothing listens at %s (each datagram was refused, "
+                     "ICMP port unreachable %llu times)",
+                     (unsigned)o->timeout_ms, o->address, (unsigned long long)s->refused);
+        else
+            snprintf(reason, sizeof reason, "handshake did not complete within %u ms", (unsigned)o->timeout_ms);
         cli_report_conn_error(r, NULL, reason, s->conn);
         return STEP_FAILED;
     }
@@ -223,8 +231,19 @@ static step receive_datagrams(session *s)
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return STEP_CONTINUE;
             /* ICMP port unreachable: the server may not be up yet; the
-             * retransmission timer keeps trying until --timeout-ms. */
-            if (errno == ECONNREFUSED) continue;
+             * retransmission timer keeps trying until --timeout-ms. Said
+             * once, so that a wait for nothing does not pass in silence. */
+            if (errno == ECONNREFUSED) {
+                if (s->refused++ == 0 && !s->received) {
+                    char note[300];
+                    snprintf(note, sizeof note,
+                             "%s refused the datagram (ICMP port unreachable: nothing listens there yet?); "
+                             "retrying for up to %u ms (--timeout-ms)",
+                             p->opts->address, (unsigned)p->opts->timeout_ms);
+                    cli_report_log(p->report, DTLS13_LOG_WARN, note);
+                }
+                continue;
+            }
             char reason[256];
             snprintf(reason, sizeof reason, "receiving from the socket failed: %s", strerror(errno));
             cli_report_error(p->report, NULL, reason);
@@ -245,6 +264,7 @@ static step receive_datagrams(session *s)
             continue;
         }
         s->last_rx_ms = cli_now_ms();
+        s->received = true;
         dtls13_conn_handle_datagram(s->conn, s->buf, (size_t)n, s->last_rx_ms);
         if (dtls13_conn_state(s->conn) != DTLS13_STATE_HANDSHAKING &&
             dtls13_conn_state(s->conn) != DTLS13_STATE_CONNECTED)

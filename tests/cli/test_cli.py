@@ -11,8 +11,10 @@ non-zero exit; the key log; the server's --cookie always (one
 HelloRetryRequest with a cookie, also when it selects another group) and
 never (none); --min-version/--max-version (bad values exit 2, DTLS 1.3 only,
 a 1.2-only server with a default client negotiates DTLS 1.2, a 1.2-only
-client against a 1.3-only server fails with protocol_version); bad arguments
-exit 2 with the usage text.
+client against a 1.3-only server fails with protocol_version); a client
+whose address has nothing listening warns at the first ICMP port
+unreachable and fails at --timeout-ms saying so; bad arguments exit 2 with
+the usage text.
 Every process runs under a timeout, so the test never hangs.
 """
 import hashlib
@@ -20,6 +22,7 @@ import json
 import os
 import queue
 import shutil
+import socket
 import ssl
 import subprocess
 import sys
@@ -303,6 +306,24 @@ def test_cookie(exe):
     check(listener_logs(s_ev) == [], "no listener decisions logged")
 
 
+def test_nothing_listening(exe):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    start = time.monotonic()
+    rc, events, _ = run_client(exe, port, ["--send", "x", "--timeout-ms", "1500"])
+    took = time.monotonic() - start
+    warn = [e for e in events if e.get("event") == "log" and e.get("level") == "warn" and
+            "refused the datagram" in e.get("message", "")]
+    err = first(events, "error")
+    check(rc == 1, "nothing listening: client exits 1 (got %r)" % rc)
+    check(len(warn) == 1, "nothing listening: one warning at the first ICMP port unreachable (%r)" % warn)
+    check(err is not None and "nothing listens at 127.0.0.1:%d" % port in err.get("reason", ""),
+          "nothing listening: the error says so (%r)" % err)
+    check(took < 10, "nothing listening: it gives up at --timeout-ms (%.1f s)" % took)
+
+
 def test_bad_arguments(exe):
     print("# bad arguments exit 2 with usage")
     cases = [[], ["bogus"], ["server"], ["server", "--listen", "127.0.0.1:0", "--frobnicate"],
@@ -401,6 +422,7 @@ def main():
         for test in (lambda: test_loopback_echo(exe, tmp), lambda: test_pem_mutual_auth(exe, tmp),
                      lambda: test_fingerprint_mismatch(exe, tmp), lambda: test_silent_peer_is_replaced(exe),
                      lambda: test_cookie(exe), lambda: test_version_options(exe),
+                     lambda: test_nothing_listening(exe),
                      lambda: test_bad_arguments(exe)):
             try:
                 test()
