@@ -169,6 +169,7 @@ void d13_note_rx_record(dtls13_conn *c, uint64_t epoch, uint64_t seq)
     for (size_t i = 0; i < c->num_rx_records; i++) {
         if (c->rx_records[i].epoch == epoch && c->rx_records[i].seq == seq) return;
     }
+    c->ack_repeats = 0; /* progress: a repeated ACK's backoff starts again */
     if (c->num_rx_records < D13_MAX_RX_RECORDS) {
         c->rx_records[c->num_rx_records].epoch = epoch;
         c->rx_records[c->num_rx_records].seq = seq;

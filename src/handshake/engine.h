@@ -214,7 +214,8 @@ struct dtls13_conn {
     d13_flight ku_flight;  /* post-handshake KeyUpdate */
     unsigned burst_records; /* records sent in the current transmission */
     uint64_t ack_deadline;  /* delayed ACK timer, 0 when not armed */
-    unsigned ack_repeats;   /* ACKs repeated while waiting mid-flight */
+    unsigned ack_repeats;   /* ACKs repeated while waiting mid-flight since the peer's last new record */
+    uint32_t ack_repeat_ms; /* the interval before the next repeat: doubles, like a retransmission timer */
     bool ack_after_datagram; /* a retransmission arrived after the handshake: ACK it */
     uint64_t last_flight_ms; /* for the idle timer reset */
     bool ku_pending_request; /* peer asked for an update while ours was in flight */

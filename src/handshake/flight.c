@@ -493,21 +493,57 @@ void d13_flight_implicit_ack(dtls13_conn *c, d13_flight *f)
     d13_flight_clear(f);
 }
 
+/* Whether a record of f that is still unacknowledged was last sent at
+ * least age_ms before now. */
+static bool unacked_older_than(const d13_flight *f, uint64_t now_ms, uint64_t age_ms)
+{
+    bool any = false;
+    for (size_t r = 0; r < f->num_recs; r++) {
+        const d13_sent_record *s = &f->recs[r];
+        if (s->acked || s->superseded) continue;
+        if (s->sent_ms + age_ms > now_ms) return false;
+        any = true;
+    }
+    return any;
+}
+
+/* About one round trip: the timer's last good value is 1.5 RTT
+ * (d13_set_timeout_from_rtt). */
+static uint64_t rtt_floor_ms(const dtls13_conn *c)
+{
+    return (uint64_t)c->base_timeout_ms * 2 / 3;
+}
+
 bool d13_flight_on_ack(dtls13_conn *c, d13_flight *f, const d13_ack *ack)
 {
     if (!f->active) return false;
-    bool any = false;
+    bool any = false, repeated = false;
     uint64_t newest_sent = 0;
     for (size_t a = 0; a < ack->num_records; a++) {
         for (size_t r = 0; r < f->num_recs; r++) {
-            if (f->recs[r].epoch == ack->records[a].epoch && f->recs[r].seq == ack->records[a].seq && !f->recs[r].acked) {
-                f->recs[r].acked = true;
-                any = true;
-                if (f->recs[r].sent_ms > newest_sent) newest_sent = f->recs[r].sent_ms;
+            if (f->recs[r].epoch != ack->records[a].epoch || f->recs[r].seq != ack->records[a].seq) continue;
+            if (f->recs[r].acked) {
+                repeated = true;
+                continue;
             }
+            f->recs[r].acked = true;
+            any = true;
+            if (f->recs[r].sent_ms > newest_sent) newest_sent = f->recs[r].sent_ms;
         }
     }
-    if (!any) return false;
+    if (!any) {
+        /* The same partial ACK again: the peer is waiting in the middle of
+         * this flight and repeats its ACK on its timer (receive.c). What it
+         * still misses was lost again; resend it now rather than at our
+         * own, backed-off timer, unless our last transmission is younger
+         * than a round trip (the ACK may have crossed it). */
+        if (repeated && unacked_older_than(f, c->now_ms, rtt_floor_ms(c))) {
+            f->early_resends++;
+            c->stats.retransmissions++;
+            resend_unacked(c, f);
+        }
+        return false;
+    }
     /* Record numbers are never reused, so an ACK gives an unambiguous RTT
      * sample even for a retransmitted record (RFC 9147 5.8.2, 7). */
     if (newest_sent && c->now_ms >= newest_sent) d13_set_timeout_from_rtt(c, c->now_ms - newest_sent);

@@ -454,11 +454,16 @@ int d13_engine_handle_timeout(dtls13_conn *c)
         /* Waiting in the middle of the peer's flight with no flight of our
          * own to retransmit: our ACK is the only thing that can make the
          * peer continue (e.g. a server held back by the anti-amplification
-         * limit), so repeat it on the retransmission timer. */
+         * limit, which only bytes from us can lift), so repeat it with the
+         * backoff of a retransmission timer: a fixed interval gave up after
+         * a second of burst loss and left both sides waiting for ever. The
+         * count starts again with each new record from the peer. */
         if (c->hs != D13_HS_DONE && !c->flight.active && c->num_rx_records > 0 &&
             c->ack_repeats < D13_MAX_RETRANSMITS) {
-            c->ack_repeats++;
-            c->ack_deadline = c->now_ms + c->timeout_ms;
+            if (c->ack_repeats++ == 0) c->ack_repeat_ms = c->timeout_ms;
+            else if (c->ack_repeats > 3)
+                c->ack_repeat_ms = c->ack_repeat_ms * 2 > D13_MAX_TIMEOUT_MS ? D13_MAX_TIMEOUT_MS : c->ack_repeat_ms * 2;
+            c->ack_deadline = c->now_ms + c->ack_repeat_ms;
         }
     }
     int rc = flight_timeout(c, &c->flight);
