@@ -6,10 +6,14 @@
  * handshake and how many runs did not complete. A benchmark: it measures
  * the retransmission strategy and asserts nothing.
  *
- *   bench_sim_handshake [SEEDS]     (default 500 per cell) */
+ * --version 1.2 runs DTLS 1.2 handshakes (both ends 1.2 only: RFC 6347
+ * flights and timers, no ACKs); the default is DTLS 1.3.
+ *
+ *   bench_sim_handshake [--version 1.2|1.3] [SEEDS]     (default 500 per cell) */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dtls13/dtls13.h"
 #include "netsim.h"
@@ -18,11 +22,12 @@
 /** A run still incomplete after this much virtual time counts as failed. */
 #define RUN_LIMIT_MS 600000u
 
-static dtls13_config *timeout_config(uint32_t initial_timeout_ms, const char *cn)
+static dtls13_config *timeout_config(uint32_t initial_timeout_ms, uint16_t version, const char *cn)
 {
     dtls13_config *cfg = dtls13_config_new();
     if (!cfg || dtls13_config_generate_certificate(cfg, cn) != 0 ||
-        dtls13_config_set_initial_timeout_ms(cfg, initial_timeout_ms) != 0) {
+        dtls13_config_set_initial_timeout_ms(cfg, initial_timeout_ms) != 0 ||
+        dtls13_config_set_version_range(cfg, version, version) != 0) {
         fprintf(stderr, "bench_sim_handshake: cannot create a config\n");
         exit(1);
     }
@@ -88,20 +93,37 @@ static void run_cell(dtls13_config *ccfg, dtls13_config *scfg, double loss, unsi
 
 int main(int argc, char **argv)
 {
-    unsigned seeds = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : DEFAULT_SEEDS;
-    if (seeds == 0) seeds = DEFAULT_SEEDS;
+    uint16_t version = DTLS13_VERSION_DTLS13;
+    unsigned seeds = DEFAULT_SEEDS;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--version") == 0 && i + 1 < argc && strcmp(argv[i + 1], "1.2") == 0) {
+            version = DTLS13_VERSION_DTLS12;
+            i++;
+        } else if (strcmp(argv[i], "--version") == 0 && i + 1 < argc && strcmp(argv[i + 1], "1.3") == 0) {
+            i++;
+        } else {
+            char *end = NULL;
+            unsigned long n = strtoul(argv[i], &end, 10);
+            if (!end || *end || n == 0 || n > 1000000) {
+                fprintf(stderr, "usage: bench_sim_handshake [--version 1.2|1.3] [SEEDS]\n");
+                return 2;
+            }
+            seeds = (unsigned)n;
+        }
+    }
     const uint32_t timeouts[] = {DTLS13_DEFAULT_INITIAL_TIMEOUT_MS, 1000};
     const double losses[] = {0.0, 0.10, 0.20, 0.30};
     uint64_t *times = calloc(seeds, sizeof(*times));
     if (!times) return 1;
 
-    printf("Handshake completion in virtual time: 50 ms RTT, loss in each direction, %u seeds per row\n", seeds);
+    printf("%s handshake completion in virtual time: 50 ms RTT, loss in each direction, %u seeds per row\n",
+           version == DTLS13_VERSION_DTLS12 ? "DTLS 1.2" : "DTLS 1.3", seeds);
     printf("(both sides connected; retransmissions = client + server flights sent again)\n\n");
     printf("| initial timeout | loss | median ms | p95 ms | max ms | mean retransmissions | incomplete |\n");
     printf("|----------------:|-----:|----------:|-------:|-------:|---------------------:|-----------:|\n");
     for (size_t t = 0; t < sizeof(timeouts) / sizeof(timeouts[0]); t++) {
-        dtls13_config *ccfg = timeout_config(timeouts[t], "bench client");
-        dtls13_config *scfg = timeout_config(timeouts[t], "bench server");
+        dtls13_config *ccfg = timeout_config(timeouts[t], version, "bench client");
+        dtls13_config *scfg = timeout_config(timeouts[t], version, "bench server");
         for (size_t l = 0; l < sizeof(losses) / sizeof(losses[0]); l++) {
             cell c;
             run_cell(ccfg, scfg, losses[l], seeds, times, &c);

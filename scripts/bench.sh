@@ -29,7 +29,7 @@ ninja -C "$BUILD_DIR" >/dev/null || { ninja -C "$BUILD_DIR"; exit 1; }
 
 # Each entry: a benchmark and its arguments.
 for run in bench_handshake "bench_handshake --version 1.2" bench_record bench_memory \
-           "bench_memory --version 1.2" bench_srtp bench_sim_handshake; do
+           "bench_memory --version 1.2" bench_srtp bench_sim_handshake "bench_sim_handshake --version 1.2"; do
     read -r bench args <<<"$run"
     say "running $run"
     # shellcheck disable=SC2086 # args is split on purpose
