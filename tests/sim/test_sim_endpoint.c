@@ -159,8 +159,10 @@ static bool run_case(d13_test_state *t, const sim_ep_case *c, uint64_t seed, dtl
     const uint64_t t0 = epsim_now(s);
     CHECK(epsim_run(s, handshakes_done, NULL, HANDSHAKE_LIMIT_MS));
     uint64_t slowest = 0;
+    unsigned connected = 0;
     for (size_t i = 0; i < SIM_EP_CLIENTS; i++) {
         const epsim_client_info *ci = epsim_client(s, i);
+        connected += ci->connected_ms != 0;
         if (!ci->connected_ms) {
             fprintf(stderr, "sim_endpoint %s seed %" PRIu64 ": client %zu not connected (state %d, %s)\n", c->name,
                     seed, i, (int)dtls13_conn_state(ci->conn),
@@ -232,11 +234,11 @@ static bool run_case(d13_test_state *t, const sim_ep_case *c, uint64_t seed, dtl
     CHECK_EQ(st.associations, 0);
 
     bool ok = t->failures == failures_before;
-    printf("%s %s seed %" PRIu64 ": %u clients connected in %" PRIu64 " ms (virtual), retransmissions %" PRIu64
+    printf("%s %s seed %" PRIu64 ": %u/%u clients connected in %" PRIu64 " ms (virtual), retransmissions %" PRIu64
            " (server %" PRIu64 "), cookies %" PRIu64 " (%" PRIu64 " invalid), lost %" PRIu64 "/%" PRIu64 " up/down, duplicated %" PRIu64
            ", held back %" PRIu64 "; media %" PRIu64 " sent, %" PRIu64 " in, %" PRIu64 " echoes in %u rounds; "
            "freed closed %" PRIu64 " idle %" PRIu64 "\n",
-           ok ? "ok  " : "FAIL", c->name, seed, SIM_EP_CLIENTS, slowest, retrans, st.retransmissions, st.cookies_sent,
+           ok ? "ok  " : "FAIL", c->name, seed, connected, SIM_EP_CLIENTS, slowest, retrans, st.retransmissions, st.cookies_sent,
            st.cookies_invalid,
            up->dropped_loss, down->dropped_loss, up->duplicated + down->duplicated, up->held_back + down->held_back,
            rtp_sent, st.media_in, echoes, rounds, st.freed[DTLS13_ASSOC_END_CLOSED], st.freed[DTLS13_ASSOC_END_IDLE]);
