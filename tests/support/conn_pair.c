@@ -129,3 +129,12 @@ bool conn_pair_handshake(conn_pair *p, uint64_t max_virtual_ms)
     return dtls13_conn_state(p->client) == DTLS13_STATE_CONNECTED &&
            dtls13_conn_state(p->server) == DTLS13_STATE_CONNECTED;
 }
+
+void conn_pair_run_next_timer(conn_pair *p)
+{
+    uint64_t c = dtls13_conn_next_timeout(p->client), s = dtls13_conn_next_timeout(p->server);
+    p->now_ms = c < s ? c : s;
+    dtls13_conn_handle_timeout(p->client, p->now_ms);
+    dtls13_conn_handle_timeout(p->server, p->now_ms);
+    conn_pair_pump(p);
+}

@@ -48,5 +48,8 @@ void conn_pair_free(conn_pair *p);
 bool conn_pair_handshake(conn_pair *p, uint64_t max_virtual_ms);
 /** Delivers every queued datagram (and the replies they cause). */
 void conn_pair_pump(conn_pair *p);
+/** Advances the virtual clock to the earlier of the two connections'
+ *  timers, runs both, and delivers what they sent. */
+void conn_pair_run_next_timer(conn_pair *p);
 
 #endif

@@ -35,16 +35,6 @@ static bool outage_filter(void *user, int from_client, uint8_t *data, size_t *le
     return true;
 }
 
-/* Advances the virtual clock to the earlier of the two timers and runs them. */
-static void run_next_timer(conn_pair *p)
-{
-    uint64_t c = dtls13_conn_next_timeout(p->client), s = dtls13_conn_next_timeout(p->server);
-    p->now_ms = c < s ? c : s;
-    dtls13_conn_handle_timeout(p->client, p->now_ms);
-    dtls13_conn_handle_timeout(p->server, p->now_ms);
-    conn_pair_pump(p);
-}
-
 static bool both_connected(const conn_pair *p)
 {
     return dtls13_conn_state(p->client) == DTLS13_STATE_CONNECTED &&
@@ -72,7 +62,7 @@ static void test_ack_repeats_outlast_an_outage(d13_test_state *t)
     for (int guard = 0; guard < 200 && !both_connected(p) && dtls13_conn_state(p->client) != DTLS13_STATE_FAILED &&
                         dtls13_conn_state(p->server) != DTLS13_STATE_FAILED;
          guard++)
-        run_next_timer(p);
+        conn_pair_run_next_timer(p);
     CHECK(both_connected(p));
     CHECK(p->now_ms >= link.until_ms);
     /* Repeated with backoff: a handful of ACKs in 10 s, not one per

@@ -179,16 +179,6 @@ static bool backoff_filter(void *user, int from_client, uint8_t *data, size_t *l
     return true;
 }
 
-/* Advances the virtual clock to the earlier of the two timers and runs them. */
-static void run_next_timer(conn_pair *p)
-{
-    uint64_t c = dtls13_conn_next_timeout(p->client), s = dtls13_conn_next_timeout(p->server);
-    p->now_ms = c < s ? c : s;
-    dtls13_conn_handle_timeout(p->client, p->now_ms);
-    dtls13_conn_handle_timeout(p->server, p->now_ms);
-    conn_pair_pump(p);
-}
-
 static void test_partial_ack_after_backoff(d13_test_state *t)
 {
     dtls13_config *cc = conn_pair_config_new();
@@ -207,7 +197,7 @@ static void test_partial_ack_after_backoff(d13_test_state *t)
     dtls13_stats s;
     dtls13_conn_stats(p->server, &s);
     for (int guard = 0; guard < 50 && s.retransmit_timeout_ms < 3200; guard++) {
-        run_next_timer(p);
+        conn_pair_run_next_timer(p);
         dtls13_conn_stats(p->server, &s);
     }
     CHECK(s.retransmit_timeout_ms >= 3200);
