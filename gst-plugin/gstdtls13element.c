@@ -293,6 +293,74 @@ start (GstDtls13Encoder * enc)
   return ok;
 }
 
+/* How long READY->PAUSED waits for the sink downstream to preroll on the
+ * src task's gap event. */
+#define PREROLL_WAIT (1 * GST_SECOND)
+/* How many elements downstream the wait looks through for that sink. */
+#define PREROLL_WAIT_MAX_HOPS 8
+
+/* The sink (or bin holding sinks) our src pad's datagrams reach, through
+ * ghost pads and single-output elements (queue, funnel, capsfilter), with
+ * a reference; NULL when there is none or the path branches. */
+static GstElement *
+downstream_sink (GstDtls13Encoder * enc)
+{
+  GstPad *pad = gst_pad_get_peer (enc->srcpad);
+  guint hop;
+
+  for (hop = 0; pad != NULL && hop < PREROLL_WAIT_MAX_HOPS; hop++) {
+    GstElement *element;
+    GstPad *next = NULL;
+
+    element = gst_pad_get_parent_element (pad);
+    if (element == NULL) {
+      /* The internal pad of a ghost src pad: go on at the ghost's peer. */
+      GstProxyPad *ghost = GST_IS_PROXY_PAD (pad) ?
+          gst_proxy_pad_get_internal (GST_PROXY_PAD (pad)) : NULL;
+      gst_object_unref (pad);
+      pad = ghost ? gst_pad_get_peer (GST_PAD (ghost)) : NULL;
+      if (ghost)
+        gst_object_unref (ghost);
+      continue;
+    }
+    gst_object_unref (pad);
+    if (GST_OBJECT_FLAG_IS_SET (element, GST_ELEMENT_FLAG_SINK))
+      return element;
+    GST_OBJECT_LOCK (element);
+    if (element->numsrcpads == 1)
+      next = gst_object_ref (GST_PAD (element->srcpads->data));
+    GST_OBJECT_UNLOCK (element);
+    gst_object_unref (element);
+    pad = next ? gst_pad_get_peer (next) : NULL;
+    if (next)
+      gst_object_unref (next);
+  }
+  if (pad)
+    gst_object_unref (pad);
+  return NULL;
+}
+
+/* READY->PAUSED, after the src task started: waits (bounded) until the
+ * sink downstream prerolled on the task's gap event. In a live pipeline
+ * the bin sets PLAYING right after PAUSED and defers an element still
+ * prerolling until every async sink prerolled; a sink behind our decoder
+ * prerolls only on media, after the handshake, which needs this sink in
+ * PLAYING. A src task that ran late (a loaded machine) deadlocked the
+ * pipeline that way; waiting here orders the preroll before PLAYING. An
+ * async=false sink, or one already prerolled, returns at once. */
+static void
+wait_downstream_preroll (GstDtls13Encoder * enc)
+{
+  GstElement *sink = downstream_sink (enc);
+
+  if (sink == NULL)
+    return;
+  if (gst_element_get_state (sink, NULL, NULL, PREROLL_WAIT) == GST_STATE_CHANGE_ASYNC)
+    GST_DEBUG_OBJECT (enc->element, "%s did not preroll within %" GST_TIME_FORMAT,
+        GST_OBJECT_NAME (sink), GST_TIME_ARGS (PREROLL_WAIT));
+  gst_object_unref (sink);
+}
+
 /* The encoders' change_state. */
 static GstStateChangeReturn
 encoder_change_state (GstElement * element, GstStateChange transition)
@@ -312,6 +380,7 @@ encoder_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       if (!start (enc))
         return GST_STATE_CHANGE_FAILURE;
+      wait_downstream_preroll (enc);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_dtls13_association_stop (enc->assoc);
