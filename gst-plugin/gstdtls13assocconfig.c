@@ -91,13 +91,19 @@ prepare_certificate_locked (GstDtls13Association * assoc, const gchar * pem, GEr
   const gchar *what = text ? "PEM text" : path;
   char fingerprint[128];
   dtls13_config *holder;
+  gchar *digest;
   int rc;
 
-  if (assoc->cert_cfg != NULL && g_strcmp0 (assoc->cert_pem, path) == 0)
+  /* A digest, not the text: the association keeps no copy of the key. */
+  digest = path ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, path, -1) : NULL;
+  if (assoc->cert_cfg != NULL && g_strcmp0 (assoc->cert_pem_sha256, digest) == 0) {
+    g_free (digest);
     return TRUE;
+  }
   holder = dtls13_config_new ();
   if (holder == NULL) {
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED, "out of memory");
+    g_free (digest);
     return FALSE;
   }
   if (text)
@@ -111,12 +117,13 @@ prepare_certificate_locked (GstDtls13Association * assoc, const gchar * pem, GEr
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
         "certificate: %s%s%s", dtls13_strerror (rc), path ? " loading " : "", path ? what : "");
     dtls13_config_free (holder);
+    g_free (digest);
     return FALSE;
   }
   dtls13_config_free (assoc->cert_cfg);
   assoc->cert_cfg = holder;
-  g_free (assoc->cert_pem);
-  assoc->cert_pem = g_strdup (path);
+  g_free (assoc->cert_pem_sha256);
+  assoc->cert_pem_sha256 = digest;
   g_free (assoc->local_fingerprint);
   assoc->local_fingerprint = g_strdup (fingerprint);
   GST_INFO ("[%s] local certificate %s, fingerprint %s", assoc->id,
@@ -143,7 +150,7 @@ gst_dtls13_association_use_certificate (GstDtls13Association * assoc,
   g_rec_mutex_lock (&assoc->lock);
   dtls13_config_free (assoc->cert_cfg);
   assoc->cert_cfg = copy;
-  g_clear_pointer (&assoc->cert_pem, g_free);   /* start() with pem NULL keeps it */
+  g_clear_pointer (&assoc->cert_pem_sha256, g_free);   /* start() with pem NULL keeps it */
   g_free (assoc->local_fingerprint);
   assoc->local_fingerprint = g_strdup (fingerprint);
   g_rec_mutex_unlock (&assoc->lock);

@@ -49,7 +49,7 @@ association_free (GstDtls13Association * assoc)
   GST_DEBUG ("association '%s' freed", assoc->id);
   gst_dtls13_association_stop (assoc);
   dtls13_config_free (assoc->cert_cfg);
-  g_free (assoc->cert_pem);
+  g_free (assoc->cert_pem_sha256);
   g_free (assoc->local_fingerprint);
   gst_object_unref (assoc->clock);
   g_rec_mutex_clear (&assoc->lock);

@@ -73,7 +73,7 @@ struct _GstDtls13Association {
   gchar *keylog_path;
   gchar *local_fingerprint;
   dtls13_config *cert_cfg;      /* holds the local certificate from READY on */
-  gchar *cert_pem;              /* the pem it was loaded from, NULL: generated */
+  gchar *cert_pem_sha256;       /* SHA-256 of the pem (file name or text) it was loaded from, NULL: generated */
 
   GMutex out_lock;              /* the output queue */
   GCond out_cond;

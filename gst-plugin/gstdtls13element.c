@@ -1,6 +1,7 @@
 /* The encoder code both plugins' SRTP encoders share, and the helpers
  * both kinds of element use. See gstdtls13element.h. */
 #include "gstdtls13element.h"
+#include "gstdtls13pem.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_dtls13_debug);
 #define GST_CAT_DEFAULT gst_dtls13_debug
@@ -287,7 +288,7 @@ start (GstDtls13Encoder * enc)
     g_free (text);
     g_clear_error (&error);
   }
-  g_free ((gchar *) s.pem);
+  gst_dtls13_pem_free ((gchar *) s.pem);
   g_free ((gchar *) s.peer_fingerprint);
   g_free ((gchar *) s.srtp_profiles);
   return ok;

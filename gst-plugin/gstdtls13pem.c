@@ -25,3 +25,17 @@ gst_dtls13_config_certificate_pem (const dtls13_config * holder)
 
   return der != NULL ? gst_dtls13_der_to_pem (der, len) : NULL;
 }
+
+void
+gst_dtls13_pem_free (gchar * pem)
+{
+  /* Through a volatile pointer, so that the stores before the free are
+   * not optimised away. */
+  volatile gchar *p = pem;
+
+  if (pem == NULL)
+    return;
+  while (*p != '\0')
+    *p++ = '\0';
+  g_free (pem);
+}

@@ -18,5 +18,9 @@ gchar *gst_dtls13_der_to_pem (const guint8 * der, gsize len);
  *  certificate alone, never the key), or NULL when holder has none. */
 gchar *gst_dtls13_config_certificate_pem (const dtls13_config * holder);
 
+/** Overwrites pem (a pem property's value: a file name, or PEM text that
+ *  may hold a private key) with zeros and frees it; NULL is allowed. */
+void gst_dtls13_pem_free (gchar * pem);
+
 G_END_DECLS
 #endif

@@ -5,6 +5,7 @@
 
 #include "gstdtls13association.h"
 #include "gstdtls13element.h"
+#include "gstdtls13pem.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_dtls13_debug);
 #define GST_CAT_DEFAULT gst_dtls13_debug
@@ -110,7 +111,7 @@ prepare_certificate (GstElement * element, GstDtls13Association * assoc)
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message), (NULL));
     g_error_free (error);
   }
-  g_free (pem);
+  gst_dtls13_pem_free (pem);
   return ok;
 }
 
@@ -157,7 +158,7 @@ set_property (GObject * object, guint prop_id, const GValue * value, GParamSpec 
       self->is_client = g_value_get_boolean (value);
       break;
     case PROP_PEM:
-      g_free (self->pem);
+      gst_dtls13_pem_free (self->pem);
       self->pem = g_value_dup_string (value);
       break;
     case PROP_SRTP_PROFILES:
@@ -262,7 +263,7 @@ finalize (GObject * object)
 {
   GstDtls13SrtpEnc *self = GST_DTLS13_SRTP_ENC (object);
 
-  g_free (self->pem);
+  gst_dtls13_pem_free (self->pem);
   g_free (self->peer_fingerprint);
   g_free (self->srtp_profiles);
   gst_dtls13_encoder_finalize (&self->enc);
