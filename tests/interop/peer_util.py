@@ -106,6 +106,40 @@ def free_port():
     return port
 
 
+def start_tshark(ports, path, err_path, wait=15):
+    """A tshark capture of the UDP ports on lo into path (its stderr in
+    err_path), once it says it is capturing; None when it does not within
+    wait seconds (tshark missing its rights, or too slow)."""
+    flt = " or ".join("udp port %d" % p for p in ports)
+    err = open(err_path, "wb")
+    p = subprocess.Popen(["tshark", "-q", "-i", "lo", "-f", flt, "-w", path],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+    err.close()
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and p.poll() is None:
+        with open(err_path, "rb") as f:
+            if b"Capturing on" in f.read():
+                time.sleep(0.3)  # the filter is in place a moment after the line
+                return p
+        time.sleep(0.05)
+    stop_tshark(p, settle=0)
+    return None
+
+
+def stop_tshark(p, settle=0.5):
+    """Stops a start_tshark capture, settle seconds after the last packet
+    of interest, so that it is written out."""
+    if p is None:
+        return
+    time.sleep(settle)
+    p.terminate()
+    try:
+        p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
 def make_cert(tmp, name, kind):
     cert, key = os.path.join(tmp, name + ".pem"), os.path.join(tmp, name + ".key")
     alg = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] if kind == "ec" else ["-newkey", "rsa:2048"]

@@ -43,6 +43,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nss_deviation import check_deviation_case  # noqa: E402
+from peer_util import start_tshark, stop_tshark  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RELAY = os.path.join(HERE, 'udp_relay.py')
@@ -448,37 +449,19 @@ def start_capture(args, case_index, ports, logdir):
         return None
     os.makedirs(args.capture, exist_ok=True)
     path = os.path.join(args.capture, 'case%02d.pcapng' % case_index)
-    filt = ' or '.join('udp port %d' % p for p in ports)
-    err = open(os.path.join(logdir, 'tshark.err'), 'wb')
-    p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', filt, '-w', path],
-                         stdout=subprocess.DEVNULL, stderr=err)
-    end = time.monotonic() + 10
-    while True:  # wait for "Capturing on 'Loopback'"
-        time.sleep(0.05)
-        with open(err.name, 'rb') as f:
-            if b'Capturing on' in f.read():
-                break
-        if time.monotonic() > end or p.poll() is not None:
-            print('    warning: tshark did not start capturing; case %d runs without a capture'
-                  % case_index, flush=True)
-            stop_capture((p, err, path))
-            return None
-    time.sleep(0.2)
-    return (p, err, path)
+    p = start_tshark(ports, path, os.path.join(logdir, 'tshark.err'), wait=10)
+    if p is None:
+        print('    warning: tshark did not start capturing; case %d runs without a capture'
+              % case_index, flush=True)
+        return None
+    return (p, path)
 
 
 def stop_capture(cap):
     if cap is None:
         return None
-    p, err, path = cap
-    time.sleep(0.2)
-    p.terminate()
-    try:
-        p.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
-    err.close()
+    p, path = cap
+    stop_tshark(p, settle=0.2)
     return path
 
 

@@ -26,36 +26,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_util import RESULTS, check, free_port, make_cert  # noqa: E402
+from peer_util import RESULTS, check, free_port, make_cert, start_tshark, stop_tshark  # noqa: E402
 
 TIMEOUT = 30
 TEXT = "hello wireshark"
-
-
-def start_capture(port, path, err_path):
-    err = open(err_path, "wb")
-    p = subprocess.Popen(["tshark", "-q", "-i", "lo", "-f", "udp port %d" % port, "-w", path],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and p.poll() is None:
-        with open(err_path, "rb") as f:
-            if b"Capturing on" in f.read():
-                time.sleep(0.3)
-                return p
-        time.sleep(0.1)
-    p.kill()
-    p.wait()
-    return None
-
-
-def stop_capture(p):
-    time.sleep(0.5)
-    p.terminate()
-    try:
-        p.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
 
 
 def tshark_fields(capture, port, keylog, display_filter, field):
@@ -71,7 +45,7 @@ def run_case(exe, tmp, what, keylog_side, extra_server=(), extra_client=()):
     port = free_port()
     capture = os.path.join(tmp, "%d.pcapng" % port)
     keylog = os.path.join(tmp, "%d.keys" % port)
-    cap = start_capture(port, capture, os.path.join(tmp, "%d.tshark.err" % port))
+    cap = start_tshark([port], capture, os.path.join(tmp, "%d.tshark.err" % port))
     if not check(cap is not None, "%s: tshark captures on lo" % what):
         return
     env_s, env_c = dict(os.environ), dict(os.environ)
@@ -91,7 +65,7 @@ def run_case(exe, tmp, what, keylog_side, extra_server=(), extra_client=()):
         if server.poll() is None:
             server.kill()
             server.wait()
-        stop_capture(cap)
+        stop_tshark(cap)
     check(client.returncode == 0 and TEXT in client.stdout and server.returncode == 0,
           "%s: the call completes (client %s, server %s)" % (what, client.returncode, server.returncode))
     lines = open(keylog).read().splitlines() if os.path.exists(keylog) else []
@@ -121,11 +95,11 @@ def main():
         return 77
     with tempfile.TemporaryDirectory(prefix="dtls13-wireshark-") as tmp:
         probe_port = free_port()
-        probe = start_capture(probe_port, os.path.join(tmp, "probe.pcapng"), os.path.join(tmp, "probe.err"))
+        probe = start_tshark([probe_port], os.path.join(tmp, "probe.pcapng"), os.path.join(tmp, "probe.err"))
         if probe is None:
             print("SKIP: tshark cannot capture on lo here (needs root or dumpcap's capabilities)")
             return 77
-        stop_capture(probe)
+        stop_tshark(probe)
         run_case(exe, tmp, "AES-128-GCM, client's key log", "client")
         run_case(exe, tmp, "HelloVerifyRequest first, server's key log", "server", extra_server=["--cookie", "always"])
         cert, key, _ = make_cert(tmp, "rsa_server", "rsa")
