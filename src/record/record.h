@@ -45,9 +45,9 @@ typedef struct d13_record_view {
     uint8_t epoch_bits;    /* low 2 bits of the epoch */
     bool seq16;            /* S bit: 16-bit sequence number */
     bool has_length;       /* L bit */
+    const uint8_t *header; /* the header bytes as received (sequence still masked) */
+    size_t header_len;
     /* both */
-    const uint8_t *header; /* the header bytes as received (a unified header's sequence still masked) */
-    size_t header_len;     /* the payload follows the header directly */
     const uint8_t *payload; /* fragment (plaintext) or encrypted_record */
     size_t payload_len;
 } d13_record_view;

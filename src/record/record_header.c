@@ -43,19 +43,15 @@ static bool is_plaintext_content_type(uint8_t type)
 static d13_drop_reason next_plaintext(d13_reader *datagram, d13_record_view *out)
 {
     uint16_t length = 0;
-    d13_reader header = *datagram; /* for the exact header bytes */
-    size_t start = d13_reader_offset(datagram);
     d13_read_u8(datagram, &out->content_type);
     d13_read_u16(datagram, &out->legacy_version);
     d13_read_u16(datagram, &out->epoch16);
     d13_read_u48(datagram, &out->seq48);
     if (!d13_read_u16(datagram, &length)) return D13_DROP_BAD_HEADER;
-    out->header_len = d13_reader_offset(datagram) - start;
     if (length > PLAINTEXT_MAX_PROTECTED_FRAGMENT) return D13_DROP_BAD_HEADER;
     if (out->epoch16 == 0 && length > PLAINTEXT_MAX_FRAGMENT) return D13_DROP_BAD_HEADER;
     if (!d13_read_bytes(datagram, length, &out->payload)) return D13_DROP_BAD_HEADER;
     out->payload_len = length;
-    if (!d13_read_bytes(&header, out->header_len, &out->header)) return D13_DROP_BAD_HEADER;
     return D13_DROP_NONE;
 }
 

@@ -31,11 +31,6 @@ static void test_plaintext_record(d13_test_state *t)
     CHECK_EQ(v.seq48, 7);
     CHECK_EQ(v.payload_len, 3);
     CHECK(v.payload != NULL && v.payload[0] == 0xaa && v.payload[2] == 0xcc);
-    /* The header as received, directly before the payload (the DTLS 1.2
-     * engine keeps early records by these bytes). */
-    CHECK(v.header == dgram);
-    CHECK_EQ(v.header_len, 13);
-    CHECK(v.header + v.header_len == v.payload);
     CHECK(d13_reader_done(&r));
 }
 
