@@ -49,7 +49,6 @@ void dtls13_conn_free(dtls13_conn *c)
     d13_epoch_keys_clear(&c->read_prev);
     d13_read_queue_free(c);
     d12_hslog_free(c);
-    d12_early_records_free(c);
     d13_pkey_free(c->peer_key);
     free(c->peer_cert);
     free(c->hrr_cookie);

@@ -103,10 +103,7 @@ int d12_client_on_server_hello(dtls13_conn *c, const d13_server_hello *sh, const
     d13_transcript_free(&c->transcript);
     d13_logf(c, DTLS13_LOG_INFO, "ServerHello: DTLS 1.2, %s%s%s", dtls13_cipher_suite_name(c->suite),
              c->v12.ems ? ", extended master secret" : "", c->v12.hvr_count ? " (after HelloVerifyRequest)" : "");
-    /* Our ClientHello stays outstanding until the server's flight is
-     * complete (ServerHelloDone): a part of it lost is recovered by
-     * resending the ClientHello, which the server answers with its whole
-     * flight (RFC 6347 4.2.4). */
+    d13_flight_implicit_ack(c, &c->flight);
     c->hs = D12_HS_C_WAIT_CERT;
     return DTLS13_OK;
 }
@@ -176,7 +173,6 @@ static int send_client_flight(dtls13_conn *c, const uint8_t *body, size_t len)
     if (alert) return d13_fail(c, (uint8_t)alert, "malformed ServerHelloDone");
     int rc = d12_hslog_add(c, D12_HS_SERVER_HELLO_DONE, (uint16_t)(c->next_recv_seq - 1), body, len);
     if (rc) return d13_fail_internal(c, rc, "handshake log full");
-    d13_flight_implicit_ack(c, &c->flight); /* the server's whole flight acknowledges our ClientHello */
     rc = d13_flight_begin(c, &c->flight);
     if (rc) return d13_fail_internal(c, rc, "out of memory");
     bool send_cert = c->cert_requested && c->own_sig_scheme != 0;

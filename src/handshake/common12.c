@@ -286,71 +286,9 @@ int d12_handle_post_handshake(dtls13_conn *c, uint8_t type, const uint8_t *body,
     return DTLS13_OK;
 }
 
-/* A kept record: content type, epoch (2), sequence number (6), length (2),
- * then the encrypted fragment. */
-#define EARLY_ENTRY_HEADER 11
-
-bool d12_stash_early_record(dtls13_conn *c, const d13_record_view *rec)
-{
-    d12_state *v = &c->v12;
-    if (c->hs == D13_HS_DONE || c->hs == D13_HS_FAILED || c->read_app.installed) return false;
-    if (rec->is_ciphertext || rec->epoch16 != 1 || rec->content_type != D13_CT_HANDSHAKE) return false;
-    if (v->early_count >= D12_EARLY_MAX_RECORDS ||
-        rec->payload_len > (size_t)(D12_EARLY_MAX_BYTES - EARLY_ENTRY_HEADER - v->early_len))
-        return false;
-    if (v->early == NULL && (v->early = malloc(D12_EARLY_MAX_BYTES)) == NULL) return false;
-    d13_writer w;
-    d13_writer_init(&w, v->early + v->early_len, D12_EARLY_MAX_BYTES - v->early_len);
-    d13_write_u8(&w, rec->content_type);
-    d13_write_u16(&w, rec->epoch16);
-    d13_write_u48(&w, rec->seq48);
-    d13_write_u16(&w, (uint16_t)rec->payload_len);
-    d13_write_bytes(&w, rec->payload, rec->payload_len);
-    if (d13_writer_failed(&w)) return false;
-    v->early_len = (uint16_t)(v->early_len + d13_writer_len(&w));
-    v->early_count++;
-    return true;
-}
-
-int d12_replay_early_records(dtls13_conn *c, int (*handle)(dtls13_conn *c, const d13_record_view *rec, void *arg),
-                             void *arg)
-{
-    uint8_t *buf = c->v12.early;
-    size_t len = c->v12.early_len;
-    c->v12.early = NULL; /* handle may stash nothing more: the keys exist */
-    c->v12.early_len = 0;
-    c->v12.early_count = 0;
-    if (buf == NULL) return DTLS13_OK;
-    d13_reader r;
-    d13_reader_init(&r, buf, len);
-    int rc = DTLS13_OK;
-    while (rc == DTLS13_OK && d13_reader_remaining(&r) > 0) {
-        d13_record_view rec;
-        uint16_t payload_len = 0;
-        memset(&rec, 0, sizeof(rec));
-        if (!d13_read_u8(&r, &rec.content_type) || !d13_read_u16(&r, &rec.epoch16) || !d13_read_u48(&r, &rec.seq48) ||
-            !d13_read_u16(&r, &payload_len) || !d13_read_bytes(&r, payload_len, &rec.payload))
-            break; /* cannot happen: written by d12_stash_early_record */
-        rec.payload_len = payload_len;
-        rec.legacy_version = DTLS13_VERSION_DTLS12;
-        rc = handle(c, &rec, arg);
-    }
-    free(buf);
-    return rc;
-}
-
-void d12_early_records_free(dtls13_conn *c)
-{
-    free(c->v12.early);
-    c->v12.early = NULL;
-    c->v12.early_len = 0;
-    c->v12.early_count = 0;
-}
-
 void d12_handshake_complete(dtls13_conn *c)
 {
     d12_hslog_free(c);
-    d12_early_records_free(c);
     d13_cleanse(c->v12.pms, sizeof(c->v12.pms));
     /* The server keeps its final flight for the client's retransmissions
      * (RFC 6347 4.2.4) until application data proves it arrived; in

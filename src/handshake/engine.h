@@ -138,12 +138,6 @@ typedef struct d12_state {
     size_t hvr_cookie_len;
     unsigned hvr_count;
     uint64_t last_final_resend_ms;
-    /* Epoch 1 handshake records (the peer's Finished) that overtook the
-     * messages their keys come from, kept for when the keys exist:
-     * D12_EARLY_MAX_BYTES allocated on first use, freed after replay. */
-    uint8_t *early;
-    uint16_t early_len;
-    uint8_t early_count;
 } d12_state;
 
 /** FIFO of received application data records. */

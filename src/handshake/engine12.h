@@ -74,27 +74,6 @@ bool d12_is_renegotiation_request(const dtls13_conn *c, uint8_t type);
 int d12_handle_post_handshake(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t len, uint64_t epoch);
 /** The handshake succeeded: frees the log, raises HANDSHAKE_DONE. */
 void d12_handshake_complete(dtls13_conn *c);
-
-/** Bytes and records kept at most for epoch 1 records that arrive before
- *  the keys of epoch 1 (a Finished record is about 60 bytes). */
-#define D12_EARLY_MAX_BYTES 512
-#define D12_EARLY_MAX_RECORDS 4
-
-/** Keeps rec, an epoch 1 handshake record that arrived before the keys of
- *  epoch 1 during the handshake (a datagram reordered ahead of the one
- *  with the ClientKeyExchange, or a Finished that overtook the rest of the
- *  flight), for d12_replay_early_records. false: not kept (not such a
- *  record, or the bounds are full): the caller drops it. */
-bool d12_stash_early_record(dtls13_conn *c, const d13_record_view *rec);
-
-/** Once epoch 1 can be read: hands each kept record to handle, in arrival
- *  order, then frees them; the first error from handle stops and is
- *  returned. */
-int d12_replay_early_records(dtls13_conn *c, int (*handle)(dtls13_conn *c, const d13_record_view *rec, void *arg),
-                             void *arg);
-
-/** Frees the kept records without replaying them. */
-void d12_early_records_free(dtls13_conn *c);
 /** RFC 5705 exporter over the 1.2 master secret (no context when context is NULL). */
 int d12_conn_export(const dtls13_conn *c, const char *label, const uint8_t *context, size_t context_len,
                     uint8_t *out, size_t out_len);

@@ -204,13 +204,6 @@ static int handle_handshake_record(dtls13_conn *c, const uint8_t *p, size_t len,
         d13_note_rx_record(c, epoch, seq);
         stored = true;
         if (!next_piece) disorder = true;
-        /* DTLS 1.2 has no ACKs: a piece of the peer's flight while ours is
-         * outstanding arms an early resend of ours for when the rest stays
-         * away for a quarter of the timer (the peer answers a retransmitted
-         * flight with its own, RFC 6347 4.2.4), instead of waiting for our
-         * whole timer. Each new piece restarts the wait; our next flight
-         * (the peer's flight completed) or the handshake's end disarms it. */
-        if (c->dtls12 && c->flight.active && c->hs != D13_HS_DONE) c->ack_deadline = c->now_ms + c->timeout_ms / 4;
         const d13_reasm_slot *s;
         while ((s = d13_reasm_complete(&c->reasm, c->next_recv_seq)) != NULL) {
             uint16_t mseq = s->message_seq;
@@ -347,10 +340,7 @@ static int handle_record12(dtls13_conn *c, const d13_record_view *rec, uint8_t *
         return handle_record(c, rec->content_type, rec->payload, rec->payload_len, 0, rec->seq48);
     }
     if (!c->read_app.installed || rec->epoch16 != c->read_app.epoch) {
-        /* The peer's Finished ahead of the messages its keys come from:
-         * kept, so that the rest of the flight completes the handshake
-         * without a round of retransmissions. */
-        if (!d12_stash_early_record(c, rec)) count_drop(c, D13_DROP_UNKNOWN_EPOCH);
+        count_drop(c, D13_DROP_UNKNOWN_EPOCH);
         return DTLS13_OK;
     }
     size_t plen = 0;
@@ -361,20 +351,6 @@ static int handle_record12(dtls13_conn *c, const d13_record_view *rec, uint8_t *
         return DTLS13_OK;
     }
     return handle_record(c, rec->content_type, plain, plen, rec->epoch16, rec->seq48);
-}
-
-/* The plaintext buffer of d13_engine_handle_datagram, for the records
- * d12_replay_early_records hands back. */
-typedef struct {
-    uint8_t *plain;
-    size_t cap;
-    size_t *plain_used;
-} replay_ctx;
-
-static int replay_record12(dtls13_conn *c, const d13_record_view *rec, void *arg)
-{
-    replay_ctx *x = arg;
-    return handle_record12(c, rec, x->plain, x->cap, x->plain_used);
 }
 
 int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t len)
@@ -428,14 +404,6 @@ int d13_engine_handle_datagram(dtls13_conn *c, const uint8_t *datagram, size_t l
             return rc;
         }
     }
-    if (c->dtls12 && c->v12.early && c->read_app.installed && c->state != DTLS13_STATE_FAILED) {
-        replay_ctx x = {plain, sizeof(plain), &plain_used};
-        int rc = d12_replay_early_records(c, replay_record12, &x);
-        if (rc) {
-            d13_cleanse(plain, plain_used);
-            return rc;
-        }
-    }
     d13_cleanse(plain, plain_used);
     if (c->state == DTLS13_STATE_FAILED) return DTLS13_ERR_HANDSHAKE_FAILED;
     if (c->ack_after_datagram) {
@@ -480,15 +448,6 @@ int d13_engine_handle_timeout(dtls13_conn *c)
     /* Keys kept only for late or retransmitted records. */
     if (c->hs_keys_expiry && c->now_ms >= c->hs_keys_expiry) d13_retire_handshake_keys(c);
     drop_expired_prev_epoch(c);
-    if (c->dtls12 && c->ack_deadline && c->now_ms >= c->ack_deadline) {
-        /* The rest of the peer's flight is missing: resend ours now. */
-        c->ack_deadline = 0;
-        if (c->flight.active && c->hs != D13_HS_DONE) {
-            c->flight.early_resends++;
-            int rc = d13_flight_answer_retransmission(c, &c->flight);
-            if (rc) return rc;
-        }
-    }
     if (c->ack_deadline && c->now_ms >= c->ack_deadline) {
         int rc = d13_send_ack(c);
         if (rc) return rc;

@@ -222,6 +222,7 @@ int d12_server_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t 
     switch (c->hs) {
     case D12_HS_S_WAIT_CERT:
         if (type != D13_HS_CERTIFICATE || epoch != 0) break;
+        d13_flight_implicit_ack(c, &c->flight); /* the client's flight acknowledges ours */
         rc = d12_recv_certificate(c, body, len, &empty);
         if (rc) return rc;
         if (empty && c->cfg->require_client_auth)
@@ -230,6 +231,7 @@ int d12_server_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t 
         return DTLS13_OK;
     case D12_HS_S_WAIT_CKE:
         if (type != D12_HS_CLIENT_KEY_EXCHANGE || epoch != 0) break;
+        d13_flight_implicit_ack(c, &c->flight);
         return handle_client_key_exchange(c, body, len);
     case D12_HS_S_WAIT_CV:
         if (type != D13_HS_CERTIFICATE_VERIFY || epoch != 0) break;
@@ -241,10 +243,6 @@ int d12_server_handle(dtls13_conn *c, uint8_t type, const uint8_t *body, size_t 
         if (type != D13_HS_FINISHED || epoch != 1) break;
         rc = d12_recv_finished(c, body, len);
         if (rc) return rc;
-        /* Our flight stayed outstanding until the client's was complete: a
-         * part of the client's lost is recovered by resending ours, which
-         * the client answers with its whole flight (RFC 6347 4.2.4). */
-        d13_flight_implicit_ack(c, &c->flight);
         return send_final_flight(c);
     default:
         break;
